@@ -1,0 +1,8 @@
+import { handle } from 'hono/aws-lambda';
+import { createApp } from './app.ts';
+import { buildDeps } from './deps.ts';
+
+const app = createApp(buildDeps());
+
+/** Lambda entry point for the function URL. */
+export const handler = handle(app);

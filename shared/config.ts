@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+const Port = z.coerce.number().int().min(1).max(65535);
+
+/** Runtime configuration: the one place that reads environment variables. */
+export const ConfigSchema = z.object({
+  PUBLIC_ORIGIN: z
+    .url({ message: 'moet een volledige URL zijn, bijvoorbeeld https://werkplekleren.example.nl' })
+    .transform((url) => new URL(url).origin)
+    .default('http://localhost:3000'),
+  TABLE_NAME: z.string().min(3).default('werkplekleren'),
+  BUCKET_NAME: z.string().min(3).default('werkplekleren-bijlagen'),
+  MAIL_FROM: z.email().default('werkplekleren@example.org'),
+  MAIL_REPLY_TO: z.email().optional(),
+  NOW: z.string().min(1).optional(),
+  PORT: Port.default(3000),
+  DYNAMODB_PORT: Port.default(8000),
+  S3_PORT: Port.default(4568),
+  SES_PORT: Port.default(8005),
+  AWS_REGION: z.string().default('eu-west-1'),
+  AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
+  AWS_ENDPOINT_URL_S3: z.url().optional(),
+  AWS_ENDPOINT_URL_SES: z.url().optional(),
+});
+
+/** Parsed configuration. */
+export type Config = z.infer<typeof ConfigSchema>;
+
+/**
+ * Parses configuration from an environment record (process.env by default).
+ * Throws a ConfigError naming every bad variable.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const defined = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = ConfigSchema.safeParse(defined);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return result.data;
+}

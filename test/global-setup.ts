@@ -1,0 +1,26 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { freePort, startLocalStack, type LocalEndpoints } from '../infra/local/stack.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    endpoints: LocalEndpoints;
+  }
+}
+
+/** Starts the local stand-ins once for the integration project, on free ports, in memory. */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'werkplekleren-test-'));
+  const stack = await startLocalStack({
+    ports: { dynamodb: await freePort(), s3: await freePort(), ses: await freePort() },
+    dataDir,
+    inMemory: true,
+  });
+  project.provide('endpoints', stack.endpoints);
+  return async () => {
+    await stack.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+}

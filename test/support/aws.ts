@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/stack.ts';
+import { createAwsClients, type AwsClients } from '../../shared/store/clients.ts';
+import { ensureTable } from '../../shared/store/table.ts';
+import { ensureBucket } from '../../shared/store/bucket.ts';
+
+/** SDK clients pointed at the emulators the global setup started. */
+export function localClients(): AwsClients {
+  const endpoints = inject('endpoints');
+  return createAwsClients(
+    {
+      AWS_REGION: LOCAL_REGION,
+      AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+      AWS_ENDPOINT_URL_S3: endpoints.s3,
+      AWS_ENDPOINT_URL_SES: endpoints.ses,
+    },
+    LOCAL_CREDENTIALS,
+  );
+}
+
+/** A fresh table (and bucket) of its own for one test file, so files never see each other's data. */
+export async function freshTable(clients: AwsClients): Promise<string> {
+  const name = `test-${randomUUID().slice(0, 8)}`;
+  await ensureTable(clients.dynamodb, name);
+  return name;
+}
+
+/** A fresh bucket for one test file. */
+export async function freshBucket(clients: AwsClients): Promise<string> {
+  const name = `test-${randomUUID().slice(0, 8)}`;
+  await ensureBucket(clients.s3, name);
+  return name;
+}
