@@ -8,8 +8,10 @@ import S3rver from 's3rver';
 import sesPackage from 'aws-ses-v2-local';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 
-// aws-ses-v2-local is CommonJS with `exports.default`; Node's ESM interop hands us the exports object.
-const startSes = sesPackage.default;
+// aws-ses-v2-local is CommonJS with `exports.default`: Node's ESM interop hands us the exports
+// object, vitest's module runner the function itself.
+const sesExports: unknown = sesPackage;
+const startSes = (typeof sesExports === 'function' ? sesExports : sesPackage.default) as typeof sesPackage.default;
 
 /** The loopback address every local stand-in listens on. */
 export const LOCAL_HOST = '127.0.0.1';

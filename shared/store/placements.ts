@@ -105,7 +105,13 @@ export class PlacementStore {
       {
         Put: {
           TableName: this.tableName,
-          Item: { ...keys.history(previous.schoolYear, previous.studentNumber, at, previous.rev), ...placementData(previous) },
+          Item: {
+            ...keys.history(previous.schoolYear, previous.studentNumber, at, previous.rev),
+            type: 'placement-history',
+            ...placementData(previous),
+            rev: previous.rev,
+            updatedAt: previous.updatedAt,
+          },
         },
       },
       ...removed.map((m) => ({
@@ -126,10 +132,11 @@ export class PlacementStore {
   }
 
   /** A school year's placements, optionally of one school, a page at a time (no Scan). */
-  async *listByYear(schoolYear: string, school?: string): AsyncGenerator<PlacementRecord[]> {
+  async *listByYear(schoolYear: string, school?: string, pageSize?: number): AsyncGenerator<PlacementRecord[]> {
     const input: QueryCommandInput = {
       TableName: this.tableName,
       IndexName: GSI1,
+      Limit: pageSize,
       KeyConditionExpression: school ? 'GSI1PK = :pk AND begins_with(GSI1SK, :school)' : 'GSI1PK = :pk',
       ExpressionAttributeValues: {
         ':pk': keys.yearIndex(schoolYear),
