@@ -1,0 +1,104 @@
+/**
+ * `npm start`: the whole service on one machine. Starts DynamoDB Local, s3rver and
+ * aws-ses-v2-local, creates the table and bucket when missing, seeds the demo roster on the first
+ * start, and serves the same Hono app that runs on Lambda.
+ */
+import { readFile, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { loadConfig } from '#shared/config.ts';
+import { ConfigError } from '#shared/errors.ts';
+import { schoolYears } from '#shared/calendar.ts';
+import { createAwsClients } from '#shared/store/clients.ts';
+import { ensureTable } from '#shared/store/table.ts';
+import { ensureBucket } from '#shared/store/bucket.ts';
+import { PlacementStore } from '#shared/store/placements.ts';
+import { importRosterFile } from '#shared/roster/import.ts';
+import { formatProblem } from '#shared/roster/parse.ts';
+import { createApp } from '#functions/http/app.ts';
+import { buildDeps } from '#functions/http/deps.ts';
+import { assertPortFree, LOCAL_CREDENTIALS, PortBusyError, startLocalStack, type LocalStack } from './stack.ts';
+
+const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+const dataDir = `${projectRoot}.data`;
+const demoRoster = new URL('../../shared/data/demo-roster.csv', import.meta.url);
+
+async function main(): Promise<void> {
+  const fresh = process.argv.includes('--fresh');
+  const base = loadConfig();
+  await assertPortFree(base.PORT, 'app');
+  if (fresh) await rm(dataDir, { recursive: true, force: true });
+
+  const stack = await startLocalStack({
+    ports: { dynamodb: base.DYNAMODB_PORT, s3: base.S3_PORT, ses: base.SES_PORT },
+    dataDir,
+  });
+  let server: ReturnType<typeof serve> | undefined;
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStoppen…');
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+
+  try {
+    await run(stack, base.PORT, (s) => (server = s));
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+}
+
+async function run(stack: LocalStack, port: number, started: (server: ReturnType<typeof serve>) => void) {
+  const config = loadConfig({
+    ...process.env,
+    AWS_ENDPOINT_URL_DYNAMODB: stack.endpoints.dynamodb,
+    AWS_ENDPOINT_URL_S3: stack.endpoints.s3,
+    AWS_ENDPOINT_URL_SES: stack.endpoints.ses,
+  });
+  const clients = createAwsClients(config, LOCAL_CREDENTIALS);
+  const firstStart = await ensureTable(clients.dynamodb, config.TABLE_NAME);
+  await ensureBucket(clients.s3, config.BUCKET_NAME);
+
+  if (firstStart) {
+    const store = new PlacementStore(clients.doc, config.TABLE_NAME);
+    const result = await importRosterFile(await readFile(demoRoster), {
+      store,
+      knownYears: schoolYears.map((year) => year.id),
+      at: new Date().toISOString(),
+    });
+    if (!result.ok) throw new Error(`Demo roster invalid: ${result.problems.map(formatProblem).join('; ')}`);
+    console.log(`Demorooster 2025-2026 geladen: ${result.summary.created} plaatsingen.`);
+  }
+
+  const app = createApp(buildDeps(config, LOCAL_CREDENTIALS));
+  await new Promise<void>((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve());
+    server.once('error', reject);
+    started(server);
+  });
+
+  console.log(`
+Werkplekleren N2 draait lokaal${config.NOW ? ` (klok vast op ${config.NOW})` : ''}:
+  App                 http://localhost:${port}
+  Kalender            http://localhost:${port}/kalender
+  Inbox (e-mail)      ${stack.endpoints.ses}
+  DynamoDB Local      ${stack.endpoints.dynamodb}  (tabel ${config.TABLE_NAME})
+  S3 (s3rver)         ${stack.endpoints.s3}  (bucket ${config.BUCKET_NAME})
+  Gegevens            ${dataDir}  (wissen: npm start -- --fresh)
+Stoppen: Ctrl-C`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof PortBusyError || error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+});
