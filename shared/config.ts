@@ -14,6 +14,7 @@ export const ConfigSchema = z.object({
   MAIL_FROM: z.email().default('werkplekleren@example.org'),
   MAIL_REPLY_TO: z.email().optional(),
   NOW: z.string().min(1).optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
   PORT: Port.default(3000),
   DYNAMODB_PORT: Port.default(8000),
   S3_PORT: Port.default(4568),

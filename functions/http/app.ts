@@ -4,14 +4,13 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { Clock } from '#shared/clock.ts';
 import { DomainError } from '#shared/errors.ts';
 import { page } from '#shared/web/layout.ts';
-import type { PlacementStore } from '#shared/store/placements.ts';
 import { calendarRoutes } from './routes/calendar.ts';
 
 /** What the HTTP app needs from the outside world; built once per process. */
 export interface AppDeps {
   clock: Clock;
+  /** The origin every link in an email or page is built from; never the Host header. */
   publicOrigin: string;
-  placements: PlacementStore;
 }
 
 /** Hono's context variables for this app. */

@@ -4,6 +4,7 @@
  * start, and serves the same Hono app that runs on Lambda.
  */
 import { readFile, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { loadConfig } from '#shared/config.ts';
@@ -20,12 +21,12 @@ import { buildDeps } from '#functions/http/deps.ts';
 import { assertPortFree, LOCAL_CREDENTIALS, PortBusyError, startLocalStack, type LocalStack } from './stack.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
-const dataDir = `${projectRoot}.data`;
 const demoRoster = new URL('../../shared/data/demo-roster.csv', import.meta.url);
 
 async function main(): Promise<void> {
   const fresh = process.argv.includes('--fresh');
   const base = loadConfig();
+  const dataDir = resolve(projectRoot, base.DATA_DIR);
   await assertPortFree(base.PORT, 'app');
   if (fresh) await rm(dataDir, { recursive: true, force: true });
 
@@ -47,14 +48,18 @@ async function main(): Promise<void> {
   process.on('SIGTERM', shutdown);
 
   try {
-    await run(stack, base.PORT, (s) => (server = s));
+    await run(stack, base.PORT, dataDir, (s) => (server = s));
   } catch (error) {
     await stack.stop();
     throw error;
   }
 }
 
-async function run(stack: LocalStack, port: number, started: (server: ReturnType<typeof serve>) => void) {
+async function run(
+  stack: LocalStack,
+  port: number,
+  dataDir: string,
+  started: (server: ReturnType<typeof serve>) => void) {
   const config = loadConfig({
     ...process.env,
     AWS_ENDPOINT_URL_DYNAMODB: stack.endpoints.dynamodb,
@@ -76,7 +81,7 @@ async function run(stack: LocalStack, port: number, started: (server: ReturnType
     console.log(`Demorooster 2025-2026 geladen: ${result.summary.created} plaatsingen.`);
   }
 
-  const app = createApp(buildDeps(config, LOCAL_CREDENTIALS));
+  const app = createApp(buildDeps(config));
   await new Promise<void>((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve());
     server.once('error', reject);

@@ -1,0 +1,68 @@
+/**
+ * `npm run import -- FILE.csv [--aws]`: imports a roster CSV into the running local stack, or,
+ * with --aws, into the table named by TABLE_NAME with the ordinary AWS credentials.
+ */
+import { readFile } from 'node:fs/promises';
+import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { loadConfig } from '#shared/config.ts';
+import { ConfigError } from '#shared/errors.ts';
+import { schoolYears } from '#shared/calendar.ts';
+import { createAwsClients } from '#shared/store/clients.ts';
+import { PlacementStore } from '#shared/store/placements.ts';
+import { importRosterFile } from '#shared/roster/import.ts';
+import { formatProblem } from '#shared/roster/parse.ts';
+import { LOCAL_CREDENTIALS, LOCAL_HOST } from './stack.ts';
+
+class UsageError extends Error {}
+
+async function main(args: string[]): Promise<number> {
+  const toAws = args.includes('--aws');
+  const file = args.find((arg) => !arg.startsWith('--'));
+  if (!file) throw new UsageError('Gebruik: npm run import -- rooster.csv [--aws]');
+  if (toAws && !process.env.TABLE_NAME) {
+    throw new UsageError('Met --aws is TABLE_NAME verplicht: de naam van de tabel uit de uitvoer van cdk deploy.');
+  }
+  const base = loadConfig();
+  const config = toAws
+    ? base
+    : { ...base, AWS_ENDPOINT_URL_DYNAMODB: base.AWS_ENDPOINT_URL_DYNAMODB ?? `http://${LOCAL_HOST}:${base.DYNAMODB_PORT}` };
+  const clients = createAwsClients(config, toAws ? undefined : LOCAL_CREDENTIALS);
+
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch {
+    throw new UsageError(`Kan het bestand "${file}" niet lezen.`);
+  }
+  try {
+    await clients.dynamodb.send(new DescribeTableCommand({ TableName: config.TABLE_NAME }));
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) throw new UsageError(`De tabel ${config.TABLE_NAME} bestaat niet.`);
+    if (!toAws) throw new UsageError(`De lokale stack antwoordt niet op ${config.AWS_ENDPOINT_URL_DYNAMODB}: start eerst npm start.`);
+    throw error;
+  }
+
+  const result = await importRosterFile(bytes, {
+    store: new PlacementStore(clients.doc, config.TABLE_NAME),
+    knownYears: schoolYears.map((year) => year.id),
+    at: new Date().toISOString(),
+  });
+  for (const note of result.notes) console.log(`Let op: ${note}`);
+  if (!result.ok) {
+    console.error(`Niets geïmporteerd: ${result.problems.length} ${result.problems.length === 1 ? 'probleem' : 'problemen'} in ${file}:`);
+    for (const problem of result.problems) console.error(`  ${formatProblem(problem)}`);
+    return 1;
+  }
+  const { created, updated, unchanged } = result.summary;
+  console.log(`Geïmporteerd in ${config.TABLE_NAME}: ${created} nieuw, ${updated} gewijzigd, ${unchanged} ongewijzigd.`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError || error instanceof ConfigError) console.error(error.message);
+    else console.error(error);
+    process.exit(2);
+  },
+);

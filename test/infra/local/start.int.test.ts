@@ -1,0 +1,123 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { freePort, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../infra/local/stack.ts';
+import { createAwsClients } from '../../../shared/store/clients.ts';
+import { runTsx, type Running } from '../../support/process.ts';
+import { row, rosterCsv } from '../../support/roster.ts';
+
+/** `npm start` and `npm run import`, run as a user would, on free ports and a data folder of their own. */
+describe('the local stack (npm start)', () => {
+  let dataDir: string;
+  let env: Record<string, string>;
+  const start = (...args: string[]) => runTsx('infra/local/start.ts', args, env);
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'werkplekleren-start-'));
+    env = {
+      DATA_DIR: dataDir,
+      PORT: String(await freePort()),
+      DYNAMODB_PORT: String(await freePort()),
+      S3_PORT: String(await freePort()),
+      SES_PORT: String(await freePort()),
+      NOW: '2025-11-10',
+    };
+  });
+
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function stop(running: Running): Promise<number | null> {
+    running.child.kill('SIGINT');
+    return running.exit;
+  }
+
+  function store() {
+    return createAwsClients(
+      { AWS_REGION: LOCAL_REGION, AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${env.DYNAMODB_PORT}` },
+      LOCAL_CREDENTIALS,
+    ).doc;
+  }
+
+  async function placementsIn2025(): Promise<string[]> {
+    const result = await store().send(
+      new QueryCommand({
+        TableName: 'werkplekleren',
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': 'YEAR#2025-2026' },
+      }),
+    );
+    return (result.Items ?? []).map((item) => String(item.student && (item.student as { name: string }).name)).sort();
+  }
+
+  it('starts everything, seeds the demo roster, answers on every address and stops cleanly on Ctrl-C', async () => {
+    const running = start();
+    await running.waitFor('Stoppen: Ctrl-C');
+
+    expect(running.output()).toContain('Demorooster 2025-2026 geladen: 6 plaatsingen.');
+    expect(running.output()).toContain(`http://localhost:${env.PORT}`);
+    expect(running.output()).toContain(`http://127.0.0.1:${env.SES_PORT}`);
+    const home = await fetch(`http://localhost:${env.PORT}/`);
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('maandag 10 november 2025');
+    expect((await fetch(`http://127.0.0.1:${env.SES_PORT}/`)).status).toBe(200);
+    expect(await placementsIn2025()).toContain('Zoë de Vries');
+    expect(await placementsIn2025()).toHaveLength(6);
+
+    const file = join(dataDir, 'rooster.csv');
+    await writeFile(file, rosterCsv([row(1, { student_naam: "Bram van 't Hek" })]));
+    const imported = runTsx('infra/local/import.ts', [file], env);
+    expect(await imported.exit).toBe(0);
+    expect(imported.output()).toContain('Geïmporteerd in werkplekleren: 1 nieuw, 0 gewijzigd, 0 ongewijzigd.');
+
+    await writeFile(file, rosterCsv([row(2, { wpb_email: 'kapot' })]));
+    const rejected = runTsx('infra/local/import.ts', [file], env);
+    expect(await rejected.exit).toBe(1);
+    expect(rejected.output()).toContain('Regel 2, kolom wpb_email: "kapot" is geen geldig e-mailadres.');
+
+    expect(await stop(running)).toBe(0);
+  });
+
+  it('keeps the data across a restart and does not seed twice', async () => {
+    const running = start();
+    await running.waitFor('Stoppen: Ctrl-C');
+
+    expect(running.output()).not.toContain('Demorooster');
+    expect(await placementsIn2025()).toHaveLength(7);
+    expect(await stop(running)).toBe(0);
+  });
+
+  it('wipes the data with --fresh and seeds the demo roster again', async () => {
+    const running = start('--fresh');
+    await running.waitFor('Stoppen: Ctrl-C');
+
+    expect(running.output()).toContain('Demorooster 2025-2026 geladen: 6 plaatsingen.');
+    expect(await placementsIn2025()).toHaveLength(6);
+    expect(await stop(running)).toBe(0);
+  });
+
+  it('ends with one line naming the variable when a port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(Number(env.S3_PORT), '127.0.0.1', () => resolve()));
+    try {
+      const running = start();
+
+      expect(await running.exit).toBe(1);
+      expect(running.output().trim()).toBe(`Poort ${env.S3_PORT} is al in gebruik: kies een andere met S3_PORT=<poort>.`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('tells the user to start the stack when importing with nothing running', async () => {
+    const imported = runTsx('infra/local/import.ts', ['shared/data/demo-roster.csv'], env);
+
+    expect(await imported.exit).toBe(2);
+    expect(imported.output()).toContain('start eerst npm start');
+  });
+});

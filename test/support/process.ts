@@ -1,0 +1,35 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The project root, where npm scripts run. */
+export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A child process whose output is collected, with a way to wait for a line. */
+export interface Running {
+  child: ChildProcess;
+  output: () => string;
+  waitFor: (text: string, timeoutMs?: number) => Promise<void>;
+  exit: Promise<number | null>;
+}
+
+/** Runs a TypeScript entry with tsx, as the npm scripts do, with extra environment variables. */
+export function runTsx(entry: string, args: string[], env: Record<string, string>): Running {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const waitFor = async (text: string, timeoutMs = 60_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!output.includes(text)) {
+      if (child.exitCode !== null) throw new Error(`process ended before "${text}":\n${output}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for "${text}":\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  return { child, output: () => output, waitFor, exit };
+}
