@@ -10,6 +10,7 @@ import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfraConfigError, parseInfraConfig } from '#infra/config.ts';
 import { WerkpleklerenStack } from '#infra/werkplekleren-stack.ts';
+import { tableDefinition, TTL_ATTRIBUTE } from '#shared/store/table.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 /** The same context (feature flags, demo config) that `npm run synth` uses. */
@@ -98,6 +99,26 @@ describe('WerkpleklerenStack', () => {
         UpdateReplacePolicy: 'Retain',
       });
     });
+  });
+
+  it('has the same keys and indexes as the table the local stack creates', () => {
+    const tables = Object.values(template.findResources('AWS::DynamoDB::GlobalTable')) as {
+      Properties: Record<string, unknown> & { Replicas: unknown[]; TimeToLiveSpecification: unknown };
+    }[];
+    const local = tableDefinition('local');
+
+    expect(tables).toHaveLength(1);
+    const properties = tables[0]!.Properties;
+    const sortByName = <T extends { AttributeName?: string; IndexName?: string }>(list: T[]) =>
+      [...list].sort((a, b) => String(a.AttributeName ?? a.IndexName).localeCompare(String(b.AttributeName ?? b.IndexName)));
+    expect(properties.KeySchema).toEqual(local.KeySchema);
+    expect(sortByName(properties.AttributeDefinitions as { AttributeName: string }[])).toEqual(
+      sortByName(local.AttributeDefinitions as { AttributeName: string }[]),
+    );
+    expect(sortByName(properties.GlobalSecondaryIndexes as { IndexName: string }[])).toEqual(
+      sortByName(local.GlobalSecondaryIndexes as { IndexName: string }[]),
+    );
+    expect(properties.TimeToLiveSpecification).toEqual({ AttributeName: TTL_ATTRIBUTE, Enabled: true });
   });
 
   describe('the attachments bucket', () => {
