@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config';
  * the emulators are started once by the integration project's global setup.
  */
 export default defineConfig({
+  // Pages are Hono JSX (tsconfig: jsxImportSource hono/jsx); vite's transformer needs telling too.
+  oxc: { jsx: { runtime: 'automatic', importSource: 'hono/jsx' } },
   test: {
     projects: [
       {
