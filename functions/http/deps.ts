@@ -1,11 +1,38 @@
 import { loadConfig, type Config } from '#shared/config.ts';
 import { clockFromConfig } from '#shared/clock.ts';
-import type { AppDeps } from './app.ts';
+import { ConfigError } from '#shared/errors.ts';
+import { LinkStore } from '#shared/links.ts';
+import { SesMailer } from '#shared/mail/mailer.ts';
+import { AttachmentStore } from '#shared/attachments/store.ts';
+import { createAwsClients } from '#shared/store/clients.ts';
+import { PlacementStore } from '#shared/store/placements.ts';
+import { RequestStore } from '#shared/store/requests.ts';
+import type { AppDeps } from './app.tsx';
 
-/** Builds the app's dependencies, once per process. */
-export function buildDeps(config: Config = loadConfig()): AppDeps {
+/**
+ * Builds the app's dependencies from configuration, once per process. Credentials are passed
+ * only by the local stack; on Lambda the SDK's default chain finds them.
+ */
+export function buildDeps(
+  config: Config = loadConfig(),
+  credentials?: { accessKeyId: string; secretAccessKey: string },
+): AppDeps {
+  if (!config.LINK_SECRET) throw new ConfigError('Invalid configuration: LINK_SECRET: is required (at least 32 characters)');
+  const clients = createAwsClients(config, credentials);
+  const maxUploadBytes = Math.round(config.MAX_UPLOAD_MB * 1024 * 1024);
   return {
     clock: clockFromConfig(config.NOW),
     publicOrigin: config.PUBLIC_ORIGIN,
+    linkSecret: config.LINK_SECRET,
+    linkGraceDays: config.LINK_GRACE_DAYS,
+    maxUploadBytes,
+    uploadOrigin: config.AWS_ENDPOINT_URL_S3
+      ? new URL(config.AWS_ENDPOINT_URL_S3).origin
+      : `https://${config.BUCKET_NAME}.s3.${config.AWS_REGION}.amazonaws.com`,
+    placements: new PlacementStore(clients.doc, config.TABLE_NAME),
+    requests: new RequestStore(clients.doc, config.TABLE_NAME),
+    links: new LinkStore(clients.doc, config.TABLE_NAME),
+    mailer: new SesMailer(clients.ses, config.MAIL_FROM, config.MAIL_REPLY_TO),
+    attachments: new AttachmentStore(clients.s3, config.BUCKET_NAME, { maxBytes: maxUploadBytes }),
   };
 }

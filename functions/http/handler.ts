@@ -1,5 +1,5 @@
 import { handle } from 'hono/aws-lambda';
-import { createApp } from './app.ts';
+import { createApp } from './app.tsx';
 import { buildDeps } from './deps.ts';
 
 const app = createApp(buildDeps());

@@ -3,8 +3,9 @@
  * aws-ses-v2-local, creates the table and bucket when missing, seeds the demo roster on the first
  * start, and serves the same Hono app that runs on Lambda.
  */
-import { readFile, rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { loadConfig } from '#shared/config.ts';
@@ -13,10 +14,10 @@ import { schoolYears } from '#shared/calendar.ts';
 import { createAwsClients } from '#shared/store/clients.ts';
 import { ensureTable } from '#shared/store/table.ts';
 import { ensureBucket } from '#shared/store/bucket.ts';
-import { PlacementStore } from '#shared/store/placements.ts';
+import { welcomeStudents } from '#shared/requests.ts';
 import { importRosterFile } from '#shared/roster/import.ts';
 import { formatProblem } from '#shared/roster/parse.ts';
-import { createApp } from '#functions/http/app.ts';
+import { createApp } from '#functions/http/app.tsx';
 import { buildDeps } from '#functions/http/deps.ts';
 import { assertPortFree, LOCAL_CREDENTIALS, PortBusyError, startLocalStack, type LocalStack } from './stack.ts';
 
@@ -62,26 +63,28 @@ async function run(
   started: (server: ReturnType<typeof serve>) => void) {
   const config = loadConfig({
     ...process.env,
+    LINK_SECRET: process.env.LINK_SECRET ?? (await localLinkSecret(dataDir)),
     AWS_ENDPOINT_URL_DYNAMODB: stack.endpoints.dynamodb,
     AWS_ENDPOINT_URL_S3: stack.endpoints.s3,
     AWS_ENDPOINT_URL_SES: stack.endpoints.ses,
   });
   const clients = createAwsClients(config, LOCAL_CREDENTIALS);
   const firstStart = await ensureTable(clients.dynamodb, config.TABLE_NAME);
-  await ensureBucket(clients.s3, config.BUCKET_NAME);
+  await ensureBucket(clients.s3, config.BUCKET_NAME, config.PUBLIC_ORIGIN);
+  const deps = buildDeps(config, LOCAL_CREDENTIALS);
 
   if (firstStart) {
-    const store = new PlacementStore(clients.doc, config.TABLE_NAME);
     const result = await importRosterFile(await readFile(demoRoster), {
-      store,
+      store: deps.placements,
       knownYears: schoolYears.map((year) => year.id),
       at: new Date().toISOString(),
     });
     if (!result.ok) throw new Error(`Demo roster invalid: ${result.problems.map(formatProblem).join('; ')}`);
-    console.log(`Demorooster 2025-2026 geladen: ${result.summary.created} plaatsingen.`);
+    const welcomed = await welcomeStudents(deps, result.placements);
+    console.log(`Demorooster 2025-2026 geladen: ${result.summary.created} plaatsingen; ${welcomed} welkomstmails in de inbox.`);
   }
 
-  const app = createApp(buildDeps(config));
+  const app = createApp(deps);
   await new Promise<void>((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve());
     server.once('error', reject);
@@ -92,11 +95,24 @@ async function run(
 Werkplekleren N2 draait lokaal${config.NOW ? ` (klok vast op ${config.NOW})` : ''}:
   App                 http://localhost:${port}
   Kalender            http://localhost:${port}/kalender
-  Inbox (e-mail)      ${stack.endpoints.ses}
+  Inbox (e-mail)      ${stack.endpoints.ses}   (links naar "Mijn werkplekleren" en formulieren)
   DynamoDB Local      ${stack.endpoints.dynamodb}  (tabel ${config.TABLE_NAME})
   S3 (s3rver)         ${stack.endpoints.s3}  (bucket ${config.BUCKET_NAME})
   Gegevens            ${dataDir}  (wissen: npm start -- --fresh)
 Stoppen: Ctrl-C`);
+}
+
+/** The local link secret: made once, kept in the data folder so links survive a restart. */
+async function localLinkSecret(dataDir: string): Promise<string> {
+  const file = join(dataDir, 'link-secret');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    const secret = randomBytes(32).toString('base64url');
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(file, secret, { mode: 0o600 });
+    return secret;
+  }
 }
 
 main().catch((error: unknown) => {

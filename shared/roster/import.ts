@@ -49,7 +49,7 @@ export async function importPlacements(
 
 /** The outcome of importing a roster file. */
 export type RosterImportResult =
-  | { ok: true; summary: ImportSummary; notes: string[] }
+  | { ok: true; summary: ImportSummary; placements: Placement[]; notes: string[] }
   | { ok: false; problems: RosterProblem[]; notes: string[] };
 
 /** Parses and validates a whole roster file, then imports it; writes nothing if any row is bad. */
@@ -60,5 +60,5 @@ export async function importRosterFile(
   const parsed = parseRoster(bytes, { knownYears: deps.knownYears });
   if (!parsed.ok) return parsed;
   const summary = await importPlacements(deps.store, parsed.placements, deps.at);
-  return { ok: true, summary, notes: parsed.notes };
+  return { ok: true, summary, placements: parsed.placements, notes: parsed.notes };
 }

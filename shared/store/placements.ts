@@ -107,7 +107,7 @@ export class PlacementStore {
           TableName: this.tableName,
           Item: {
             ...keys.history(previous.schoolYear, previous.studentNumber, at, previous.rev),
-            type: 'placement-history',
+            entity: 'placement-history',
             ...placementData(previous),
             rev: previous.rev,
             updatedAt: previous.updatedAt,
@@ -170,7 +170,7 @@ export class PlacementStore {
       ...keys.placement(record.schoolYear, record.studentNumber),
       GSI1PK: keys.yearIndex(record.schoolYear),
       GSI1SK: keys.yearIndexSort(record.school, record.studentNumber),
-      type: 'placement',
+      entity: 'placement',
       ...placementData(record),
       rev: record.rev,
       updatedAt: record.updatedAt,
@@ -178,7 +178,7 @@ export class PlacementStore {
   }
 
   private membershipItem(m: Membership): Record<string, unknown> {
-    return { ...keys.membership(m.email, m.role, m.schoolYear, m.studentNumber), type: 'membership', ...m };
+    return { ...keys.membership(m.email, m.role, m.schoolYear, m.studentNumber), entity: 'membership', ...m };
   }
 
   private async transact(studentNumber: string, items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>) {

@@ -8,8 +8,8 @@ import {
   type SchoolYear,
   type Whereabouts,
 } from '#shared/calendar.ts';
-import { page } from '#shared/web/layout.ts';
-import type { AppEnv } from '../app.ts';
+import { page } from '#shared/web/layout.tsx';
+import type { AppEnv } from '../app.tsx';
 
 /** The start page (where in the school year are we?) and the calendar of every school year. */
 export const calendarRoutes = new Hono<AppEnv>();

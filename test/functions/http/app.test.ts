@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../../functions/http/app.ts';
+import { createApp } from '../../../functions/http/app.tsx';
 import { fixedClock, parseInstant } from '../../../shared/clock.ts';
 import { DomainError } from '../../../shared/errors.ts';
+import { offlineDeps } from '../../support/app.ts';
 
 function appAt(now: string) {
-  return createApp({ clock: fixedClock(parseInstant(now)), publicOrigin: 'https://werkplekleren.example.org' });
+  return createApp(offlineDeps(fixedClock(parseInstant(now))));
 }
 
 async function body(response: Response): Promise<string> {

@@ -1,0 +1,336 @@
+import { randomBytes } from 'node:crypto';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { fileTypeFromBuffer } from 'file-type';
+import {
+  allowedTypeByDetected,
+  allowedTypeByMime,
+  assertMaxBytes,
+  canonicalMime,
+  contentDisposition,
+  DEFAULT_MAX_BYTES,
+  officeTypeFromZipEntries,
+  reasons,
+  type AllowedType,
+} from './policy.ts';
+
+/** How many leading bytes are read for magic-byte detection (file-type's own sample size). */
+export const SNIFF_BYTES = 4100;
+
+/** Options of an {@link AttachmentStore}. */
+export interface AttachmentStoreOptions {
+  /** Largest attachment in bytes, unless a call passes its own. @default DEFAULT_MAX_BYTES (20 MB) */
+  maxBytes?: number;
+  /** How long a presigned upload (POST) stays usable. @default 600 */
+  uploadUrlTtlSeconds?: number;
+  /** How long a presigned download (GET) stays usable. @default 60 */
+  downloadUrlTtlSeconds?: number;
+}
+
+/** A presigned POST: the browser posts `fields` (in this order) and then the file, as `file`, to `url`. */
+export interface PresignedUpload {
+  url: string;
+  fields: Record<string, string>;
+}
+
+/** Why {@link AttachmentStore.verify} refused an upload (the Dutch `reason` is for the user). */
+export type RejectionCode =
+  | 'not-found'
+  | 'empty'
+  | 'too-large'
+  | 'upload-type'
+  | 'not-allowed'
+  | 'mismatch'
+  | 'changed';
+
+/** Outcome of {@link AttachmentStore.verify}. */
+export type VerifyResult =
+  | {
+      ok: true;
+      /** Size in bytes, as stored. */
+      size: number;
+      /** The verified type (the allowed type's canonical extension and MIME type). */
+      type: { ext: string; mime: string };
+      /** ETag of the verified object. */
+      etag: string | undefined;
+      /**
+       * The verified version in a versioned bucket (undefined locally). Store it and pass it to
+       * {@link AttachmentStore.presignDownload}: the upload URL stays usable until it expires, so
+       * the key's current version may later be something that was never verified.
+       */
+      versionId: string | undefined;
+    }
+  | { ok: false; code: RejectionCode; reason: string };
+
+/** The parts of an attachment key; all made by the server, never taken from user input. */
+export interface AttachmentKeyParts {
+  /** "2025-2026" */
+  schoolYear: string;
+  /** "1012001" */
+  studentNumber: string;
+  /** The request (form) the attachment belongs to. */
+  requestId: string;
+  /** From {@link newAttachmentId}. */
+  attachmentId: string;
+}
+
+const KEY_PART_PATTERNS: Record<keyof AttachmentKeyParts, RegExp> = {
+  schoolYear: /^\d{4}-\d{4}$/,
+  studentNumber: /^[A-Za-z0-9]{1,32}$/,
+  requestId: /^[A-Za-z0-9_-]{1,64}$/,
+  attachmentId: /^[A-Za-z0-9_-]{1,64}$/,
+};
+
+/**
+ * The object key of an attachment: `attachments/<schoolYear>/<studentNumber>/<requestId>/<attachmentId>`.
+ * Every part is checked against a strict pattern, so a key can never carry a path or user text;
+ * a bad part is a programming error and throws.
+ */
+export function attachmentKey(parts: AttachmentKeyParts): string {
+  for (const [name, pattern] of Object.entries(KEY_PART_PATTERNS)) {
+    const value = parts[name as keyof AttachmentKeyParts];
+    if (!pattern.test(value)) throw new Error(`attachmentKey: invalid ${name} ${JSON.stringify(value)}`);
+  }
+  return `attachments/${parts.schoolYear}/${parts.studentNumber}/${parts.requestId}/${parts.attachmentId}`;
+}
+
+/** A new random attachment id: 16 random bytes, base64url (22 characters, URL- and key-safe). */
+export function newAttachmentId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/**
+ * The attachments adapter over S3: presigned uploads straight from the browser, verification of
+ * what arrived (the real gate: S3 policy conditions are not enforced by every S3, s3rver ignores
+ * them), short presigned downloads, removal.
+ */
+export class AttachmentStore {
+  readonly #s3: S3Client;
+  readonly #bucket: string;
+  readonly #maxBytes: number;
+  readonly #uploadUrlTtlSeconds: number;
+  readonly #downloadUrlTtlSeconds: number;
+
+  constructor(s3: S3Client, bucket: string, options: AttachmentStoreOptions = {}) {
+    this.#s3 = s3;
+    this.#bucket = bucket;
+    this.#maxBytes = assertMaxBytes(options.maxBytes ?? DEFAULT_MAX_BYTES);
+    this.#uploadUrlTtlSeconds = options.uploadUrlTtlSeconds ?? 600;
+    this.#downloadUrlTtlSeconds = options.downloadUrlTtlSeconds ?? 60;
+  }
+
+  /**
+   * A presigned POST for exactly one key, one content type and 1..maxBytes bytes (policy
+   * conditions that real S3 enforces). `contentType` must be an allowed type's canonical MIME type
+   * (from `checkDeclared(...).type`); it is returned in `fields`, so the browser cannot choose it.
+   *
+   * @param input.successActionRedirect where S3 sends the browser (303) after a plain HTML form
+   *   post; S3 appends `bucket`, `key` and `etag` to it. Without it S3 answers 204.
+   */
+  async presignUpload(input: {
+    key: string;
+    contentType: string;
+    maxBytes?: number;
+    successActionRedirect?: string;
+  }): Promise<PresignedUpload> {
+    const maxBytes = assertMaxBytes(input.maxBytes ?? this.#maxBytes);
+    const type = allowedTypeByMime(input.contentType);
+    if (!type || canonicalMime(type) !== input.contentType) {
+      throw new Error(`presignUpload: ${input.contentType} is not a canonical allowed type`);
+    }
+    const fields: Record<string, string> = { 'Content-Type': input.contentType };
+    if (input.successActionRedirect !== undefined) fields.success_action_redirect = input.successActionRedirect;
+    // createPresignedPost adds an exact-match condition for every field (Content-Type, redirect)
+    // and for the key; the explicit ones below say what we rely on.
+    return createPresignedPost(this.#s3, {
+      Bucket: this.#bucket,
+      Key: input.key,
+      Conditions: [
+        { key: input.key },
+        ['content-length-range', 1, maxBytes],
+        ['eq', '$Content-Type', input.contentType],
+      ],
+      Fields: fields,
+      Expires: this.#uploadUrlTtlSeconds,
+    });
+  }
+
+  /**
+   * Checks an uploaded object before it counts: it exists, its size is within 1..maxBytes, its
+   * stored Content-Type is the declared one, and its first bytes are an allowed type that matches
+   * the declared type. Anything refused is deleted, and the Dutch reason returned.
+   *
+   * docx and pptx are zip packages; file-type names them when `[Content_Types].xml` lies within
+   * the first {@link SNIFF_BYTES} bytes (as Word and PowerPoint write them). When it only says
+   * "zip", the zip's central directory (read from the end of the object) decides, by the same rule
+   * file-type uses: `[Content_Types].xml` plus parts under `word/` or `ppt/`, and no macros.
+   *
+   * @param options.declaredType the canonical MIME type the upload was presigned with
+   */
+  async verify(key: string, options: { declaredType: string; maxBytes?: number }): Promise<VerifyResult> {
+    const maxBytes = assertMaxBytes(options.maxBytes ?? this.#maxBytes);
+    const head = await this.#head(key);
+    if (!head) return { ok: false, code: 'not-found', reason: reasons.notFound };
+
+    const pin = { VersionId: head.VersionId, IfMatch: head.ETag };
+    const reject = async (code: RejectionCode, reason: string): Promise<VerifyResult> => {
+      // With a version id this deletes the refused bytes for good; without (locally) it deletes the object.
+      await this.#s3.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: key, VersionId: head.VersionId }));
+      return { ok: false, code, reason };
+    };
+
+    const size = head.ContentLength ?? 0;
+    if (size < 1) return reject('empty', reasons.empty);
+    if (size > maxBytes) return reject('too-large', reasons.tooLarge(maxBytes));
+
+    const declared = allowedTypeByMime(options.declaredType);
+    if (!declared) return reject('not-allowed', reasons.typeNotAllowed);
+    if ((head.ContentType ?? '').toLowerCase() !== options.declaredType.toLowerCase()) {
+      return reject('upload-type', reasons.uploadTypeChanged);
+    }
+
+    let detected: AllowedType | undefined;
+    try {
+      const read = (start: number, end: number) => this.#range(key, pin, start, end);
+      const sample = await read(0, Math.min(size, SNIFF_BYTES) - 1);
+      const sniffed = await fileTypeFromBuffer(sample);
+      detected = sniffed && allowedTypeByDetected(sniffed);
+      if (!detected && sniffed?.ext === 'zip' && declared.officeZip) {
+        const names = await zipEntryNames(read, size);
+        detected = names && officeTypeFromZipEntries(names);
+      }
+    } catch (error) {
+      if (statusOf(error) === 412) return reject('changed', reasons.changedDuringCheck);
+      throw error;
+    }
+
+    if (!detected) return reject('not-allowed', reasons.contentNotAllowed);
+    if (detected !== declared) return reject('mismatch', reasons.contentMismatch(declared, detected));
+    return {
+      ok: true,
+      size,
+      type: { ext: detected.ext, mime: canonicalMime(detected) },
+      etag: head.ETag,
+      versionId: head.VersionId,
+    };
+  }
+
+  /**
+   * A short presigned GET (downloadUrlTtlSeconds) that makes the browser download the file as
+   * `fileName` (made safe, RFC 6266 header with a UTF-8 name).
+   *
+   * The response type is always application/octet-stream, not the verified type: the bytes are the
+   * user's, and with octet-stream no browser renders them inline (no HTML/SVG/PDF-script served from
+   * the bucket's origin), while the file name's extension still tells the OS which app opens it.
+   * `private, no-store` keeps shared caches from holding a copy of student data.
+   *
+   * @param options.versionId the version {@link verify} returned (versioned buckets)
+   */
+  async presignDownload(key: string, fileName: string, options: { versionId?: string } = {}): Promise<string> {
+    const command = new GetObjectCommand({
+      Bucket: this.#bucket,
+      Key: key,
+      VersionId: options.versionId,
+      ResponseContentDisposition: contentDisposition(fileName),
+      ResponseContentType: 'application/octet-stream',
+      ResponseCacheControl: 'private, no-store',
+    });
+    return getSignedUrl(this.#s3, command, { expiresIn: this.#downloadUrlTtlSeconds });
+  }
+
+  /**
+   * Deletes an attachment. In a versioned bucket this adds a delete marker; older versions go by
+   * the bucket's lifecycle rule.
+   */
+  async remove(key: string): Promise<void> {
+    await this.#s3.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: key }));
+  }
+
+  async #head(key: string) {
+    try {
+      return await this.#s3.send(new HeadObjectCommand({ Bucket: this.#bucket, Key: key }));
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async #range(
+    key: string,
+    pin: { VersionId: string | undefined; IfMatch: string | undefined },
+    start: number,
+    end: number,
+  ): Promise<Uint8Array> {
+    const result = await this.#s3.send(
+      new GetObjectCommand({ Bucket: this.#bucket, Key: key, Range: `bytes=${start}-${end}`, ...pin }),
+    );
+    if (!result.Body) throw new Error(`GetObject ${key} returned no body`);
+    return result.Body.transformToByteArray();
+  }
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+}
+
+const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
+const CENTRAL_DIRECTORY_HEADER = 0x02014b50;
+const END_RECORD_LENGTH = 22;
+const MAX_COMMENT_LENGTH = 0xffff;
+/** A docx or pptx has tens to hundreds of entries; a larger directory is not worth reading. */
+const MAX_CENTRAL_DIRECTORY_BYTES = 1024 * 1024;
+
+/**
+ * The entry names in a zip's central directory (APPNOTE 4.3.12/4.3.16), read by byte ranges from
+ * the end of the object; undefined when it is not a well-formed, non-ZIP64 zip.
+ */
+async function zipEntryNames(
+  read: (start: number, end: number) => Promise<Uint8Array>,
+  size: number,
+): Promise<string[] | undefined> {
+  const tailLength = Math.min(size, END_RECORD_LENGTH + MAX_COMMENT_LENGTH);
+  const tailStart = size - tailLength;
+  const tail = await read(tailStart, size - 1);
+  const tailView = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
+
+  let end = -1;
+  for (let at = tail.length - END_RECORD_LENGTH; at >= 0; at--) {
+    if (tailView.getUint32(at, true) === END_OF_CENTRAL_DIRECTORY) {
+      end = at;
+      break;
+    }
+  }
+  if (end < 0) return undefined;
+  const entries = tailView.getUint16(end + 10, true);
+  const directorySize = tailView.getUint32(end + 12, true);
+  const directoryOffset = tailView.getUint32(end + 16, true);
+  // 0xffff / 0xffffffff mean ZIP64, which no docx or pptx under our size limit needs.
+  if (entries === 0xffff || directorySize === 0xffffffff || directoryOffset === 0xffffffff) return undefined;
+  if (entries === 0 || directorySize > MAX_CENTRAL_DIRECTORY_BYTES) return undefined;
+  if (directoryOffset + directorySize > tailStart + end) return undefined;
+
+  const directory =
+    directoryOffset >= tailStart
+      ? tail.subarray(directoryOffset - tailStart, directoryOffset - tailStart + directorySize)
+      : await read(directoryOffset, directoryOffset + directorySize - 1);
+  const view = new DataView(directory.buffer, directory.byteOffset, directory.byteLength);
+  const decoder = new TextDecoder('utf-8');
+  const names: string[] = [];
+  let at = 0;
+  for (let index = 0; index < entries; index++) {
+    if (at + 46 > directory.length || view.getUint32(at, true) !== CENTRAL_DIRECTORY_HEADER) return undefined;
+    const nameLength = view.getUint16(at + 28, true);
+    const extraLength = view.getUint16(at + 30, true);
+    const commentLength = view.getUint16(at + 32, true);
+    if (at + 46 + nameLength > directory.length) return undefined;
+    names.push(decoder.decode(directory.subarray(at + 46, at + 46 + nameLength)));
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  return names;
+}

@@ -1,0 +1,221 @@
+import { z } from 'zod';
+import { KijkwijzerTypeSchema } from '../calendar.ts';
+import { FORM_IDS } from '../tasks.ts';
+
+/**
+ * The shape of a form definition (kijkwijzer, WPB advice, experiment feedback) as data. The files in
+ * `forms/` hold the definitions; everything else (the answers schema, the HTML form, the read-only
+ * view, the CSV columns) is derived from a definition by `shared/forms/answers.ts` and
+ * `shared/forms/render.tsx`. A changed form is a new version, so a stored submission always renders
+ * with the definition it was filled in with.
+ */
+
+/** The values of a scale item, in the order they are shown: a 4-point scale plus "niet gezien". */
+export const SCALE_VALUES = ['onvoldoende', 'matig', 'voldoende', 'goed', 'niet-gezien'] as const;
+
+/** A value of a scale item. */
+export type ScaleValue = (typeof SCALE_VALUES)[number];
+
+/** Dutch labels of the scale values, as users read them. */
+export const SCALE_LABELS: Readonly<Record<ScaleValue, string>> = {
+  onvoldoende: 'onvoldoende',
+  matig: 'matig',
+  voldoende: 'voldoende',
+  goed: 'goed',
+  'niet-gezien': 'niet gezien',
+};
+
+/** The kinds of form. */
+export const FORM_KINDS = ['kijkwijzer', 'advies', 'experiment'] as const;
+
+/** A kind of form. */
+export type FormKind = (typeof FORM_KINDS)[number];
+
+/** The answer types of an item. */
+export const ITEM_TYPES = ['scale', 'text', 'date', 'choice'] as const;
+
+/** An answer type: a scale, free text, a calendar date or one choice out of `options`. */
+export type ItemType = (typeof ITEM_TYPES)[number];
+
+/**
+ * The codes of the formative feedback items every kijkwijzer and every experiment form ends with,
+ * in this order, each a required text item: feedback (how did it go), feed-up (where is the student
+ * heading) and feedforward (what is the next step).
+ */
+export const FORMATIVE_CODES = ['FEEDBACK', 'FEEDUP', 'FEEDFORWARD'] as const;
+
+/** The kinds of form that must end with the {@link FORMATIVE_CODES} items. */
+export const FORMATIVE_KINDS: readonly FormKind[] = ['kijkwijzer', 'experiment'];
+
+/** A stable code: upper-case letters and digits in groups joined by single hyphens ("PED-1"). */
+const CODE_PATTERN = /^[A-Z0-9]+(?:-[A-Z0-9]+)*$/;
+
+/**
+ * An option value: lower case, starting with a letter ("op-koers"). Starting with a letter keeps the
+ * HTML ids derived from code and value (`a-ADV-1-positief`) distinct from those of upper-case codes.
+ */
+const OPTION_VALUE_PATTERN = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+
+const CodeSchema = z
+  .string()
+  .regex(CODE_PATTERN, 'a code is upper-case letters and digits joined by single hyphens, like PED-1');
+
+const DutchText = z.string().trim().min(1, 'must not be empty');
+
+/** One option of a choice item. */
+export const FormOptionSchema = z.strictObject({
+  value: z
+    .string()
+    .regex(OPTION_VALUE_PATTERN, 'an option value is lower case, starts with a letter, like op-koers'),
+  label: DutchText,
+});
+
+/** One option of a choice item. */
+export type FormOption = z.infer<typeof FormOptionSchema>;
+
+/** One question of a form. */
+export const FormItemSchema = z
+  .strictObject({
+    /** Stable within the form and across its versions; the answer key and the CSV column. */
+    code: CodeSchema,
+    label: DutchText,
+    /** Short help text; for scale items it describes the behaviour to look for. */
+    help: DutchText.optional(),
+    type: z.enum(ITEM_TYPES),
+    required: z.boolean(),
+    /** Choice items only: the options in the order they are shown. */
+    options: z.array(FormOptionSchema).min(2, 'a choice needs at least two options').optional(),
+  })
+  .superRefine((item, ctx) => {
+    if (item.type === 'choice' && item.options === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['options'], message: `choice item ${item.code} needs options` });
+    }
+    if (item.type !== 'choice' && item.options !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['options'],
+        message: `only a choice item has options; ${item.code} is a ${item.type} item`,
+      });
+    }
+    const values = (item.options ?? []).map((option) => option.value);
+    for (const value of duplicates(values)) {
+      ctx.addIssue({ code: 'custom', path: ['options'], message: `option ${value} of ${item.code} is listed twice` });
+    }
+  });
+
+/** One question of a form. */
+export type FormItem = z.infer<typeof FormItemSchema>;
+
+/** A group of items, shown as one fieldset. */
+export const FormSectionSchema = z.strictObject({
+  code: CodeSchema,
+  title: DutchText,
+  help: DutchText.optional(),
+  items: z.array(FormItemSchema).min(1, 'a section needs at least one item'),
+});
+
+/** A group of items, shown as one fieldset. */
+export type FormSection = z.infer<typeof FormSectionSchema>;
+
+function duplicates<T>(values: readonly T[]): T[] {
+  return [...new Set(values.filter((value, index) => values.indexOf(value) !== index))];
+}
+
+/** The kind a form id implies, so a definition cannot claim to be something its id says it is not. */
+function kindOfId(id: string): FormKind {
+  if (id.startsWith('kijkwijzer-')) return 'kijkwijzer';
+  if (id.startsWith('experiment-')) return 'experiment';
+  return 'advies';
+}
+
+/** The zod schema of a form definition; see the module comment. */
+export const FormDefinition = z
+  .strictObject({
+    id: z.enum(FORM_IDS),
+    version: z.number().int().positive(),
+    kind: z.enum(FORM_KINDS),
+    /** Kijkwijzers only: the type, equal to the id without "kijkwijzer-". */
+    kijkwijzerType: KijkwijzerTypeSchema.optional(),
+    /** Dutch title, shown as the page heading and in emails. */
+    title: DutchText,
+    /** Dutch introduction for the observer. */
+    intro: DutchText,
+    /** True while the items are our own words on a public framework, replaceable by the Hogeschool's texts. */
+    draftContent: z.boolean(),
+    /** Dutch note naming the framework the items rest on (ICALT by Van de Grift, TPACK, ...). */
+    basis: DutchText,
+    sections: z.array(FormSectionSchema).min(1, 'a form needs at least one section'),
+  })
+  .superRefine((def, ctx) => {
+    const issue = (path: (string | number)[], message: string): void => {
+      ctx.addIssue({ code: 'custom', path, message });
+    };
+    if (kindOfId(def.id) !== def.kind) issue(['kind'], `form ${def.id} must have kind ${kindOfId(def.id)}`);
+    if (def.kind === 'kijkwijzer') {
+      const expected = def.id.slice('kijkwijzer-'.length);
+      if (def.kijkwijzerType !== expected) issue(['kijkwijzerType'], `kijkwijzer ${def.id} needs kijkwijzerType ${expected}`);
+    } else if (def.kijkwijzerType !== undefined) {
+      issue(['kijkwijzerType'], `only a kijkwijzer has a kijkwijzerType; ${def.id} is a ${def.kind}`);
+    }
+    for (const code of duplicates(def.sections.map((section) => section.code))) {
+      issue(['sections'], `section code ${code} is used more than once`);
+    }
+    const items = def.sections.flatMap((section) => section.items);
+    for (const code of duplicates(items.map((item) => item.code))) {
+      issue(['sections'], `item code ${code} is used more than once`);
+    }
+    if (FORMATIVE_KINDS.includes(def.kind)) {
+      const last = items.slice(-FORMATIVE_CODES.length);
+      FORMATIVE_CODES.forEach((code, index) => {
+        const item = last[index];
+        if (item?.code !== code || item.type !== 'text' || !item.required) {
+          issue(
+            ['sections'],
+            `a ${def.kind} ends with the required text items ${FORMATIVE_CODES.join(', ')} in that order; ${code} is missing, out of place, not text or not required`,
+          );
+        }
+      });
+    }
+  });
+
+/** A validated form definition. */
+export type FormDefinition = z.infer<typeof FormDefinition>;
+
+/** A form definition as written in a file in `forms/`, before validation. */
+export type FormDefinitionInput = z.input<typeof FormDefinition>;
+
+/** A form definition is malformed; the message names the form, version and every problem. */
+export class FormDefinitionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FormDefinitionError';
+  }
+}
+
+function describeInput(input: unknown): string {
+  if (input !== null && typeof input === 'object') {
+    const { id, version } = input as { id?: unknown; version?: unknown };
+    return `form ${String(id)} version ${String(version)}`;
+  }
+  return 'form definition';
+}
+
+/** Validates one form definition; throws a {@link FormDefinitionError} listing every problem with its path. */
+export function parseFormDefinition(input: unknown): FormDefinition {
+  const result = FormDefinition.safeParse(input);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new FormDefinitionError(`Invalid ${describeInput(input)}: ${problems.join('; ')}`);
+  }
+  return result.data;
+}
+
+/** Every item of a definition, in the order shown. */
+export function formItems(def: FormDefinition): FormItem[] {
+  return def.sections.flatMap((section) => section.items);
+}
+
+/** The item with this code, or undefined. */
+export function findItem(def: FormDefinition, code: string): FormItem | undefined {
+  return formItems(def).find((item) => item.code === code);
+}

@@ -1,0 +1,333 @@
+import { DATE_MAX, DATE_MIN, fieldName, formatAnswer, TEXT_MAX_LENGTH } from './answers.ts';
+import type { AnswerErrors, Answers } from './answers.ts';
+import { formItems, SCALE_LABELS, SCALE_VALUES } from './definition.ts';
+import type { FormDefinition, FormItem, FormOption } from './definition.ts';
+
+/**
+ * The HTML of a form, derived from its definition: the fields, the error summary, the read-only view
+ * of answers and the draft-content notice. Server-rendered Hono JSX that works without JavaScript;
+ * every value is escaped by Hono. The caller wraps {@link FormFields} in its own `<form>` (with
+ * `novalidate`, so the server's Dutch messages are the only validation) and buttons, and includes
+ * {@link FORM_CSS} in the page.
+ *
+ * HTML ids, all derived from item codes (codes are upper case, option values lower case, so they
+ * cannot collide): `a-<code>` the field (textarea, date input, or the fieldset of a radio group),
+ * `a-<code>-<value>` a radio, `l-<code>` a radio group's legend, `h-<code>` the help text,
+ * `e-<code>` the inline error.
+ */
+
+/** The id of an item's field: its textarea or date input, or the fieldset of its radios. */
+export function fieldId(code: string): string {
+  return `a-${code}`;
+}
+
+/** The id of one radio of a scale or choice item: `a-PED-1-goed`. */
+export function optionId(code: string, value: string): string {
+  return `a-${code}-${value}`;
+}
+
+const legendId = (code: string): string => `l-${code}`;
+const helpId = (code: string): string => `h-${code}`;
+const errorId = (code: string): string => `e-${code}`;
+
+/** The id of the error summary box, e.g. to link to it. */
+export const ERROR_SUMMARY_ID = 'foutmeldingen';
+
+/** The options of a radio item: the scale values with their Dutch labels, or the choice options. */
+function optionsOf(item: FormItem): FormOption[] {
+  if (item.type === 'scale') return SCALE_VALUES.map((value) => ({ value, label: SCALE_LABELS[value] }));
+  return item.options ?? [];
+}
+
+/**
+ * Where an error link for an item points: the first radio of a radio group (so following the link
+ * puts focus in the group and a screen reader reads its legend), otherwise the field itself.
+ */
+export function errorTargetId(item: FormItem): string {
+  const first = item.type === 'scale' || item.type === 'choice' ? optionsOf(item)[0] : undefined;
+  return first === undefined ? fieldId(item.code) : optionId(item.code, first.value);
+}
+
+/** Props of {@link FormFields}. */
+export interface FormFieldsProps {
+  def: FormDefinition;
+  /** Values to show: a draft, or what the user entered before an error. */
+  answers?: Answers;
+  /** Dutch messages by item code, as `readAnswers` returns them. */
+  errors?: AnswerErrors;
+  /** Shows the values without letting them change (after the deadline). */
+  readOnly?: boolean;
+}
+
+interface ItemProps {
+  item: FormItem;
+  value: string | undefined;
+  error: string | undefined;
+  readOnly: boolean;
+}
+
+const RequiredMark = () => <span class="wf-required"> (verplicht)</span>;
+
+/** The help and error paragraphs of an item, and the ids to put in its aria-describedby. */
+function describe(item: FormItem, error: string | undefined) {
+  const ids = [item.help === undefined ? undefined : helpId(item.code), error === undefined ? undefined : errorId(item.code)];
+  const describedBy = ids.filter((id) => id !== undefined).join(' ');
+  return {
+    describedBy: describedBy === '' ? undefined : describedBy,
+    paragraphs: (
+      <>
+        {item.help !== undefined && (
+          <p class="wf-hint" id={helpId(item.code)}>
+            {item.help}
+          </p>
+        )}
+        {error !== undefined && (
+          <p class="wf-error-message" id={errorId(item.code)}>
+            <span class="wf-visually-hidden">Fout: </span>
+            {error}
+          </p>
+        )}
+      </>
+    ),
+  };
+}
+
+function itemClass(kind: string, error: string | undefined): string {
+  return `wf-item wf-${kind}${error === undefined ? '' : ' wf-item-error'}`;
+}
+
+/** A scale or choice item: a radio group in a fieldset whose legend is the label. */
+function RadioItem({ item, value, error, readOnly }: ItemProps) {
+  const { describedBy, paragraphs } = describe(item, error);
+  return (
+    <fieldset
+      class={itemClass(item.type, error)}
+      id={fieldId(item.code)}
+      role="radiogroup"
+      aria-labelledby={legendId(item.code)}
+      aria-describedby={describedBy}
+      aria-required={item.required ? 'true' : undefined}
+      aria-invalid={error === undefined ? undefined : 'true'}
+    >
+      <legend class="wf-label" id={legendId(item.code)}>
+        {item.label}
+        {item.required && <RequiredMark />}
+      </legend>
+      {paragraphs}
+      <div class="wf-options">
+        {optionsOf(item).map((option) => (
+          <div class="wf-option">
+            <input
+              type="radio"
+              id={optionId(item.code, option.value)}
+              name={fieldName(item.code)}
+              value={option.value}
+              checked={value === option.value}
+              disabled={readOnly}
+            />
+            <label for={optionId(item.code, option.value)}>{option.label}</label>
+          </div>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+/** A text or date item: a label, then help, error and the control. */
+function InputItem({ item, value, error, readOnly }: ItemProps) {
+  const { describedBy, paragraphs } = describe(item, error);
+  const common = {
+    id: fieldId(item.code),
+    name: fieldName(item.code),
+    readonly: readOnly,
+    'aria-required': item.required ? 'true' : undefined,
+    'aria-invalid': error === undefined ? undefined : 'true',
+    'aria-describedby': describedBy,
+  } as const;
+  return (
+    <div class={itemClass(item.type, error)}>
+      <label class="wf-label" for={fieldId(item.code)}>
+        {item.label}
+        {item.required && <RequiredMark />}
+      </label>
+      {paragraphs}
+      {item.type === 'date' ? (
+        <input type="date" {...common} value={value} min={DATE_MIN} max={DATE_MAX} />
+      ) : (
+        // The parser drops one newline right after <textarea>; this one keeps a leading newline of the value.
+        <textarea {...common} rows={6} maxlength={TEXT_MAX_LENGTH}>
+          {`\n${value ?? ''}`}
+        </textarea>
+      )}
+    </div>
+  );
+}
+
+/**
+ * The fields of a form: each section a fieldset with a legend; scale and choice items as radio
+ * groups, text as a textarea, date as a date input; field names `a.<code>`. Required items say
+ * "(verplicht)" and carry aria-required; an item with an error shows it inline (id `e-<code>`,
+ * linked by aria-describedby) and carries aria-invalid. Entered values are kept.
+ */
+export function FormFields({ def, answers = {}, errors = {}, readOnly = false }: FormFieldsProps) {
+  return (
+    <div class="wf-form">
+      {def.sections.map((section) => (
+        <fieldset class="wf-section">
+          <legend class="wf-section-title">{section.title}</legend>
+          {section.help !== undefined && <p class="wf-hint">{section.help}</p>}
+          {section.items.map((item) => {
+            const props: ItemProps = { item, value: answers[item.code], error: errors[item.code], readOnly };
+            return item.type === 'scale' || item.type === 'choice' ? <RadioItem {...props} /> : <InputItem {...props} />;
+          })}
+        </fieldset>
+      ))}
+    </div>
+  );
+}
+
+/** Props of {@link ErrorSummary}. */
+export interface ErrorSummaryProps {
+  def: FormDefinition;
+  /** Dutch messages by item code; a key that is not an item code (e.g. a conflict) is listed without a link. */
+  errors: AnswerErrors;
+}
+
+/**
+ * The error summary to put above the fields: a focusable `role="alert"` box (id
+ * {@link ERROR_SUMMARY_ID}, focused on page load through `autofocus`) titled "Controleer het
+ * formulier", listing every error in form order as a link to its field. Renders nothing when there
+ * are no errors.
+ */
+export function ErrorSummary({ def, errors }: ErrorSummaryProps) {
+  const items = formItems(def);
+  const codes = new Set(items.map((item) => item.code));
+  const entries = [
+    ...items.flatMap((item) => {
+      const message = errors[item.code];
+      return message === undefined ? [] : [{ message, href: `#${errorTargetId(item)}` }];
+    }),
+    ...Object.entries(errors)
+      .filter(([key]) => !codes.has(key))
+      .map(([, message]) => ({ message, href: undefined })),
+  ];
+  if (entries.length === 0) return <></>;
+  const titleId = `${ERROR_SUMMARY_ID}-titel`;
+  return (
+    <div class="wf-error-summary" id={ERROR_SUMMARY_ID} role="alert" aria-labelledby={titleId} tabindex={-1} autofocus>
+      <h2 class="wf-error-summary-title" id={titleId}>
+        Controleer het formulier
+      </h2>
+      <p>{entries.length === 1 ? 'Er is 1 punt om te verbeteren:' : `Er zijn ${entries.length} punten om te verbeteren:`}</p>
+      <ul class="wf-error-list">
+        {entries.map(({ message, href }) => (
+          <li>{href === undefined ? message : <a href={href}>{message}</a>}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** Props of {@link AnswersView}. */
+export interface AnswersViewProps {
+  /** The definition the answers were given with: the submission's own version. */
+  def: FormDefinition;
+  answers: Answers;
+  /** The heading level of the section titles; 2 by default. */
+  headingLevel?: 2 | 3 | 4;
+}
+
+function SectionHeading({ level, text }: { level: 2 | 3 | 4; text: string }) {
+  if (level === 3) return <h3>{text}</h3>;
+  if (level === 4) return <h4>{text}</h4>;
+  return <h2>{text}</h2>;
+}
+
+/**
+ * A read-only view of answers: per section a heading and a definition list of labels and Dutch
+ * answers (scale and choice labels, dates written out, texts with their line breaks); "niet
+ * ingevuld" for an item without an answer. It sets no ids, so several views can share a page.
+ */
+export function AnswersView({ def, answers, headingLevel = 2 }: AnswersViewProps) {
+  return (
+    <div class="wf-answers">
+      {def.sections.map((section) => (
+        <div class="wf-answers-section">
+          <SectionHeading level={headingLevel} text={section.title} />
+          <dl class="wf-answers-list">
+            {section.items.map((item) => {
+              const text = formatAnswer(def, item.code, answers[item.code]);
+              return (
+                <div class="wf-answer">
+                  <dt>{item.label}</dt>
+                  <dd class={item.type === 'text' ? 'wf-answer-text' : undefined}>
+                    {text === '' ? <span class="wf-empty">niet ingevuld</span> : text}
+                  </dd>
+                </div>
+              );
+            })}
+          </dl>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/**
+ * A notice that the questions are draft content in our own words, with the framework they rest on,
+ * which the Hogeschool can replace by its official texts. Renders nothing for official content.
+ */
+export function DraftContentNotice({ def }: { def: FormDefinition }) {
+  if (!def.draftContent) return <></>;
+  return (
+    <div class="wf-notice" role="note">
+      <p>
+        <strong>Concept-inhoud.</strong> Dit zijn voorlopige vragen; de Hogeschool Rotterdam kan ze vervangen door
+        de officiële teksten.
+      </p>
+      <p>{def.basis}</p>
+    </div>
+  );
+}
+
+/**
+ * The CSS of these components, for the page's style sheet (`<Layout extraCss={FORM_CSS}>`). Mobile
+ * first; text #1d1d1b on white, errors #b00020 (contrast above 4.5:1); focus outlines come from the
+ * layout's `:focus-visible` rule, the error summary uses its `--focus` colour too.
+ */
+export const FORM_CSS = `
+.wf-form { margin: 1rem 0; }
+.wf-section { min-width: 0; margin: 0 0 1.5rem; padding: .75rem 1rem 1rem; border: 1px solid #d9d9d9; border-radius: .25rem; background: #fff; color: #1d1d1b; }
+.wf-section-title { padding: 0 .25rem; font-size: 1.2rem; font-weight: 700; }
+.wf-item { min-width: 0; margin: 1rem 0 1.5rem; padding: 0; border: 0; }
+.wf-label { display: block; margin: 0 0 .25rem; padding: 0; font-weight: 600; }
+.wf-required { font-weight: 400; }
+.wf-hint { margin: 0 0 .5rem; color: #4a4a4a; }
+.wf-error-message { margin: 0 0 .5rem; color: #b00020; font-weight: 600; }
+.wf-item-error { padding-left: .75rem; border-left: 4px solid #b00020; }
+.wf-options { display: flex; flex-direction: column; gap: .25rem; }
+.wf-option { display: flex; align-items: center; gap: .5rem; min-height: 2.75rem; }
+.wf-option input { flex: none; width: 1.5rem; height: 1.5rem; margin: 0; accent-color: #1d1d1b; }
+.wf-option label { display: inline; margin: 0; padding: .25rem 0; font-weight: 400; }
+@media (min-width: 40rem) { .wf-scale .wf-options { flex-direction: row; flex-wrap: wrap; column-gap: 1.5rem; } }
+.wf-form textarea, .wf-form input[type="date"] { max-width: 100%; padding: .5rem; border: 2px solid #1d1d1b; border-radius: .25rem; background: #fff; color: #1d1d1b; font: inherit; }
+.wf-form textarea { width: 100%; min-height: 8rem; resize: vertical; }
+.wf-form input[type="date"] { width: auto; min-width: 12rem; }
+.wf-form textarea[readonly], .wf-form input[readonly] { background: #f3f3f3; }
+.wf-item-error textarea, .wf-item-error input[type="date"] { border-color: #b00020; }
+.wf-error-summary { margin: 0 0 1.5rem; padding: 1rem; border: 4px solid #b00020; background: #fff; color: #1d1d1b; }
+.wf-error-summary:focus { outline: 3px solid var(--focus, #1d1d1b); outline-offset: 2px; }
+.wf-error-summary-title { margin: 0 0 .5rem; font-size: 1.2rem; }
+.wf-error-list { margin: 0; padding-left: 1.25rem; }
+.wf-error-summary a { color: #b00020; font-weight: 600; }
+.wf-notice { margin: 1rem 0; padding: .75rem 1rem; border-left: 4px solid #8a6100; background: #fff4d6; color: #1d1d1b; }
+.wf-notice p { margin: .25rem 0; }
+.wf-answers-list { margin: 0 0 1.5rem; }
+.wf-answer { padding: .5rem 0; border-bottom: 1px solid #d9d9d9; }
+.wf-answer dt { font-weight: 600; }
+.wf-answer dd { margin: .25rem 0 0; overflow-wrap: anywhere; }
+.wf-answer-text { white-space: pre-wrap; }
+.wf-empty { color: #595959; font-style: italic; }
+@media (min-width: 40rem) { .wf-answer { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 3fr); gap: 1rem; } .wf-answer dd { margin: 0; } }
+.wf-visually-hidden { position: absolute !important; width: 1px; height: 1px; margin: 0; padding: 0; overflow: hidden; clip-path: inset(50%); white-space: nowrap; border: 0; }
+`;

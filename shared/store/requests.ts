@@ -1,0 +1,370 @@
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DomainError } from '../errors.ts';
+import type { Person } from '../roster/placement.ts';
+import { linkItem, linkKeys, type LinkItem } from '../links.ts';
+
+/** Who may be asked to fill in a form. */
+export const OBSERVER_ROLES = ['wpb', 'so', 'io'] as const;
+export type ObserverRole = (typeof OBSERVER_ROLES)[number];
+
+/** Where a request stands: asked, a draft saved, or submitted. */
+export type RequestState = 'gevraagd' | 'concept' | 'ingediend';
+
+/** A form asked of an observer for one student in one period. */
+export interface RequestRecord {
+  schoolYear: string;
+  studentNumber: string;
+  requestId: string;
+  formId: string;
+  observerRole: ObserverRole;
+  observer: Person;
+  lessonDate?: string;
+  className?: string;
+  question?: string;
+  period: number;
+  /** The period's student deadline (YYYY-MM-DD): editable until the end of that day. */
+  deadline: string;
+  state: RequestState;
+  latestVersion: number;
+  submittedAt?: string;
+  linkId: string;
+  linkHash: string;
+  createdAt: string;
+  origin: 'student' | 'auto';
+  student: Person;
+  school: string;
+  vak: string;
+}
+
+/** An uploaded, verified attachment of a request. */
+export interface AttachmentRef {
+  id: string;
+  key: string;
+  name: string;
+  size: number;
+  type: string;
+  addedAt: string;
+  /** The S3 object version that was verified; downloads serve exactly that one. */
+  versionId?: string;
+}
+
+/** One saved version of a form: append-only. */
+export interface SubmissionVersion {
+  requestId: string;
+  version: number;
+  formId: string;
+  formVersion: number;
+  answers: Record<string, string>;
+  status: 'concept' | 'ingediend';
+  savedAt: string;
+  savedBy: string;
+  attachments: AttachmentRef[];
+}
+
+/** A student's own page link, kept beside the placement. */
+export interface StudentLinkRecord {
+  schoolYear: string;
+  studentNumber: string;
+  linkId: string;
+  linkHash: string;
+}
+
+/** Someone saved the same form at the same time; the caller shows the user their values again. */
+export class VersionConflictError extends DomainError {
+  constructor() {
+    super('Dit formulier is intussen door iemand anders opgeslagen. Uw antwoorden staan hieronder nog; controleer ze en sla opnieuw op.', 409);
+  }
+}
+
+/** The request already exists (an automatic request made twice). */
+export class RequestExistsError extends DomainError {
+  constructor() {
+    super('Deze aanvraag bestaat al.', 409);
+  }
+}
+
+const pad = (n: number) => String(n).padStart(6, '0');
+
+/** Keys of requests, versions, attachments and student links (see docs/forms-and-links.md). */
+export const requestKeys = {
+  partition: (schoolYear: string, studentNumber: string) => `PLC#${schoolYear}#${studentNumber}`,
+  request: (schoolYear: string, studentNumber: string, requestId: string) => ({
+    PK: `PLC#${schoolYear}#${studentNumber}`,
+    SK: `REQ#${requestId}`,
+  }),
+  version: (schoolYear: string, studentNumber: string, requestId: string, version: number) => ({
+    PK: `PLC#${schoolYear}#${studentNumber}`,
+    SK: `SUB#${requestId}#${pad(version)}`,
+  }),
+  attachment: (schoolYear: string, studentNumber: string, requestId: string, attachmentId: string) => ({
+    PK: `PLC#${schoolYear}#${studentNumber}`,
+    SK: `ATT#${requestId}#${attachmentId}`,
+  }),
+  studentLink: (schoolYear: string, studentNumber: string) => ({
+    PK: `PLC#${schoolYear}#${studentNumber}`,
+    SK: 'STUDENTLINK',
+  }),
+};
+
+/** Requests, their append-only versions, attachments and student links, in the single table. */
+export class RequestStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Stores a new request and its link together; fails with RequestExistsError if the id is taken. */
+  async create(request: RequestRecord, link: LinkItem): Promise<void> {
+    await this.transact(
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...requestKeys.request(request.schoolYear, request.studentNumber, request.requestId), entity: 'request', ...request },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        { Put: { TableName: this.tableName, Item: linkItem(link), ConditionExpression: 'attribute_not_exists(PK)' } },
+      ],
+      () => new RequestExistsError(),
+    );
+  }
+
+  /** One request, or undefined. */
+  async get(schoolYear: string, studentNumber: string, requestId: string): Promise<RequestRecord | undefined> {
+    return this.getByKeys(requestKeys.request(schoolYear, studentNumber, requestId));
+  }
+
+  /** A request by its item keys (as a link stores them). */
+  async getByKeys(key: { PK: string; SK: string }): Promise<RequestRecord | undefined> {
+    const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key }));
+    return result.Item ? stripKeys<RequestRecord>(result.Item) : undefined;
+  }
+
+  /** Every request of a placement, oldest first. */
+  async listForPlacement(schoolYear: string, studentNumber: string): Promise<RequestRecord[]> {
+    return (await this.queryPrefix(requestKeys.partition(schoolYear, studentNumber), 'REQ#')).map((item) =>
+      stripKeys<RequestRecord>(item),
+    );
+  }
+
+  /**
+   * Appends version `basis + 1` and moves the request's state, in one transaction: the version
+   * must not exist and the request must still be at `basis`. Two saves on the same basis: one
+   * wins, the other gets a VersionConflictError. Nothing is ever overwritten.
+   */
+  async saveVersion(request: RequestRecord, basis: number, version: Omit<SubmissionVersion, 'version' | 'requestId'>): Promise<SubmissionVersion> {
+    const next: SubmissionVersion = { ...version, requestId: request.requestId, version: basis + 1 };
+    const submitted = version.status === 'ingediend';
+    const names: Record<string, string> = { '#state': 'state' };
+    const values: Record<string, unknown> = {
+      ':basis': basis,
+      ':next': next.version,
+      ':state': submitted ? 'ingediend' : 'concept',
+    };
+    let update = 'SET #state = :state, latestVersion = :next';
+    if (submitted) {
+      update += ', submittedAt = :at, GSI2PK = :gsi2pk, GSI2SK = :gsi2sk';
+      values[':at'] = version.savedAt;
+      values[':gsi2pk'] = `PERIOD#${request.schoolYear}#${request.period}`;
+      values[':gsi2sk'] = `${request.school}#${request.studentNumber}#${request.requestId}`;
+    }
+    await this.transact(
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...requestKeys.version(request.schoolYear, request.studentNumber, request.requestId, next.version),
+              entity: 'submission-version',
+              ...next,
+            },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
+            UpdateExpression: update,
+            ConditionExpression: 'latestVersion = :basis',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          },
+        },
+      ],
+      () => new VersionConflictError(),
+    );
+    return next;
+  }
+
+  /** One version of a request's form, or undefined. */
+  async getVersion(request: Pick<RequestRecord, 'schoolYear' | 'studentNumber' | 'requestId'>, version: number): Promise<SubmissionVersion | undefined> {
+    if (version < 1) return undefined;
+    const result = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: requestKeys.version(request.schoolYear, request.studentNumber, request.requestId, version),
+      }),
+    );
+    return result.Item ? stripKeys<SubmissionVersion>(result.Item) : undefined;
+  }
+
+  /** Every version of a request's form, oldest first. */
+  async listVersions(request: Pick<RequestRecord, 'schoolYear' | 'studentNumber' | 'requestId'>): Promise<SubmissionVersion[]> {
+    const items = await this.queryPrefix(requestKeys.partition(request.schoolYear, request.studentNumber), `SUB#${request.requestId}#`);
+    return items.map((item) => stripKeys<SubmissionVersion>(item));
+  }
+
+  /** Replaces a request's link: the new link is stored, the old one marked revoked. */
+  async reissueLink(request: RequestRecord, link: LinkItem, linkId: string, at: string): Promise<void> {
+    await this.transact(
+      [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
+            UpdateExpression: 'SET linkId = :id, linkHash = :hash',
+            ConditionExpression: 'linkHash = :old',
+            ExpressionAttributeValues: { ':id': linkId, ':hash': link.hash, ':old': request.linkHash },
+          },
+        },
+        { Put: { TableName: this.tableName, Item: linkItem(link), ConditionExpression: 'attribute_not_exists(PK)' } },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: linkKeys(request.linkHash),
+            UpdateExpression: 'SET revokedAt = :at',
+            ExpressionAttributeValues: { ':at': at },
+          },
+        },
+      ],
+      () => new VersionConflictError(),
+    );
+  }
+
+  /** Marks a link revoked: it answers 410 from now on. */
+  async revokeLink(hash: string, at: string): Promise<void> {
+    await this.transact(
+      [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: linkKeys(hash),
+            UpdateExpression: 'SET revokedAt = :at',
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeValues: { ':at': at },
+          },
+        },
+      ],
+      () => new DomainError('Deze link bestaat niet.', 404),
+    );
+  }
+
+  /** The student's page link of a placement, or undefined. */
+  async getStudentLink(schoolYear: string, studentNumber: string): Promise<StudentLinkRecord | undefined> {
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: requestKeys.studentLink(schoolYear, studentNumber) }),
+    );
+    return result.Item ? stripKeys<StudentLinkRecord>(result.Item) : undefined;
+  }
+
+  /** Stores a student's page link once; returns false if the placement already had one. */
+  async createStudentLink(record: StudentLinkRecord, link: LinkItem): Promise<boolean> {
+    try {
+      await this.transact(
+        [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...requestKeys.studentLink(record.schoolYear, record.studentNumber), entity: 'student-link', ...record },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          { Put: { TableName: this.tableName, Item: linkItem(link), ConditionExpression: 'attribute_not_exists(PK)' } },
+        ],
+        () => new RequestExistsError(),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof RequestExistsError) return false;
+      throw error;
+    }
+  }
+
+  /** Records a verified attachment of a request. */
+  async addAttachment(request: RequestRecord, attachment: AttachmentRef): Promise<void> {
+    await this.transact(
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...requestKeys.attachment(request.schoolYear, request.studentNumber, request.requestId, attachment.id),
+              entity: 'attachment',
+              requestId: request.requestId,
+              ...attachment,
+            },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+      ],
+      () => new DomainError('Deze bijlage is al toegevoegd.', 409),
+    );
+  }
+
+  /** The verified attachments of a request. */
+  async listAttachments(request: Pick<RequestRecord, 'schoolYear' | 'studentNumber' | 'requestId'>): Promise<AttachmentRef[]> {
+    const items = await this.queryPrefix(requestKeys.partition(request.schoolYear, request.studentNumber), `ATT#${request.requestId}#`);
+    return items.map((item) => {
+      const { id, key, name, size, type, addedAt, versionId } = item as unknown as AttachmentRef;
+      return { id, key, name, size, type, addedAt, ...(versionId ? { versionId } : {}) };
+    });
+  }
+
+  private async queryPrefix(pk: string, prefix: string): Promise<Record<string, unknown>[]> {
+    const all: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const result = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+          ExclusiveStartKey: start,
+        }),
+      );
+      all.push(...(result.Items ?? []));
+      start = result.LastEvaluatedKey;
+    } while (start);
+    return all;
+  }
+
+  private async transact(
+    items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>,
+    onConditionFailed: () => Error,
+  ): Promise<void> {
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed')
+      ) {
+        throw onConditionFailed();
+      }
+      throw error;
+    }
+  }
+}
+
+function stripKeys<T>(item: Record<string, unknown>): T {
+  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g1s, GSI2PK: _g2, GSI2SK: _g2s, entity: _entity, ...rest } = item;
+  return rest as T;
+}
