@@ -16,7 +16,7 @@ import type { Mailer } from './mail/mailer.ts';
 import { renderEmail } from './mail/templates.ts';
 import type { Placement } from './roster/placement.ts';
 import type { ObserverRole, RequestRecord, RequestStore } from './store/requests.ts';
-import { requestKeys } from './store/requests.ts';
+import { RequestExistsError, requestKeys } from './store/requests.ts';
 
 /** What the request domain needs; built once per process. */
 export interface RequestDeps {
@@ -225,4 +225,72 @@ export async function welcomeStudents(deps: RequestDeps, placements: readonly Pl
     if ((await ensureStudentLink(deps, placement)).created) welcomed++;
   }
   return welcomed;
+}
+
+/**
+ * Creates the requests the calendar data asks for automatically in a period (the WPB advice,
+ * feedback on an experiment), each emailed to the WPB once. Idempotent: the request id is
+ * deterministic per form and period, so a second run creates and sends nothing.
+ */
+export async function ensureAutoRequests(
+  deps: RequestDeps,
+  placement: Placement,
+  choice: PeriodChoice,
+  formTitle: FormTitle,
+): Promise<RequestRecord[]> {
+  if (choice.year.id !== placement.schoolYear) return [];
+  const created: RequestRecord[] = [];
+  for (const formId of choice.period.autoRequests) {
+    try {
+      created.push(await createRequest(deps, placement, { formId, observerRole: 'wpb' }, { origin: 'auto', formTitle, choice }));
+    } catch (error) {
+      if (!(error instanceof RequestExistsError)) throw error;
+    }
+  }
+  return created;
+}
+
+/**
+ * What follows an import: every student gets their page link (a welcome email the first time),
+ * and the automatic requests of the period a new request would fall in are made.
+ */
+export async function afterImport(
+  deps: RequestDeps,
+  placements: readonly Placement[],
+  formTitle: FormTitle,
+): Promise<{ welcomed: number; autoRequests: number }> {
+  const welcomed = await welcomeStudents(deps, placements);
+  let choice: PeriodChoice | undefined;
+  try {
+    choice = periodForNewRequest(deps.clock.now());
+  } catch {
+    return { welcomed, autoRequests: 0 };
+  }
+  let autoRequests = 0;
+  for (const placement of placements) autoRequests += (await ensureAutoRequests(deps, placement, choice, formTitle)).length;
+  return { welcomed, autoRequests };
+}
+
+/**
+ * Replaces a request's link (say, it was forwarded by mistake): the old link answers 410 from
+ * now on, and the observer gets the new one by email. Drafts stay: they belong to the request.
+ */
+export async function reissueRequestLink(deps: RequestDeps, request: RequestRecord, formTitle: FormTitle): Promise<RequestRecord> {
+  const linkId = newLinkId();
+  const hash = hashToken(tokenFor(deps.linkSecret, linkId));
+  await deps.requests.reissueLink(
+    request,
+    {
+      hash,
+      purpose: 'form',
+      ...prefixKeys(requestKeys.request(request.schoolYear, request.studentNumber, request.requestId)),
+      recipient: request.observer.email.toLowerCase(),
+      validUntil: linkValidUntil(request.deadline, deps.linkGraceDays),
+    },
+    linkId,
+    deps.clock.now().toString(),
+  );
+  const reissued = { ...request, linkId, linkHash: hash };
+  await deps.mailer.send(requestEmail(deps, reissued, formTitle(request.formId)));
+  return reissued;
 }

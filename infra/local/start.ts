@@ -14,7 +14,8 @@ import { schoolYears } from '#shared/calendar.ts';
 import { createAwsClients } from '#shared/store/clients.ts';
 import { ensureTable } from '#shared/store/table.ts';
 import { ensureBucket } from '#shared/store/bucket.ts';
-import { welcomeStudents } from '#shared/requests.ts';
+import { afterImport } from '#shared/requests.ts';
+import { formTitle } from '#forms/index.ts';
 import { importRosterFile } from '#shared/roster/import.ts';
 import { formatProblem } from '#shared/roster/parse.ts';
 import { createApp } from '#functions/http/app.tsx';
@@ -80,8 +81,10 @@ async function run(
       at: new Date().toISOString(),
     });
     if (!result.ok) throw new Error(`Demo roster invalid: ${result.problems.map(formatProblem).join('; ')}`);
-    const welcomed = await welcomeStudents(deps, result.placements);
-    console.log(`Demorooster 2025-2026 geladen: ${result.summary.created} plaatsingen; ${welcomed} welkomstmails in de inbox.`);
+    const after = await afterImport(deps, result.placements, formTitle);
+    console.log(
+      `Demorooster (2025-2026 en 2026-2027) geladen: ${result.summary.created} plaatsingen; ${after.welcomed} welkomstmails en ${after.autoRequests} automatische aanvragen in de inbox.`,
+    );
   }
 
   const app = createApp(deps);

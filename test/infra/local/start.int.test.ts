@@ -59,8 +59,12 @@ describe('the local stack (npm start)', () => {
     const running = start();
     await running.waitFor('Stoppen: Ctrl-C');
 
-    expect(running.output()).toContain('Demorooster 2025-2026 geladen: 6 plaatsingen.');
+    expect(running.output()).toContain(
+      'Demorooster (2025-2026 en 2026-2027) geladen: 9 plaatsingen; 9 welkomstmails en 0 automatische aanvragen in de inbox.',
+    );
     expect(running.output()).toContain(`http://localhost:${env.PORT}`);
+    const inbox = (await (await fetch(`http://127.0.0.1:${env.SES_PORT}/store`)).json()) as { emails: { subject: string }[] };
+    expect(inbox.emails.filter((e) => e.subject.startsWith('Welkom bij werkplekleren N2')).length).toBe(9);
     expect(running.output()).toContain(`http://127.0.0.1:${env.SES_PORT}`);
     const home = await fetch(`http://localhost:${env.PORT}/`);
     expect(home.status).toBe(200);
@@ -96,7 +100,7 @@ describe('the local stack (npm start)', () => {
     const running = start('--fresh');
     await running.waitFor('Stoppen: Ctrl-C');
 
-    expect(running.output()).toContain('Demorooster 2025-2026 geladen: 6 plaatsingen.');
+    expect(running.output()).toContain('geladen: 9 plaatsingen');
     expect(await placementsIn2025()).toHaveLength(6);
     expect(await stop(running)).toBe(0);
   });

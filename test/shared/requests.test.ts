@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { parseInstant } from '../../shared/clock.ts';
+import { isEditable, linkValidUntil, periodForNewRequest } from '../../shared/requests.ts';
+import { hashToken, isWellFormedToken, tokenFor } from '../../shared/links.ts';
+
+describe('periodForNewRequest', () => {
+  it('takes the current period while its deadline has not passed', () => {
+    const { year, period } = periodForNewRequest(parseInstant('2025-11-12T23:59'));
+
+    expect([year.id, period.number]).toEqual(['2025-2026', 1]);
+  });
+
+  it('takes the next period once the deadline has passed, even inside the current period', () => {
+    const { year, period } = periodForNewRequest(parseInstant('2025-11-13T00:00'));
+
+    expect([year.id, period.number]).toEqual(['2025-2026', 2]);
+  });
+
+  it('takes the next period between periods, in the provisional year too', () => {
+    const { year, period } = periodForNewRequest(parseInstant('2026-11-22T12:00'));
+
+    expect([year.id, year.provisional, period.number]).toEqual(['2026-2027', true, 2]);
+  });
+
+  it('answers a date after every known period with a Dutch 400', () => {
+    expect(() => periodForNewRequest(parseInstant('2031-01-01'))).toThrowError(/geen lopende of komende onderwijsperiode/);
+  });
+});
+
+describe('deadlines and links', () => {
+  it('keeps a form editable until the end of the deadline day in Amsterdam', () => {
+    const request = { schoolYear: '2025-2026', deadline: '2026-02-04' };
+
+    expect(isEditable(request, parseInstant('2026-02-04T23:59:59'))).toBe(true);
+    expect(isEditable(request, parseInstant('2026-02-05T00:00'))).toBe(false);
+  });
+
+  it('lets a link open until the deadline plus the grace', () => {
+    expect(linkValidUntil('2026-02-04', 14)).toBe('2026-02-18T23:00:00Z');
+  });
+
+  it('derives a 32-byte token from the link id that only the secret can make, and stores only its hash', () => {
+    const token = tokenFor('a'.repeat(32), 'link-id');
+
+    expect(isWellFormedToken(token)).toBe(true);
+    expect(Buffer.from(token, 'base64url')).toHaveLength(32);
+    expect(tokenFor('a'.repeat(32), 'link-id')).toBe(token);
+    expect(tokenFor('b'.repeat(32), 'link-id')).not.toBe(token);
+    expect(hashToken(token)).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
