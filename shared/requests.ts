@@ -185,7 +185,7 @@ export async function ensureStudentLink(deps: RequestDeps, placement: Placement)
   const linkId = newLinkId();
   const hash = hashToken(tokenFor(deps.linkSecret, linkId));
   const created = await deps.requests.createStudentLink(
-    { schoolYear: placement.schoolYear, studentNumber: placement.studentNumber, linkId, linkHash: hash },
+    { schoolYear: placement.schoolYear, studentNumber: placement.studentNumber, school: placement.school, linkId, linkHash: hash },
     {
       hash,
       purpose: 'student',

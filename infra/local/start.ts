@@ -64,6 +64,8 @@ async function run(
   started: (server: ReturnType<typeof serve>) => void) {
   const config = loadConfig({
     ...process.env,
+    // Locally the links in emails point at this very server, whatever PORT says.
+    PUBLIC_ORIGIN: process.env.PUBLIC_ORIGIN ?? `http://localhost:${port}`,
     LINK_SECRET: process.env.LINK_SECRET ?? (await localLinkSecret(dataDir)),
     AWS_ENDPOINT_URL_DYNAMODB: stack.endpoints.dynamodb,
     AWS_ENDPOINT_URL_S3: stack.endpoints.s3,

@@ -131,6 +131,20 @@ export class PlacementStore {
     return items.map(toRecord);
   }
 
+  /**
+   * Everything of a school year in the year index, a page at a time: placements, requests and
+   * student links, sorted by school and student (no Scan). For the digest planner.
+   */
+  async *yearItems(schoolYear: string, pageSize?: number): AsyncGenerator<Record<string, unknown>[]> {
+    yield* this.pages({
+      TableName: this.tableName,
+      IndexName: GSI1,
+      Limit: pageSize,
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.yearIndex(schoolYear) },
+    });
+  }
+
   /** A school year's placements, optionally of one school, a page at a time (no Scan). */
   async *listByYear(schoolYear: string, school?: string, pageSize?: number): AsyncGenerator<PlacementRecord[]> {
     const input: QueryCommandInput = {
@@ -138,8 +152,11 @@ export class PlacementStore {
       IndexName: GSI1,
       Limit: pageSize,
       KeyConditionExpression: school ? 'GSI1PK = :pk AND begins_with(GSI1SK, :school)' : 'GSI1PK = :pk',
+      // The year index also holds requests and student links (for the digest planner).
+      FilterExpression: 'entity = :placement',
       ExpressionAttributeValues: {
         ':pk': keys.yearIndex(schoolYear),
+        ':placement': 'placement',
         ...(school ? { ':school': keys.schoolPrefix(school) } : {}),
       },
     };

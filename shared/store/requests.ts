@@ -71,6 +71,7 @@ export interface SubmissionVersion {
 export interface StudentLinkRecord {
   schoolYear: string;
   studentNumber: string;
+  school: string;
   linkId: string;
   linkHash: string;
 }
@@ -110,6 +111,15 @@ export const requestKeys = {
     PK: `PLC#${schoolYear}#${studentNumber}`,
     SK: 'STUDENTLINK',
   }),
+  /**
+   * Requests and student links also sit in the year index, right after their placement
+   * (`SCHOOL#<school>#<nr>` sorts before `SCHOOL#<school>#<nr>#...`), so one paginated Query of
+   * a school year reads placements with everything the digest planner needs.
+   */
+  yearIndex: (schoolYear: string, school: string, studentNumber: string, suffix: string) => ({
+    GSI1PK: `YEAR#${schoolYear}`,
+    GSI1SK: `SCHOOL#${school}#${studentNumber}#${suffix}`,
+  }),
 };
 
 /** Requests, their append-only versions, attachments and student links, in the single table. */
@@ -126,7 +136,12 @@ export class RequestStore {
         {
           Put: {
             TableName: this.tableName,
-            Item: { ...requestKeys.request(request.schoolYear, request.studentNumber, request.requestId), entity: 'request', ...request },
+            Item: {
+              ...requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
+              ...requestKeys.yearIndex(request.schoolYear, request.school, request.studentNumber, `REQ#${request.requestId}`),
+              entity: 'request',
+              ...request,
+            },
             ConditionExpression: 'attribute_not_exists(PK)',
           },
         },
@@ -283,7 +298,12 @@ export class RequestStore {
           {
             Put: {
               TableName: this.tableName,
-              Item: { ...requestKeys.studentLink(record.schoolYear, record.studentNumber), entity: 'student-link', ...record },
+              Item: {
+                ...requestKeys.studentLink(record.schoolYear, record.studentNumber),
+                ...requestKeys.yearIndex(record.schoolYear, record.school, record.studentNumber, 'LINK'),
+                entity: 'student-link',
+                ...record,
+              },
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           },
