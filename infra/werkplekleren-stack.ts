@@ -24,11 +24,12 @@ export class WerkpleklerenStack extends Stack {
   constructor(scope: Construct, id: string, props: WerkpleklerenStackProps) {
     super(scope, id, props);
 
-    this.data = new Data(this, 'Data');
+    this.data = new Data(this, 'Data', { appOrigin: props.config.publicOrigin });
     this.http = new HttpFunction(this, 'Http', {
       config: props.config,
       table: this.data.table,
       bucket: this.data.bucket,
+      linkSecret: this.data.linkSecret,
     });
 
     // Outputs live here, not in the constructs, so their logical IDs stay short and stable.

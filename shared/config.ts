@@ -16,12 +16,18 @@ export const ConfigSchema = z.object({
   NOW: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   LINK_SECRET: z.string().min(32, { message: 'moet minstens 32 tekens lang zijn' }).optional(),
+  /** On AWS: the Secrets Manager secret that holds LINK_SECRET, read once at cold start (see functions/http/deps.ts). */
+  LINK_SECRET_ARN: z.string().startsWith('arn:', { message: 'moet een ARN zijn (arn:aws:secretsmanager:...)' }).optional(),
   LINK_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(14),
   MAX_UPLOAD_MB: z.coerce.number().min(1).max(100).default(20),
   PORT: Port.default(3000),
   DYNAMODB_PORT: Port.default(8000),
   S3_PORT: Port.default(4568),
   SES_PORT: Port.default(8005),
+  /** SES sends per second this process may make (the account's rate on AWS, shared per sender instance). */
+  SES_RATE: z.coerce.number().positive().max(10_000).default(14),
+  /** The SQS queue the digest planner fans out to (AWS only; locally an in-process queue). */
+  DIGEST_QUEUE_URL: z.url().optional(),
   AWS_REGION: z.string().default('eu-west-1'),
   AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
   AWS_ENDPOINT_URL_S3: z.url().optional(),

@@ -1,15 +1,17 @@
 import { Hono } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { html } from 'hono/html';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AttachmentStore } from '#shared/attachments/store.ts';
 import type { LinkStore } from '#shared/links.ts';
 import type { RequestDeps } from '#shared/requests.ts';
 import type { PlacementStore } from '#shared/store/placements.ts';
-import { DomainError } from '#shared/errors.ts';
+import { DomainError, ValidationError } from '#shared/errors.ts';
 import { page } from '#shared/web/layout.tsx';
 import { calendarRoutes } from './routes/calendar.ts';
 import { studentRoutes } from './routes/student.tsx';
 import { formRoutes } from './routes/form.tsx';
+import { linkRateLimits, type LinkRateLimits } from './rate-limit.ts';
 import { sameOrigin } from './same-origin.ts';
 import { UPLOAD_JS } from './static/upload.ts';
 
@@ -22,6 +24,8 @@ export interface AppDeps extends RequestDeps {
   maxUploadBytes: number;
   /** The origin browsers upload attachments to (S3), allowed in the CSP's connect-src. */
   uploadOrigin: string;
+  /** Overrides of the link pages' rate limits (tests); defaults in `LINK_RATE_LIMITS`. */
+  rateLimits?: Partial<LinkRateLimits>;
 }
 
 /** Hono's context variables for this app. */
@@ -53,7 +57,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     await next();
   });
 
+  const limits = linkRateLimits(deps.rateLimits);
+  app.use('/f/*', ...limits);
+  app.use('/s/*', ...limits);
   app.use(sameOrigin(deps.publicOrigin));
+  app.use(readableForm);
 
   app.get('/health', (c) => c.json({ ok: true }));
   app.get('/static/upload.js', (c) => {
@@ -72,11 +80,48 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     if (error instanceof DomainError && error.expose) {
       return c.html(page('Er ging iets mis', html`<h1>Er ging iets mis</h1><p class="error">${error.message}</p>`), error.status as 400);
     }
-    console.error(error);
+    logUnexpected(c, error);
     return c.html(
       page('Er ging iets mis', html`<h1>Er ging iets mis</h1><p>Probeer het later opnieuw. Blijft het misgaan, neem dan contact op met de schoolopleider.</p>`),
       500,
     );
   });
   return app;
+}
+
+/**
+ * A form post whose body cannot be read (a broken multipart body, a multipart type without a
+ * boundary) is the sender's fault: a Dutch 400, not a 500 from deep inside a route. The body is
+ * parsed here once; Hono keeps the parsed form, so the route's own `parseBody()` reuses it.
+ */
+const readableForm: MiddlewareHandler = async (c, next) => {
+  if (c.req.method === 'POST') {
+    try {
+      await c.req.parseBody();
+    } catch {
+      throw new ValidationError('Het formulier kon niet worden gelezen. Open de pagina opnieuw via de link in uw e-mail en probeer het nog eens.');
+    }
+  }
+  await next();
+};
+
+/** What a link token (43 base64url characters) or a longer such run looks like: masked in logs. */
+const TOKEN_LIKE = /[A-Za-z0-9_-]{43,}/g;
+
+/**
+ * Logs an unexpected error as one JSON line: its name, message and stack (token-like runs masked)
+ * and the route pattern (`/f/:token`). Never the path, query, headers or body: those carry link
+ * tokens, answers and email addresses.
+ */
+function logUnexpected(c: Context, error: Error): void {
+  const mask = (text: string | undefined) => text?.replace(TOKEN_LIKE, '[token]');
+  console.error(
+    JSON.stringify({
+      level: 'error',
+      msg: 'unexpected error',
+      method: c.req.method,
+      route: c.req.routePath,
+      error: { name: error.name, message: mask(error.message), stack: mask(error.stack) },
+    }),
+  );
 }

@@ -17,7 +17,7 @@ export function buildDeps(
   config: Config = loadConfig(),
   credentials?: { accessKeyId: string; secretAccessKey: string },
 ): AppDeps {
-  if (!config.LINK_SECRET) throw new ConfigError('Invalid configuration: LINK_SECRET: is required (at least 32 characters)');
+  if (!config.LINK_SECRET) throw new ConfigError('Invalid configuration: LINK_SECRET: is required (at least 32 characters), or LINK_SECRET_ARN naming a secret that holds it');
   const clients = createAwsClients(config, credentials);
   const maxUploadBytes = Math.round(config.MAX_UPLOAD_MB * 1024 * 1024);
   return {

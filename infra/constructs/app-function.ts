@@ -2,11 +2,13 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 
 /** The repository root: entries and the lock file are found from here, whatever the cwd. */
@@ -130,7 +132,8 @@ export function bindTable(fn: LambdaFunction, table: ITable, access: TableAccess
 
 /**
  * How much of the bucket a function may touch. `readPut` adds uploads (and presigning them) but
- * no deletes; `readWrite` also deletes objects.
+ * no deletes; `readWrite` also deletes objects (and their versions). None of them allows changing
+ * the bucket itself, its policy or object ACLs.
  */
 export type BucketAccess = 'read' | 'readPut' | 'readWrite';
 
@@ -148,8 +151,21 @@ export function bindBucket(fn: LambdaFunction, bucket: IBucket, access: BucketAc
       bucket.grantPut(fn);
       break;
     case 'readWrite':
-      bucket.grantReadWrite(fn);
+      // Not grantReadWrite(): read, put and delete is all a function here needs.
+      bucket.grantRead(fn);
+      bucket.grantPut(fn);
+      bucket.grantDelete(fn);
       break;
   }
   fn.addEnvironment(envName, bucket.bucketName);
+}
+
+/**
+ * Lets a function read one secret's value and tells it the secret's ARN (never the value), in one
+ * call. Only `secretsmanager:GetSecretValue`, on that secret only (not `grantRead`, which adds
+ * DescribeSecret). The secret is encrypted with the AWS-managed key, which needs no KMS grant.
+ */
+export function bindSecret(fn: LambdaFunction, secret: ISecret, envName: string): void {
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+  fn.addEnvironment(envName, secret.secretArn);
 }

@@ -4,9 +4,10 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import type { FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { InfraConfig } from '../config.ts';
-import { AppFunction, bindBucket, bindTable } from './app-function.ts';
+import { AppFunction, bindBucket, bindSecret, bindTable } from './app-function.ts';
 
 /** Properties of {@link HttpFunction}. */
 export interface HttpFunctionProps {
@@ -14,8 +15,10 @@ export interface HttpFunctionProps {
   readonly config: InfraConfig;
   /** The single table; the app reads and writes it. */
   readonly table: ITable;
-  /** The attachments bucket; the app presigns uploads and reads what was uploaded. */
+  /** The attachments bucket; the app presigns uploads, verifies and serves them, deletes rejected ones. */
   readonly bucket: IBucket;
+  /** The secret link tokens are derived from; the function reads it at cold start. */
+  readonly linkSecret: ISecret;
 }
 
 /**
@@ -47,8 +50,10 @@ export class HttpFunction extends Construct {
     });
 
     bindTable(this.fn, props.table, 'readWrite');
-    // Uploads are presigned here and verified with HeadObject/GetObject; nothing is deleted.
-    bindBucket(this.fn, props.bucket, 'readPut');
+    // Uploads are presigned here and verified with HeadObject/GetObject (of the exact version);
+    // an upload that fails the check is deleted, version and all.
+    bindBucket(this.fn, props.bucket, 'readWrite');
+    bindSecret(this.fn, props.linkSecret, 'LINK_SECRET_ARN');
 
     // Sending is allowed only from the configured address, through its domain identity or (when
     // the address itself was verified instead) its address identity, in this account and region.

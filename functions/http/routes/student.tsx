@@ -9,6 +9,8 @@ import { AnswersView, FORM_CSS } from '#shared/forms/render.tsx';
 import { createRequest, OBSERVER_LABELS, type ObservationInput } from '#shared/requests.ts';
 import { OBSERVER_ROLES, type RequestRecord } from '#shared/store/requests.ts';
 import { tasksFor } from '#shared/tasks.ts';
+import { kijkwijzerProgress } from '#shared/digest/model.ts';
+import { calendarFeed } from '#shared/digest/ics.ts';
 import { Layout } from '#shared/web/layout.tsx';
 import type { Placement } from '#shared/roster/placement.ts';
 import type { AppEnv } from '../app.tsx';
@@ -66,6 +68,14 @@ studentRoutes.get('/:token', async (c) => {
   const { placement, year, requests } = await load(c);
   const requested = c.req.query('aangevraagd') === '1';
   return c.html(<StudentPage c={c} placement={placement} year={year} requests={requests} requested={requested} />);
+});
+
+studentRoutes.get('/:token/agenda.ics', async (c) => {
+  const { placement, year } = await load(c);
+  c.header('Content-Type', 'text/calendar; charset=utf-8');
+  c.header('Content-Disposition', `attachment; filename="werkplekleren-${year.id}.ics"`);
+  c.header('Cache-Control', 'no-store');
+  return c.body(calendarFeed({ year, role: 'student', name: placement.student.name, now: c.get('deps').clock.now() }));
 });
 
 studentRoutes.post('/:token/aanvragen', async (c) => {
@@ -164,11 +174,8 @@ function StudentPage(props: {
   const upcoming = here.kind !== 'period' && here.next?.year.id === year.id ? here.next.period : undefined;
   const shown = current ?? upcoming;
   const tasks = shown ? tasksFor(year.id, 'student', shown.number) : [];
-  const submittedTypes = new Set(
-    requests.filter((r) => r.state === 'ingediend' && r.formId.startsWith('kijkwijzer-')).map((r) => r.formId.slice('kijkwijzer-'.length)),
-  );
+  const { submitted, missing } = kijkwijzerProgress(year, requests);
   const required = year.requiredKijkwijzers;
-  const missing = required ? required.types.filter((type) => !submittedTypes.has(type)) : [];
   const errorList = Object.entries(errors).filter(([, message]) => message);
   return (
     <Layout title="Mijn werkplekleren">
@@ -208,6 +215,9 @@ function StudentPage(props: {
       ) : (
         <p>Voor dit schooljaar is er geen lopende of komende periode meer.</p>
       )}
+      <p>
+        <a href={`/s/${token}/agenda.ics`}>Zet de deadlines in je agenda</a> (een agendabestand met de deadlines en taken van elke periode)
+      </p>
 
       {required && (
         <>
@@ -216,7 +226,7 @@ function StudentPage(props: {
             <p>Alle typen zijn minstens één keer ingediend: {required.types.join(', ')}.</p>
           ) : (
             <p>
-              Nog nodig: <strong>{missing.join(', ')}</strong>. Binnen: {submittedTypes.size === 0 ? 'nog geen' : [...submittedTypes].join(', ')}.
+              Nog nodig: <strong>{missing.join(', ')}</strong>. Binnen: {submitted.length === 0 ? 'nog geen' : submitted.join(', ')}.
             </p>
           )}
         </>

@@ -1,0 +1,147 @@
+/**
+ * `npm run digest -- [--date YYYY-MM-DD] [--kind weekly|deadline] [--dry-run]`: runs a scheduled
+ * digest against the running local stack (`npm start`) with the same planner and sender as on AWS;
+ * an in-process queue stands in for SQS. The emails land in the local inbox. `--dry-run` prints who
+ * would get what and sends (and claims) nothing. Without `--date`: today in Amsterdam.
+ */
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { Temporal } from 'temporal-polyfill';
+import { formatDutchDate } from '#shared/calendar.ts';
+import { amsterdamDate, clockFromConfig, parseInstant } from '#shared/clock.ts';
+import { loadConfig } from '#shared/config.ts';
+import { plannerDeps, senderDeps } from '#shared/digest/deps.ts';
+import { planRun, type DigestKind } from '#shared/digest/planner.ts';
+import { InProcessQueue } from '#shared/digest/queue.ts';
+import { sendAll } from '#shared/digest/sender.ts';
+import { ConfigError } from '#shared/errors.ts';
+import { createAwsClients } from '#shared/store/clients.ts';
+import { ROLE_LABELS, type Role } from '#shared/tasks.ts';
+import { formTitle } from '#forms/index.ts';
+import { LOCAL_CREDENTIALS, LOCAL_HOST } from './stack.ts';
+
+class UsageError extends Error {}
+
+const USAGE = 'Gebruik: npm run digest -- [--date JJJJ-MM-DD] [--kind weekly|deadline] [--dry-run]';
+const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+/** The hour the schedules fire (Europe/Amsterdam). */
+const SCHEDULE_TIME = '07:00';
+
+async function main(args: string[]): Promise<number> {
+  let options: { date?: string; kind?: string; 'dry-run'?: boolean };
+  try {
+    ({ values: options } = parseArgs({
+      args,
+      options: { date: { type: 'string' }, kind: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+      strict: true,
+    }));
+  } catch {
+    throw new UsageError(USAGE);
+  }
+  const kind = (options.kind ?? 'weekly') as DigestKind;
+  if (kind !== 'weekly' && kind !== 'deadline') throw new UsageError(`Onbekende soort "${options.kind}": kies weekly of deadline.\n${USAGE}`);
+  const dryRun = options['dry-run'] === true;
+
+  const base = loadConfig();
+  const date = options.date ? parseDate(options.date) : amsterdamDate(clockFromConfig(base.NOW).now());
+  const now = parseInstant(`${date.toString()}T${SCHEDULE_TIME}`);
+
+  const config = {
+    ...base,
+    // Locally the links in emails point at the local app, as npm start serves it.
+    PUBLIC_ORIGIN: process.env.PUBLIC_ORIGIN ? base.PUBLIC_ORIGIN : `http://localhost:${base.PORT}`,
+    LINK_SECRET: base.LINK_SECRET ?? (await localLinkSecret(resolve(projectRoot, base.DATA_DIR))),
+    AWS_ENDPOINT_URL_DYNAMODB: base.AWS_ENDPOINT_URL_DYNAMODB ?? `http://${LOCAL_HOST}:${base.DYNAMODB_PORT}`,
+    AWS_ENDPOINT_URL_SES: base.AWS_ENDPOINT_URL_SES ?? `http://${LOCAL_HOST}:${base.SES_PORT}`,
+  };
+  const clients = createAwsClients(config, LOCAL_CREDENTIALS);
+  try {
+    await clients.dynamodb.send(new DescribeTableCommand({ TableName: config.TABLE_NAME }));
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) throw new UsageError(`De tabel ${config.TABLE_NAME} bestaat niet: start eerst npm start.`);
+    throw new UsageError(`De lokale stack antwoordt niet op ${config.AWS_ENDPOINT_URL_DYNAMODB}: start eerst npm start.`);
+  }
+
+  const queue = new InProcessQueue();
+  const plan = await planRun({ now, kind }, plannerDeps(config, clients, queue, { formTitle }));
+  const label = `${kind === 'weekly' ? 'weekoverzicht' : 'deadline-herinnering'} van ${formatDutchDate(date)}`;
+  if (plan.skipped) {
+    console.log(`Niets te versturen voor het ${label}: ${plan.skipped}.`);
+    return 0;
+  }
+  console.log(
+    `${dryRun ? 'Proefdraai: ' : ''}${label}, schooljaar ${plan.schoolYear}, periode ${plan.period} (run ${plan.runKey}): ` +
+      `${plan.recipients} ontvangers, ${plan.dynamoRequests} DynamoDB-verzoeken.`,
+  );
+  for (const problem of plan.invalid) console.log(`  Overgeslagen (geen geldig e-mailadres): "${problem.to}"`);
+  for (const address of plan.undeliverable) console.log(`  Overgeslagen (onbestelbaar): ${address}`);
+
+  if (dryRun) {
+    for (const message of queue.messages) {
+      console.log(`  ${message.to} (${message.roles.map(roleLabel).join(', ')}): ${message.subject}`);
+    }
+    console.log(
+      `Zou versturen: ${queue.messages.length}, overgeslagen (onbestelbaar): ${plan.undeliverable.length}. Er is niets verstuurd.`,
+    );
+    return 0;
+  }
+
+  const abort = new AbortController();
+  const stop = () => {
+    console.log('\nStoppen na de e-mails die nu onderweg zijn…');
+    abort.abort();
+  };
+  process.once('SIGINT', stop);
+  const summary = await queue.drain((messages) =>
+    sendAll(messages, senderDeps(config, clients), { concurrency: 4, signal: abort.signal }),
+  );
+  process.off('SIGINT', stop);
+
+  for (const failure of summary.failed) console.error(`  Niet verstuurd: ${failure.to}: ${failure.error}`);
+  const extra = [
+    summary.inFlight > 0 ? `in behandeling bij een andere run: ${summary.inFlight}` : '',
+    summary.failed.length > 0 ? `mislukt (later opnieuw): ${summary.failed.length}` : '',
+    summary.notStarted > 0 ? `niet begonnen: ${summary.notStarted}` : '',
+  ].filter(Boolean);
+  console.log(
+    `Verstuurd: ${summary.sent}, al eerder verstuurd: ${summary.alreadySent + summary.alreadyRejected}, ` +
+      `geweigerd: ${summary.rejected}, overgeslagen (onbestelbaar): ${plan.undeliverable.length}` +
+      (extra.length > 0 ? `, ${extra.join(', ')}` : ''),
+  );
+  return summary.failed.length > 0 || summary.notStarted > 0 ? 1 : 0;
+}
+
+function parseDate(value: string): Temporal.PlainDate {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new UsageError(`"${value}" is geen datum als JJJJ-MM-DD.\n${USAGE}`);
+  try {
+    return Temporal.PlainDate.from(value, { overflow: 'reject' });
+  } catch {
+    throw new UsageError(`"${value}" is geen bestaande datum.`);
+  }
+}
+
+function roleLabel(role: string): string {
+  return ROLE_LABELS[role as Role] ?? role;
+}
+
+/** The link secret npm start keeps in the data folder (infra/local/start.ts), so links match the app's. */
+async function localLinkSecret(dataDir: string): Promise<string> {
+  const file = join(dataDir, 'link-secret');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    throw new UsageError(`Geen link-geheim in ${file}: start eerst npm start (of zet LINK_SECRET).`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError || error instanceof ConfigError) console.error(error.message);
+    else console.error(error);
+    process.exit(2);
+  },
+);
