@@ -8,10 +8,18 @@ import { loadConfig } from '#shared/config.ts';
 import { ConfigError } from '#shared/errors.ts';
 import { schoolYears } from '#shared/calendar.ts';
 import { createAwsClients } from '#shared/store/clients.ts';
-import { PlacementStore } from '#shared/store/placements.ts';
 import { importRosterFile } from '#shared/roster/import.ts';
 import { formatProblem } from '#shared/roster/parse.ts';
+import { afterImport } from '#shared/requests.ts';
+import { resolveLinkSecret } from '#shared/secrets.ts';
+import { formTitle } from '#forms/index.ts';
+import { buildDeps } from '#functions/http/deps.ts';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { localLinkSecret } from './secret.ts';
 import { LOCAL_CREDENTIALS, LOCAL_HOST } from './stack.ts';
+
+const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 class UsageError extends Error {}
 
@@ -24,8 +32,15 @@ async function main(args: string[]): Promise<number> {
   }
   const base = loadConfig();
   const config = toAws
-    ? base
-    : { ...base, AWS_ENDPOINT_URL_DYNAMODB: base.AWS_ENDPOINT_URL_DYNAMODB ?? `http://${LOCAL_HOST}:${base.DYNAMODB_PORT}` };
+    ? await resolveLinkSecret(base)
+    : {
+        ...base,
+        PUBLIC_ORIGIN: process.env.PUBLIC_ORIGIN ? base.PUBLIC_ORIGIN : `http://localhost:${base.PORT}`,
+        LINK_SECRET: base.LINK_SECRET ?? (await localLinkSecret(resolve(projectRoot, base.DATA_DIR), false)),
+        AWS_ENDPOINT_URL_DYNAMODB: base.AWS_ENDPOINT_URL_DYNAMODB ?? `http://${LOCAL_HOST}:${base.DYNAMODB_PORT}`,
+        AWS_ENDPOINT_URL_S3: base.AWS_ENDPOINT_URL_S3 ?? `http://${LOCAL_HOST}:${base.S3_PORT}`,
+        AWS_ENDPOINT_URL_SES: base.AWS_ENDPOINT_URL_SES ?? `http://${LOCAL_HOST}:${base.SES_PORT}`,
+      };
   const clients = createAwsClients(config, toAws ? undefined : LOCAL_CREDENTIALS);
 
   let bytes: Uint8Array;
@@ -42,8 +57,16 @@ async function main(args: string[]): Promise<number> {
     throw error;
   }
 
+  if (!config.LINK_SECRET) {
+    throw new UsageError(
+      toAws
+        ? 'Met --aws is LINK_SECRET_ARN (uit de uitvoer van cdk deploy) of LINK_SECRET nodig voor de links in de welkomstmails.'
+        : `Geen link-geheim gevonden in ${base.DATA_DIR}: start eerst npm start.`,
+    );
+  }
+  const deps = buildDeps(config, toAws ? undefined : LOCAL_CREDENTIALS);
   const result = await importRosterFile(bytes, {
-    store: new PlacementStore(clients.doc, config.TABLE_NAME),
+    store: deps.placements,
     knownYears: schoolYears.map((year) => year.id),
     at: new Date().toISOString(),
   });
@@ -55,6 +78,8 @@ async function main(args: string[]): Promise<number> {
   }
   const { created, updated, unchanged } = result.summary;
   console.log(`Geïmporteerd in ${config.TABLE_NAME}: ${created} nieuw, ${updated} gewijzigd, ${unchanged} ongewijzigd.`);
+  const after = await afterImport(deps, result.placements, formTitle);
+  console.log(`Welkomstmails verstuurd: ${after.welcomed}; automatische aanvragen: ${after.autoRequests}.`);
   return 0;
 }
 

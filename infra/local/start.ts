@@ -3,9 +3,8 @@
  * aws-ses-v2-local, creates the table and bucket when missing, seeds the demo roster on the first
  * start, and serves the same Hono app that runs on Lambda.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { loadConfig } from '#shared/config.ts';
@@ -20,6 +19,7 @@ import { importRosterFile } from '#shared/roster/import.ts';
 import { formatProblem } from '#shared/roster/parse.ts';
 import { createApp } from '#functions/http/app.tsx';
 import { buildDeps } from '#functions/http/deps.ts';
+import { localLinkSecret } from './secret.ts';
 import { assertPortFree, LOCAL_CREDENTIALS, PortBusyError, startLocalStack, type LocalStack } from './stack.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -105,19 +105,6 @@ Werkplekleren N2 draait lokaal${config.NOW ? ` (klok vast op ${config.NOW})` : '
   S3 (s3rver)         ${stack.endpoints.s3}  (bucket ${config.BUCKET_NAME})
   Gegevens            ${dataDir}  (wissen: npm start -- --fresh)
 Stoppen: Ctrl-C`);
-}
-
-/** The local link secret: made once, kept in the data folder so links survive a restart. */
-async function localLinkSecret(dataDir: string): Promise<string> {
-  const file = join(dataDir, 'link-secret');
-  try {
-    return (await readFile(file, 'utf8')).trim();
-  } catch {
-    const secret = randomBytes(32).toString('base64url');
-    await mkdir(dataDir, { recursive: true });
-    await writeFile(file, secret, { mode: 0o600 });
-    return secret;
-  }
 }
 
 main().catch((error: unknown) => {

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { freePort, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../infra/local/stack.ts';
 import { createAwsClients } from '../../../shared/store/clients.ts';
@@ -49,7 +49,8 @@ describe('the local stack (npm start)', () => {
         TableName: 'werkplekleren',
         IndexName: 'GSI1',
         KeyConditionExpression: 'GSI1PK = :pk',
-        ExpressionAttributeValues: { ':pk': 'YEAR#2025-2026' },
+        FilterExpression: 'entity = :placement',
+        ExpressionAttributeValues: { ':pk': 'YEAR#2025-2026', ':placement': 'placement' },
       }),
     );
     return (result.Items ?? []).map((item) => String(item.student && (item.student as { name: string }).name)).sort();
@@ -57,6 +58,9 @@ describe('the local stack (npm start)', () => {
 
   it('starts everything, seeds the demo roster, answers on every address and stops cleanly on Ctrl-C', async () => {
     const running = start();
+    onTestFinished(() => {
+      running.child.kill('SIGKILL');
+    });
     await running.waitFor('Stoppen: Ctrl-C');
 
     expect(running.output()).toContain(
@@ -78,6 +82,12 @@ describe('the local stack (npm start)', () => {
     const imported = runTsx('infra/local/import.ts', [file], env);
     expect(await imported.exit).toBe(0);
     expect(imported.output()).toContain('Geïmporteerd in werkplekleren: 1 nieuw, 0 gewijzigd, 0 ongewijzigd.');
+    expect(imported.output()).toContain('Welkomstmails verstuurd: 1;');
+    const welcome = (await (await fetch(`http://127.0.0.1:${env.SES_PORT}/store`)).json()) as {
+      emails: { destination: { to: string[] }; body: { text: string } }[];
+    };
+    const bram = welcome.emails.find((e) => e.destination.to.includes('student1@hr.nl'));
+    expect(bram?.body.text).toContain(`http://localhost:${env.PORT}/s/`);
 
     await writeFile(file, rosterCsv([row(2, { wpb_email: 'kapot' })]));
     const rejected = runTsx('infra/local/import.ts', [file], env);
@@ -89,6 +99,9 @@ describe('the local stack (npm start)', () => {
 
   it('keeps the data across a restart and does not seed twice', async () => {
     const running = start();
+    onTestFinished(() => {
+      running.child.kill('SIGKILL');
+    });
     await running.waitFor('Stoppen: Ctrl-C');
 
     expect(running.output()).not.toContain('Demorooster');
@@ -98,6 +111,9 @@ describe('the local stack (npm start)', () => {
 
   it('wipes the data with --fresh and seeds the demo roster again', async () => {
     const running = start('--fresh');
+    onTestFinished(() => {
+      running.child.kill('SIGKILL');
+    });
     await running.waitFor('Stoppen: Ctrl-C');
 
     expect(running.output()).toContain('geladen: 9 plaatsingen');
