@@ -165,6 +165,20 @@ describe('a kijkwijzer from request to submission, over the real SDK and the loc
     expect(versions).toHaveLength(1);
   });
 
+  it('answers a replayed POST (the same body sent again) with 409 and stores nothing new', async () => {
+    const { p, formToken } = await requestedKijkwijzer('10');
+    const body = { ...completeFields(kijkwijzer), basis: '0', actie: 'versturen' };
+
+    const first = await post(`/f/${formToken}`, body);
+    const replay = await post(`/f/${formToken}`, body);
+
+    expect(first.status).toBe(303);
+    expect(replay.status).toBe(409);
+    expect(await replay.text()).toContain('intussen door iemand anders opgeslagen');
+    expect(await deps.requests.listVersions(await request(p))).toHaveLength(1);
+    expect((await inboxOf(p.wpb.email)).filter((m) => m.subject.startsWith('Ontvangen:'))).toHaveLength(1);
+  });
+
   it('refuses a cross-site POST and a POST without Origin, and stores nothing', async () => {
     const { p, formToken } = await requestedKijkwijzer('05');
 
