@@ -1,0 +1,599 @@
+import { Temporal } from 'temporal-polyfill';
+import {
+  deadlineInstant,
+  formatDutchDate,
+  periodLabel,
+  schoolYears,
+  whereIs,
+  type Period,
+  type SchoolYear,
+} from '../calendar.ts';
+import { amsterdamDate } from '../clock.ts';
+import type { EmailContent, EmailItem, EmailSection } from '../mail/templates.ts';
+import { emailKey } from '../roster/placement.ts';
+import type { Person } from '../roster/placement.ts';
+import { formUrl, studentUrl, type FormTitle } from '../requests.ts';
+import type { PlacementRecord } from '../store/placements.ts';
+import type { RequestRecord } from '../store/requests.ts';
+import { ROLE_LABELS, tasksFor, type Role } from '../tasks.ts';
+import { kijkwijzerProgress, type Recipient, type YearModel } from './model.ts';
+
+/**
+ * The content of the scheduled emails, as pure functions: which period a run is about, its run
+ * key, whether a deadline reminder is due, and one email per person with a section per role
+ * (docs/digest.md, "Content per role"). Everything a person reads is Dutch.
+ */
+
+/** The two kinds of scheduled email: the Monday digest and the reminder before a deadline. */
+export type DigestKind = 'weekly' | 'deadline';
+
+/** Days before a period's student deadline that a reminder goes out. */
+export const REMINDER_DAYS = [14, 3] as const;
+
+/** The period a run is about, in its school year. */
+export interface DigestPeriod {
+  year: SchoolYear;
+  period: Period;
+  /** True between periods: `period` is then the next one, which has not started yet. */
+  between: boolean;
+}
+
+/**
+ * The period a weekly digest at `now` is about: the current one, or between periods (before OP1,
+ * in a gap, after OP4, in the summer) the next one, possibly in the next school year. Null when
+ * the calendar knows no current or coming period.
+ */
+export function digestPeriod(now: Temporal.Instant, years: readonly SchoolYear[] = schoolYears): DigestPeriod | null {
+  const here = whereIs(now, years);
+  if (here.kind === 'period') return { year: here.year, period: here.period, between: false };
+  return here.next ? { year: here.next.year, period: here.next.period, between: true } : null;
+}
+
+/** Whole days from the Amsterdam date of `now` to a period's deadline date (negative once past). */
+export function daysUntilDeadline(now: Temporal.Instant, period: Pick<Period, 'deadline'>): number {
+  return daysFrom(amsterdamDate(now), period.deadline);
+}
+
+function daysFrom(day: Temporal.PlainDate, deadline: string): number {
+  return day.until(Temporal.PlainDate.from(deadline), { largestUnit: 'days' }).days;
+}
+
+/** The ISO week of a date, as `2026-W05`. */
+function isoWeek(day: Temporal.PlainDate): string {
+  return `${day.yearOfWeek ?? day.year}-W${String(day.weekOfYear ?? 0).padStart(2, '0')}`;
+}
+
+/**
+ * The key of a run: a run with the same key sends nothing new. Weekly: per period and ISO week of
+ * the Amsterdam date (`weekly#2025-2026#op2#2026-W05`); deadline: per period and days before the
+ * deadline (`deadline#2025-2026#op2#d3`).
+ */
+export function runKey(
+  kind: DigestKind,
+  year: Pick<SchoolYear, 'id'>,
+  period: Pick<Period, 'number' | 'deadline'>,
+  now: Temporal.Instant,
+): string {
+  const prefix = `${kind}#${year.id}#op${period.number}`;
+  return kind === 'weekly' ? `${prefix}#${isoWeek(amsterdamDate(now))}` : `${prefix}#d${daysUntilDeadline(now, period)}`;
+}
+
+/** A deadline reminder that is due: the period whose deadline is `days` days away. */
+export interface ReminderDue {
+  year: SchoolYear;
+  period: Period;
+  days: (typeof REMINDER_DAYS)[number];
+}
+
+/**
+ * Whether a deadline reminder is due on the Amsterdam date of `now`: the period (if any) whose
+ * student deadline is exactly 14 or 3 days later.
+ */
+export function deadlineReminderDue(now: Temporal.Instant, years: readonly SchoolYear[] = schoolYears): ReminderDue | null {
+  const today = amsterdamDate(now);
+  for (const year of years) {
+    for (const period of year.periods) {
+      const days = daysFrom(today, period.deadline);
+      const due = REMINDER_DAYS.find((candidate) => candidate === days);
+      if (due !== undefined) return { year, period, days: due };
+    }
+  }
+  return null;
+}
+
+/** Everything a digest needs besides the person. */
+export interface DigestContext {
+  kind: DigestKind;
+  now: Temporal.Instant;
+  /** The school year of `period`; the model holds this year's items. */
+  year: SchoolYear;
+  /** The current period, or between periods the next one. */
+  period: Period;
+  between: boolean;
+  /** For reminders: days until the deadline (computed from `now` when left out). */
+  daysToDeadline?: number;
+  model: YearModel;
+  /** The public origin every link is built from. */
+  origin: string;
+  linkSecret: string;
+  formTitle: FormTitle;
+  /** Lower-cased addresses that bounced or complained: listed to the IO and SCO as undeliverable. */
+  suppressed: ReadonlySet<string>;
+}
+
+/** One person's email of a run, before rendering (`renderEmail(digest.content)`). */
+export interface Digest {
+  subject: string;
+  content: EmailContent;
+}
+
+/** Lower-case nouns of the roles, for sentences. */
+const ROLE_NOUNS: Readonly<Record<Role, string>> = {
+  student: 'student',
+  wpb: 'werkplekbegeleider',
+  so: 'schoolopleider',
+  io: 'instituutsopleider',
+  sco: 'schoolcoördinator',
+};
+
+const STATE_TEXT: Readonly<Record<'gevraagd' | 'concept', string>> = {
+  gevraagd: 'gevraagd, nog niet ingevuld',
+  concept: 'concept opgeslagen, nog niet ingediend',
+};
+
+const dutchDates = new Map<string, string>();
+
+/**
+ * formatDutchDate, remembered: Intl formatting costs a fraction of a millisecond per call, and a
+ * run for 20,000 people formats the same few dates over and over.
+ */
+function dutchDate(day: string): string {
+  let text = dutchDates.get(day);
+  if (text === undefined) {
+    text = formatDutchDate(day);
+    dutchDates.set(day, text);
+  }
+  return text;
+}
+
+const deadlines = new Map<string, Temporal.Instant>();
+
+/** deadlineInstant, remembered per date: time-zone arithmetic is the costly part of a run. */
+function deadlineOf(deadline: string): Temporal.Instant {
+  let instant = deadlines.get(deadline);
+  if (instant === undefined) {
+    instant = deadlineInstant({ deadline });
+    deadlines.set(deadline, instant);
+  }
+  return instant;
+}
+
+/** "a", "a en b", "a, b en c". */
+function dutchList(values: readonly string[]): string {
+  if (values.length <= 1) return values.join('');
+  return `${values.slice(0, -1).join(', ')} en ${values.at(-1)}`;
+}
+
+const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
+
+/** What one part of the email adds, and how many tasks and open items it holds. */
+interface Part {
+  sections: EmailSection[];
+  count: number;
+}
+
+/** The derived facts of a run that every section uses. */
+class RunView {
+  readonly weekly: boolean;
+  readonly number: number;
+  readonly label: string;
+  readonly deadlineText: string;
+  readonly deadlinePassed: boolean;
+
+  constructor(readonly ctx: DigestContext) {
+    this.weekly = ctx.kind === 'weekly';
+    this.number = ctx.period.number;
+    this.label = periodLabel(ctx.period);
+    this.deadlineText = dutchDate(ctx.period.deadline);
+    this.deadlinePassed = Temporal.Instant.compare(ctx.now, deadlineOf(ctx.period.deadline)) >= 0;
+  }
+
+  requestsOf(placement: PlacementRecord): readonly RequestRecord[] {
+    return this.ctx.model.requests.get(placement.studentNumber) ?? [];
+  }
+
+  private inPeriod(request: RequestRecord): boolean {
+    return request.schoolYear === this.ctx.year.id && request.period === this.number;
+  }
+
+  /** Asked or in draft, for this period, and still editable (its deadline has not passed). */
+  isOpen(request: RequestRecord): boolean {
+    return (
+      this.inPeriod(request) &&
+      request.state !== 'ingediend' &&
+      Temporal.Instant.compare(this.ctx.now, deadlineOf(request.deadline)) < 0
+    );
+  }
+
+  submittedThisPeriod(placement: PlacementRecord): RequestRecord[] {
+    return this.requestsOf(placement).filter((r) => this.inPeriod(r) && r.state === 'ingediend');
+  }
+
+  openThisPeriod(placement: PlacementRecord): RequestRecord[] {
+    return this.requestsOf(placement).filter((r) => this.isOpen(r));
+  }
+
+  /** Behind: no kijkwijzer submitted this period. Not judged between periods (nothing started yet). */
+  isBehind(placement: PlacementRecord): boolean {
+    return !this.ctx.between && !this.submittedThisPeriod(placement).some((r) => r.formId.startsWith('kijkwijzer-'));
+  }
+
+  /** Whether the SO has observed a lesson this school year (a form of theirs submitted). */
+  hasSoVisit(placement: PlacementRecord): boolean {
+    return this.requestsOf(placement).some((r) => r.observerRole === 'so' && r.state === 'ingediend');
+  }
+
+  tasks(role: Role) {
+    return this.weekly ? tasksFor(this.ctx.year.id, role, this.number) : [];
+  }
+
+  /** The heading of a role's task section. */
+  taskHeading(role: Role): string {
+    const whose = role === 'student' ? 'Jouw taken' : `${ROLE_LABELS[role]}: uw taken`;
+    return this.ctx.between ? `${whose} in ${this.label}, vanaf ${dutchDate(this.ctx.period.start)}` : `${whose} in ${this.label}`;
+  }
+
+  lesson(request: RequestRecord): string {
+    const parts = [
+      request.lessonDate ? `les van ${dutchDate(request.lessonDate)}` : '',
+      request.className ? `klas ${request.className}` : '',
+    ].filter(Boolean);
+    return parts.length > 0 ? `, ${parts.join(', ')}` : '';
+  }
+
+  undeliverable(placements: readonly PlacementRecord[], roles: readonly Role[]): EmailItem[] {
+    const seen = new Set<string>();
+    const items: EmailItem[] = [];
+    for (const placement of placements) {
+      for (const role of roles) {
+        const key = emailKey(placement[role].email);
+        if (!this.ctx.suppressed.has(key) || seen.has(`${key}#${role}#${placement.studentNumber}`)) continue;
+        seen.add(`${key}#${role}#${placement.studentNumber}`);
+        const whose = role === 'student' ? `student, ${placement.school}` : `${ROLE_NOUNS[role]} van ${placement.student.name}`;
+        items.push({ text: `${placement[role].email} (${placement[role].name}, ${whose})` });
+      }
+    }
+    return items;
+  }
+}
+
+function studentPart(view: RunView, placement: PlacementRecord): Part {
+  const { ctx } = view;
+  const sections: EmailSection[] = [];
+  let count = 0;
+  const linkId = ctx.model.studentLinks.get(placement.studentNumber);
+  const deps = { linkSecret: ctx.linkSecret, publicOrigin: ctx.origin };
+
+  const tasks = view.tasks('student');
+  if (tasks.length > 0) {
+    sections.push({
+      heading: view.taskHeading('student'),
+      items: tasks.map((task) => ({ text: task.text })),
+      ...(linkId ? { links: [{ label: 'Zet de deadlines in je agenda', url: `${studentUrl(deps, linkId)}/agenda.ics` }] } : {}),
+    });
+    count += tasks.length;
+  }
+
+  const required = ctx.year.requiredKijkwijzers;
+  if (required && view.number <= required.byEndOfPeriod) {
+    const { missing } = kijkwijzerProgress(ctx.year, view.requestsOf(placement));
+    if (missing.length > 0) {
+      sections.push({
+        heading: `Kijkwijzers die nog ontbreken (vóór het einde van periode ${required.byEndOfPeriod})`,
+        paragraphs: [
+          `Elk van deze kijkwijzers moet vóór het einde van periode ${required.byEndOfPeriod} (OP${required.byEndOfPeriod}) minstens één keer ingediend zijn. Vraag er een aan via Mijn werkplekleren.`,
+        ],
+        items: missing.map((type) => ({ text: ctx.formTitle(`kijkwijzer-${type}`) })),
+      });
+      count += missing.length;
+    }
+  }
+
+  const open = view.openThisPeriod(placement);
+  if (open.length > 0) {
+    sections.push({
+      heading: 'Je aanvragen die nog openstaan',
+      items: open.map((r) => ({
+        text: `${ctx.formTitle(r.formId)} bij ${r.observer.name} (${ROLE_NOUNS[r.observerRole]})${view.lesson(r)}: ${STATE_TEXT[r.state as 'gevraagd' | 'concept']}`,
+      })),
+    });
+    count += open.length;
+  }
+  return { sections, count };
+}
+
+function openFormsPart(view: RunView, person: Recipient): Part {
+  const { ctx } = view;
+  const open = (ctx.model.requestsByObserver.get(person.email) ?? []).filter((r) => view.isOpen(r));
+  if (open.length === 0) return { sections: [], count: 0 };
+  const deps = { linkSecret: ctx.linkSecret, publicOrigin: ctx.origin };
+  const paragraphs = [
+    `Elke link opent uw eigen formulier, zonder account; een opgeslagen concept staat er nog in. Invullen kan tot en met ${view.deadlineText}.`,
+  ];
+  const advice = open.filter((r) => r.formId === 'advies-wpb');
+  if (advice.length > 0) {
+    paragraphs.push(
+      `Uw advies over ${dutchList(unique(advice.map((r) => r.student.name)))} wordt in deze periode verwacht: uw onderbouwde, formatieve advies over de ontwikkeling van de student, voor de schoolopleider en de instituutsopleider. Het weegt zwaar mee in de eindbeoordeling.`,
+    );
+  }
+  return {
+    sections: [
+      {
+        heading: 'Formulieren die op u wachten',
+        paragraphs,
+        items: open.map((r) => ({
+          text: `${ctx.formTitle(r.formId)} voor ${r.student.name} (${r.vak}, ${r.school})${view.lesson(r)}: ${STATE_TEXT[r.state as 'gevraagd' | 'concept']}`,
+          link: { label: 'Formulier openen', url: formUrl(deps, r.linkId) },
+        })),
+      },
+    ],
+    count: open.length,
+  };
+}
+
+function describeStudents(placements: readonly PlacementRecord[]): string {
+  const schools = unique(placements.map((p) => p.school));
+  const where = schools.length <= 3 ? dutchList(schools) : `${schools.length} scholen`;
+  if (placements.length <= 3) return `${dutchList(placements.map((p) => p.student.name))} (${where})`;
+  return `${placements.length} studenten (${where})`;
+}
+
+function tasksPart(view: RunView, role: Role, placements: readonly PlacementRecord[]): Part {
+  const tasks = view.tasks(role);
+  if (tasks.length === 0) return { sections: [], count: 0 };
+  return {
+    sections: [
+      {
+        heading: view.taskHeading(role),
+        paragraphs: [`Voor ${describeStudents(placements)}.`],
+        items: tasks.map((task) => ({ text: task.text })),
+      },
+    ],
+    count: tasks.length,
+  };
+}
+
+function bySchool(placements: readonly PlacementRecord[]): [string, PlacementRecord[]][] {
+  const groups = new Map<string, PlacementRecord[]>();
+  for (const placement of placements) {
+    const group = groups.get(placement.school);
+    if (group) group.push(placement);
+    else groups.set(placement.school, [placement]);
+  }
+  return [...groups.entries()];
+}
+
+function soPart(view: RunView, placements: readonly PlacementRecord[]): Part {
+  const part = tasksPart(view, 'so', placements);
+  const op = `OP${view.number}`;
+  for (const [school, group] of bySchool(placements)) {
+    const rows = group.map((p) => {
+      const visit = view.hasSoVisit(p);
+      const behind = view.isBehind(p);
+      const kijkwijzers = view.submittedThisPeriod(p).filter((r) => r.formId.startsWith('kijkwijzer-')).length;
+      const status = [
+        visit ? 'lesbezoek door de schoolopleider gedaan' : 'nog geen formeel lesbezoek door de schoolopleider dit schooljaar',
+        ...(view.ctx.between ? [] : [behind ? `achter: nog geen kijkwijzer ingediend in ${op}` : `${plural(kijkwijzers, 'kijkwijzer', 'kijkwijzers')} ingediend in ${op}`]),
+      ];
+      return { open: !visit || behind, item: { text: `${p.student.name} (${p.vak}, WPB ${p.wpb.name}): ${status.join('; ')}` } };
+    });
+    const shown = view.weekly ? rows : rows.filter((row) => row.open);
+    if (shown.length === 0) continue;
+    const noVisit = group.filter((p) => !view.hasSoVisit(p)).length;
+    const behind = group.filter((p) => view.isBehind(p)).length;
+    part.sections.push({
+      heading: `Uw studenten op ${school}`,
+      paragraphs: [
+        `Nog geen formeel lesbezoek door de schoolopleider dit schooljaar: ${noVisit} van ${plural(group.length, 'student', 'studenten')}.` +
+          (view.ctx.between ? '' : ` Achter (nog geen kijkwijzer ingediend in ${op}): ${behind}.`),
+      ],
+      items: shown.map((row) => row.item),
+    });
+    part.count += shown.length;
+  }
+  return part;
+}
+
+function ioPart(view: RunView, placements: readonly PlacementRecord[]): Part {
+  const part = tasksPart(view, 'io', placements);
+  const rows = placements.map((p) => {
+    const behind = view.isBehind(p);
+    const submitted = view.submittedThisPeriod(p).length;
+    const open = view.openThisPeriod(p).length;
+    return {
+      behind,
+      item: {
+        text: `${p.student.name} (${p.vak}, ${p.school}): ${plural(submitted, 'formulier', 'formulieren')} ingediend, ${open} open${behind ? ' — achter: nog geen kijkwijzer ingediend' : ''}`,
+      },
+    };
+  });
+  const shown = view.weekly ? rows : rows.filter((row) => row.behind);
+  if (shown.length > 0) {
+    const behind = rows.filter((row) => row.behind).length;
+    part.sections.push({
+      heading: `Voortgang van uw studenten in ${view.label}`,
+      paragraphs: [
+        view.ctx.between
+          ? 'Deze periode is nog niet begonnen; hieronder wat er al gevraagd of ingediend is.'
+          : `Achter (nog geen kijkwijzer ingediend in deze periode): ${behind} van ${plural(placements.length, 'student', 'studenten')}.`,
+      ],
+      items: shown.map((row) => row.item),
+    });
+    part.count += shown.length;
+  }
+  const undeliverable = view.undeliverable(placements, ['student', 'wpb', 'so']);
+  if (undeliverable.length > 0) {
+    part.sections.push({
+      heading: 'Onbestelbare e-mailadressen',
+      paragraphs: ['Deze adressen konden onze e-mail niet ontvangen (teruggestuurd of als spam gemeld) en krijgen geen e-mail meer tot het adres in het rooster is verbeterd.'],
+      items: undeliverable,
+    });
+    part.count += undeliverable.length;
+  }
+  return part;
+}
+
+function scoPart(view: RunView, placements: readonly PlacementRecord[]): Part {
+  const part = tasksPart(view, 'sco', placements);
+  const op = `OP${view.number}`;
+  for (const [school, group] of bySchool(placements)) {
+    const withKijkwijzer = group.filter((p) => view.submittedThisPeriod(p).some((r) => r.formId.startsWith('kijkwijzer-'))).length;
+    const behind = group.filter((p) => view.isBehind(p)).length;
+    const judged = !view.ctx.between;
+    const summary: EmailItem[] = view.weekly
+      ? [
+          { text: `Studenten: ${group.length}` },
+          ...(judged
+            ? [
+                { text: `Met een ingediende kijkwijzer in ${op}: ${withKijkwijzer}` },
+                { text: `Achter (nog geen kijkwijzer ingediend in ${op}): ${behind}` },
+              ]
+            : []),
+        ]
+      : behind > 0
+        ? [{ text: `Achter (nog geen kijkwijzer ingediend in ${op}): ${behind} van ${group.length} studenten` }]
+        : [];
+    const undeliverable = view.undeliverable(group, ['student', 'wpb', 'so', 'io']).map((item) => ({ text: `Onbestelbaar: ${item.text}` }));
+    const items = [...summary, ...undeliverable];
+    if (items.length === 0) continue;
+    part.sections.push({
+      heading: `Schooloverzicht ${school}`,
+      ...(undeliverable.length > 0
+        ? { paragraphs: ['Onbestelbare adressen konden onze e-mail niet ontvangen (teruggestuurd of als spam gemeld) en krijgen geen e-mail meer tot het adres in het rooster is verbeterd.'] }
+        : {}),
+      items,
+    });
+    part.count += items.length;
+  }
+  return part;
+}
+
+/** Whom a role asks, for the footer; the person themself is left out. */
+function contactsFor(role: Role, placements: readonly PlacementRecord[], self: string): string {
+  const people = (pick: (p: PlacementRecord) => Person): Person[] => {
+    const seen = new Map<string, Person>();
+    for (const p of placements) {
+      const person = pick(p);
+      if (emailKey(person.email) !== self && !seen.has(emailKey(person.email))) seen.set(emailKey(person.email), person);
+    }
+    return [...seen.values()];
+  };
+  const named = (list: Person[], noun: string, nounPlural: string): string =>
+    list.length === 0 ? '' : list.length <= 3 ? `${list.length === 1 ? noun : nounPlural} ${dutchList(list.map((p) => `${p.name} (${p.email})`))}` : nounPlural;
+  switch (role) {
+    case 'student':
+      return named(people((p) => p.io), 'je instituutsopleider,', 'je instituutsopleiders');
+    case 'wpb':
+      return named(people((p) => p.so), 'de schoolopleider van uw school,', 'de schoolopleiders');
+    case 'so':
+    case 'sco': {
+      const io = named(people((p) => p.io), 'de instituutsopleider,', 'de instituutsopleiders');
+      return `${io ? `${io}, of met ` : ''}de regionale coördinator van Samen Opleiden Rotterdam (OSR)`;
+    }
+    case 'io':
+      return 'de coördinator werkplekleren N2 van Hogeschool Rotterdam';
+  }
+}
+
+function footerFor(person: Recipient, year: SchoolYear, informal: boolean): string {
+  const why = person.roles.map(({ role, placements }) =>
+    role === 'student'
+      ? `student (${dutchList(unique(placements.map((p) => `${p.vak}, ${p.school}`)))})`
+      : `${ROLE_NOUNS[role]} van ${describeStudents(placements)}`,
+  );
+  const asks = person.roles
+    .map(({ role, placements }) => ({ role, who: contactsFor(role, placements, person.email) }))
+    .filter((ask) => ask.who !== '');
+  const single = person.roles.length === 1;
+  const askText = asks
+    .map(({ role, who }) => `Vragen${single ? '' : ` als ${ROLE_NOUNS[role]}`}? Neem contact op met ${who}.`)
+    .join(' ');
+  const you = informal ? 'Je krijgt' : 'U krijgt';
+  return `${you} deze e-mail als ${dutchList(why)}, in werkplekleren N2 (schooljaar ${year.id}) van Hogeschool Rotterdam. ${askText}`.trim();
+}
+
+/**
+ * One person's email for a run, all their roles and placements together, or null when there is
+ * nothing to say (never an empty email). Weekly: each role's tasks for the period (between
+ * periods: the next period's, with its start), the deadline as a Dutch date, and what is open.
+ * Deadline: only what is still open, with the days left. Open forms carry their own links, so a
+ * saved draft carries over.
+ */
+export function digestFor(person: Recipient, context: DigestContext): Digest | null {
+  const view = new RunView(context);
+  const informal = person.roles.every(({ role }) => role === 'student');
+  const parts: Part[] = [];
+  let action: EmailContent['action'];
+
+  for (const { role, placements } of person.roles) {
+    if (role === 'student') {
+      for (const placement of placements) {
+        parts.push(studentPart(view, placement));
+        const linkId = context.model.studentLinks.get(placement.studentNumber);
+        if (linkId) {
+          action = { label: 'Mijn werkplekleren', url: studentUrl({ linkSecret: context.linkSecret, publicOrigin: context.origin }, linkId) };
+        }
+      }
+    }
+  }
+  parts.push(openFormsPart(view, person));
+  for (const { role, placements } of person.roles) {
+    if (role === 'wpb') parts.push(tasksPart(view, 'wpb', placements));
+    if (role === 'so') parts.push(soPart(view, placements));
+    if (role === 'io') parts.push(ioPart(view, placements));
+    if (role === 'sco') parts.push(scoPart(view, placements));
+  }
+  if (parts.reduce((sum, part) => sum + part.count, 0) === 0) return null;
+
+  const you = informal ? 'je' : 'u';
+  const your = informal ? 'jouw' : 'uw';
+  const days = context.daysToDeadline ?? daysUntilDeadline(context.now, context.period);
+  let subject: string;
+  const paragraphs: string[] = [];
+  if (context.kind === 'deadline') {
+    const left = plural(days, 'dag', 'dagen');
+    subject = `Herinnering: deadline ${view.deadlineText} (nog ${left})`;
+    paragraphs.push(
+      `Nog ${left}: ${view.deadlineText} is de deadline van ${view.label} van werkplekleren N2. Hieronder staat wat er voor ${you} nog openstaat.`,
+    );
+  } else if (context.between) {
+    subject = `Werkplekleren N2: ${view.label} begint ${dutchDate(context.period.start)}`;
+    paragraphs.push(
+      `Het is nu tussen twee onderwijsperiodes in. ${capitalize(view.label)} begint ${dutchDate(context.period.start)}; de deadline van die periode is ${view.deadlineText}. Hieronder staat wat er dan voor ${you} komt.`,
+    );
+  } else {
+    subject = `Werkplekleren N2: ${your} taken in ${view.label}`;
+    paragraphs.push(
+      `Dit is ${your} overzicht van werkplekleren N2 voor ${view.label} van schooljaar ${context.year.id}. ` +
+        (view.deadlinePassed ? `De deadline van deze periode was ${view.deadlineText}.` : `De deadline is ${view.deadlineText}.`),
+    );
+  }
+  if (context.year.provisional) {
+    paragraphs.push(`Let op: voor schooljaar ${context.year.id} geldt een voorlopige planning. ${context.year.note ?? ''}`.trim());
+  }
+
+  return {
+    subject,
+    content: {
+      to: person.address,
+      subject,
+      greeting: `Beste ${person.name},`,
+      paragraphs,
+      sections: parts.flatMap((part) => part.sections),
+      ...(action ? { action } : {}),
+      footer: footerFor(person, context.year, informal),
+    },
+  };
+}

@@ -1,0 +1,92 @@
+import ical, { ICalEventTransparency } from 'ical-generator';
+import { Temporal } from 'temporal-polyfill';
+import { formatDutchDate, periodLabel, type SchoolYear } from '../calendar.ts';
+import { TIME_ZONE } from '../clock.ts';
+import { ROLE_LABELS, tasksFor, type Role } from '../tasks.ts';
+
+/**
+ * The calendar feed (ICS) of a school year for one role: each period's student deadline as an
+ * all-day event with the role's tasks of that period, and each period itself. Made with
+ * ical-generator; dates are Amsterdam calendar dates.
+ */
+
+/** The domain of every event's UID. */
+const UID_DOMAIN = 'werkplekleren-n2';
+
+/** What the feed is for. */
+export interface CalendarFeedInput {
+  year: SchoolYear;
+  role: Role;
+  /** The person's name, shown in the calendar's name. */
+  name?: string;
+  /** When the feed is made (DTSTAMP); defaults to the start of the school year, so output is stable. */
+  now?: Temporal.Instant;
+}
+
+/** The stable UID of a period's deadline event: re-importing the feed updates, never duplicates. */
+export function deadlineUid(yearId: string, period: number): string {
+  return `${yearId}-op${period}-deadline@${UID_DOMAIN}`;
+}
+
+/** The stable UID of a period's event. */
+export function periodUid(yearId: string, period: number): string {
+  return `${yearId}-op${period}@${UID_DOMAIN}`;
+}
+
+const nextDay = (date: string): Temporal.PlainDate => Temporal.PlainDate.from(date).add({ days: 1 });
+
+/**
+ * The ICS text of a school year's deadlines and periods for a role. A provisional year is marked
+ * "(voorlopig)" in every summary.
+ */
+export function calendarFeed(input: CalendarFeedInput): string {
+  const { year, role } = input;
+  const mark = year.provisional ? ' (voorlopig)' : '';
+  const stamp = input.now ?? Temporal.PlainDate.from(year.start).toZonedDateTime({ timeZone: TIME_ZONE }).toInstant();
+  const calendar = ical({
+    name: `Werkplekleren N2 ${year.id}${input.name ? ` – ${input.name}` : ''}${mark}`,
+    description: `Deadlines en taken (${ROLE_LABELS[role]}) van werkplekleren N2, schooljaar ${year.id}.`,
+    prodId: { company: 'Hogeschool Rotterdam', product: 'werkplekleren-n2', language: 'NL' },
+  });
+  // Every event is an all-day date, which has no time zone; the calendar names Amsterdam for
+  // clients that show one. (The library's `timezone` option would write DTSTAMP without its
+  // required UTC "Z".)
+  calendar.x('X-WR-TIMEZONE', TIME_ZONE);
+
+  for (const period of year.periods) {
+    const label = periodLabel(period);
+    const tasks = tasksFor(year.id, role, period.number);
+    const taskLines = tasks.length > 0 ? tasks.map((task) => `- ${task.text}`) : ['(geen taken bekend)'];
+    calendar.createEvent({
+      id: deadlineUid(year.id, period.number),
+      start: Temporal.PlainDate.from(period.deadline),
+      end: nextDay(period.deadline),
+      allDay: true,
+      stamp,
+      transparency: ICalEventTransparency.TRANSPARENT,
+      summary: `Deadline OP${period.number} werkplekleren N2${mark}`,
+      description: [
+        `Deadline van ${label}: ${formatDutchDate(period.deadline)} (schooljaar ${year.id}).`,
+        ...(year.provisional && year.note ? [year.note] : []),
+        '',
+        `Taken in ${label} (${ROLE_LABELS[role]}):`,
+        ...taskLines,
+      ].join('\n'),
+    });
+    calendar.createEvent({
+      id: periodUid(year.id, period.number),
+      start: Temporal.PlainDate.from(period.start),
+      end: nextDay(period.end),
+      allDay: true,
+      stamp,
+      transparency: ICalEventTransparency.TRANSPARENT,
+      summary: `OP${period.number} werkplekleren N2${mark}`,
+      description: `${capitalizeFirst(label)}: ${formatDutchDate(period.start)} tot en met ${formatDutchDate(period.end)}; deadline ${formatDutchDate(period.deadline)}.`,
+    });
+  }
+  return calendar.toString();
+}
+
+function capitalizeFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { Temporal } from 'temporal-polyfill';
+import { getSchoolYear } from '../../../shared/calendar.ts';
+import { calendarFeed, deadlineUid } from '../../../shared/digest/ics.ts';
+import { tasksFor } from '../../../shared/tasks.ts';
+
+/** Undoes RFC 5545 line folding and splits the text into its events' property maps. */
+function parse(ics: string): { lines: string[]; events: Map<string, string>[] } {
+  const lines = ics.replace(/\r\n[ \t]/g, '').split('\r\n').filter(Boolean);
+  const events: Map<string, string>[] = [];
+  let current: Map<string, string> | undefined;
+  for (const line of lines) {
+    if (line === 'BEGIN:VEVENT') current = new Map();
+    else if (line === 'END:VEVENT') {
+      events.push(current!);
+      current = undefined;
+    } else if (current) {
+      const colon = line.indexOf(':');
+      current.set(line.slice(0, colon), line.slice(colon + 1));
+    }
+  }
+  return { lines, events };
+}
+
+const unescape = (text: string): string => text.replace(/\\n/g, '\n').replace(/\\([,;\\])/g, '$1');
+
+describe('calendarFeed', () => {
+  const year = getSchoolYear('2025-2026')!;
+
+  it('has a deadline and a period event for each of the four periods', () => {
+    const ics = calendarFeed({ year, role: 'student', name: 'Zoë de Vries' });
+    const { lines, events } = parse(ics);
+
+    expect(lines[0]).toBe('BEGIN:VCALENDAR');
+    expect(lines.at(-1)).toBe('END:VCALENDAR');
+    expect(ics.match(/BEGIN:VEVENT/g)).toHaveLength(8);
+    expect(lines).toContain('PRODID:-//Hogeschool Rotterdam//werkplekleren-n2//NL');
+    expect(lines).toContain('X-WR-TIMEZONE:Europe/Amsterdam');
+    expect(events.filter((e) => e.get('SUMMARY')?.startsWith('Deadline'))).toHaveLength(4);
+  });
+
+  it('puts the OP2 deadline of 2025-2026 on 4 February 2026 as an all-day event, with the tasks of the role', () => {
+    const { events } = parse(calendarFeed({ year, role: 'wpb' }));
+
+    const op2 = events.find((e) => e.get('UID') === '2025-2026-op2-deadline@werkplekleren-n2')!;
+    expect(op2.get('DTSTART;VALUE=DATE')).toBe('20260204');
+    expect(op2.get('DTEND;VALUE=DATE')).toBe('20260205');
+    expect(op2.get('SUMMARY')).toBe('Deadline OP2 werkplekleren N2');
+    const description = unescape(op2.get('DESCRIPTION')!);
+    expect(description).toContain('Deadline van periode 2 (OP2): woensdag 4 februari 2026');
+    for (const task of tasksFor('2025-2026', 'wpb', 2)) expect(description).toContain(`- ${task.text}`);
+  });
+
+  it('spans each period from its first to its last day', () => {
+    const { events } = parse(calendarFeed({ year, role: 'student' }));
+
+    const op1 = events.find((e) => e.get('UID') === '2025-2026-op1@werkplekleren-n2')!;
+    expect([op1.get('DTSTART;VALUE=DATE'), op1.get('DTEND;VALUE=DATE')]).toEqual(['20250908', '20251115']);
+  });
+
+  it('keeps the UIDs stable between two calls, so subscribing again updates rather than duplicates', () => {
+    const uids = (ics: string) => parse(ics).events.map((e) => e.get('UID'));
+
+    const first = uids(calendarFeed({ year, role: 'student', now: Temporal.Instant.from('2025-09-01T06:00:00Z') }));
+    const second = uids(calendarFeed({ year, role: 'student', now: Temporal.Instant.from('2026-01-05T06:00:00Z') }));
+
+    expect(second).toEqual(first);
+    expect(first).toContain(deadlineUid('2025-2026', 4));
+    expect(new Set(first).size).toBe(8);
+  });
+
+  it('writes DTSTAMP in UTC', () => {
+    const { events } = parse(calendarFeed({ year, role: 'student', now: Temporal.Instant.from('2026-01-05T06:00:00Z') }));
+
+    expect(events[0]!.get('DTSTAMP')).toBe('20260105T060000Z');
+  });
+
+  it('marks every summary of the provisional 2026-2027 "(voorlopig)"', () => {
+    const { events, lines } = parse(calendarFeed({ year: getSchoolYear('2026-2027')!, role: 'student' }));
+
+    expect(events.every((e) => e.get('SUMMARY')?.endsWith('(voorlopig)'))).toBe(true);
+    expect(events.find((e) => e.get('UID') === '2026-2027-op2-deadline@werkplekleren-n2')?.get('SUMMARY')).toBe(
+      'Deadline OP2 werkplekleren N2 (voorlopig)',
+    );
+    expect(lines.some((line) => line.startsWith('X-WR-CALNAME:') && line.includes('(voorlopig)'))).toBe(true);
+  });
+
+  it('does not mark a published year provisional', () => {
+    expect(calendarFeed({ year, role: 'student' })).not.toContain('voorlopig');
+  });
+});
