@@ -4,7 +4,6 @@
  * an in-process queue stands in for SQS. The emails land in the local inbox. `--dry-run` prints who
  * would get what and sends (and claims) nothing. Without `--date`: today in Amsterdam.
  */
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -21,6 +20,7 @@ import { ConfigError } from '#shared/errors.ts';
 import { createAwsClients } from '#shared/store/clients.ts';
 import { ROLE_LABELS, type Role } from '#shared/tasks.ts';
 import { formTitle } from '#forms/index.ts';
+import { localLinkSecret } from './secret.ts';
 import { LOCAL_CREDENTIALS, LOCAL_HOST } from './stack.ts';
 
 class UsageError extends Error {}
@@ -53,7 +53,7 @@ async function main(args: string[]): Promise<number> {
     ...base,
     // Locally the links in emails point at the local app, as npm start serves it.
     PUBLIC_ORIGIN: process.env.PUBLIC_ORIGIN ? base.PUBLIC_ORIGIN : `http://localhost:${base.PORT}`,
-    LINK_SECRET: base.LINK_SECRET ?? (await localLinkSecret(resolve(projectRoot, base.DATA_DIR))),
+    LINK_SECRET: base.LINK_SECRET ?? (await existingLinkSecret(resolve(projectRoot, base.DATA_DIR))),
     AWS_ENDPOINT_URL_DYNAMODB: base.AWS_ENDPOINT_URL_DYNAMODB ?? `http://${LOCAL_HOST}:${base.DYNAMODB_PORT}`,
     AWS_ENDPOINT_URL_SES: base.AWS_ENDPOINT_URL_SES ?? `http://${LOCAL_HOST}:${base.SES_PORT}`,
   };
@@ -127,14 +127,14 @@ function roleLabel(role: string): string {
   return ROLE_LABELS[role as Role] ?? role;
 }
 
-/** The link secret npm start keeps in the data folder (infra/local/start.ts), so links match the app's. */
-async function localLinkSecret(dataDir: string): Promise<string> {
-  const file = join(dataDir, 'link-secret');
-  try {
-    return (await readFile(file, 'utf8')).trim();
-  } catch {
-    throw new UsageError(`Geen link-geheim in ${file}: start eerst npm start (of zet LINK_SECRET).`);
-  }
+/**
+ * The link secret npm start keeps in the data folder, so the links in the digests open in the local
+ * app. Never made here: a new secret would make links the running app cannot open.
+ */
+async function existingLinkSecret(dataDir: string): Promise<string> {
+  const secret = await localLinkSecret(dataDir, false);
+  if (!secret) throw new UsageError(`Geen link-geheim in ${join(dataDir, 'link-secret')}: start eerst npm start (of zet LINK_SECRET).`);
+  return secret;
 }
 
 main(process.argv.slice(2)).then(

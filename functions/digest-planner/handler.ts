@@ -1,0 +1,42 @@
+import middy from '@middy/core';
+import { Temporal } from 'temporal-polyfill';
+import { z } from 'zod';
+import { clockFromConfig, type Clock } from '#shared/clock.ts';
+import { plannerDeps } from '#shared/digest/deps.ts';
+import { planRun, type PlannerDeps, type PlanResult } from '#shared/digest/planner.ts';
+import { createSqsDigestQueue } from '#shared/digest/queue.ts';
+import { createAwsClients } from '#shared/store/clients.ts';
+import { formTitle } from '#forms/index.ts';
+import { resolveLinkSecret } from '#shared/secrets.ts';
+
+/**
+ * The scheduler's payload. `at` is optional: EventBridge Scheduler can pass
+ * `<aws.scheduler.scheduled-time>`, so a retried or late invocation plans for the time it was due.
+ */
+export const SchedulePayloadSchema = z.object({
+  kind: z.enum(['weekly', 'deadline']),
+  at: z.iso.datetime({ offset: true }).optional(),
+});
+
+/** The planner function over its dependencies (exported for tests). */
+export function createPlannerHandler(deps: PlannerDeps, clock: Clock) {
+  return middy<unknown, PlanResult>().handler(async (event) => {
+    const payload = SchedulePayloadSchema.parse(event);
+    const now = payload.at ? Temporal.Instant.from(payload.at) : clock.now();
+    const result = await planRun({ now, kind: payload.kind }, deps);
+    // Counts only: addresses stay out of the logs.
+    const { undeliverable, invalid, ...counts } = result;
+    console.log(JSON.stringify({ message: 'digest planned', kind: payload.kind, ...counts, undeliverable: undeliverable.length, invalid: invalid.length }));
+    return result;
+  });
+}
+
+// Built once per process, at cold start; the link secret comes from Secrets Manager on AWS.
+const config = await resolveLinkSecret();
+const clients = createAwsClients(config);
+
+/** Lambda entry point for the digest schedules (weekly, deadline). */
+export const handler = createPlannerHandler(
+  plannerDeps(config, clients, createSqsDigestQueue(config), { formTitle, log: console.log }),
+  clockFromConfig(config.NOW),
+);

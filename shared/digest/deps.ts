@@ -1,0 +1,124 @@
+import type { SchoolYear } from '../calendar.ts';
+import { systemClock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import { ConfigError } from '../errors.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import { SesMailer } from '../mail/mailer.ts';
+import { renderEmail } from '../mail/templates.ts';
+import type { FormTitle } from '../requests.ts';
+import type { AwsClients } from '../store/clients.ts';
+import { PlacementStore } from '../store/placements.ts';
+import { deadlineReminderDue, digestFor, digestPeriod, runKey } from './content.ts';
+import { NotificationLedger } from './ledger.ts';
+import { recipients, yearModel } from './model.ts';
+import type { DigestContent, PlannerDeps } from './planner.ts';
+import type { DigestQueue } from './queue.ts';
+import { RateLimiter, type SenderDeps } from './sender.ts';
+import { SuppressionStore } from './suppression.ts';
+
+/**
+ * Wiring of the digest: the planner's content port over the real content (content.ts, model.ts),
+ * and the planner's and sender's dependencies from configuration. The CLI and the three functions
+ * build theirs here, once per process.
+ */
+
+/**
+ * The planner's content port over content.ts and model.ts. Suppressed people are composed too and
+ * left out by the planner, which counts them ("onbestelbaar").
+ */
+export function createDigestContent(options: {
+  publicOrigin: string;
+  linkSecret: string;
+  formTitle: FormTitle;
+  years?: readonly SchoolYear[];
+  log?: (line: string) => void;
+}): DigestContent {
+  const { years } = options;
+  return {
+    period(now) {
+      const found = digestPeriod(now, years);
+      return found ? { schoolYear: found.year, period: found.period, between: found.between } : null;
+    },
+    runKey: (kind, schoolYear, period, now) => runKey(kind, schoolYear, period, now),
+    deadlineReminderDue(now) {
+      const due = deadlineReminderDue(now, years);
+      return due ? { schoolYear: due.year, period: due.period } : null;
+    },
+    compose(items, run) {
+      const model = yearModel(items);
+      for (const bad of model.invalid) {
+        options.log?.(`digest ${run.runKey}: skipped an unreadable ${bad.entity} (${bad.pk} ${bad.sk}): ${bad.reason}`);
+      }
+      const suppressed = new Set(run.undeliverable.keys());
+      return recipients(model).flatMap((person) => {
+        const digest = digestFor(person, {
+          kind: run.kind,
+          now: run.now,
+          year: run.schoolYear,
+          period: run.period,
+          between: run.between,
+          model,
+          origin: options.publicOrigin,
+          linkSecret: options.linkSecret,
+          formTitle: options.formTitle,
+          suppressed,
+        });
+        if (!digest) return [];
+        const email = renderEmail(digest.content);
+        return [
+          {
+            to: person.address,
+            name: person.name,
+            roles: person.roles.map(({ role }) => role),
+            subject: email.subject,
+            text: email.text,
+            html: email.html,
+          },
+        ];
+      });
+    },
+  };
+}
+
+/** The planner's dependencies; the queue is SQS on AWS and in-process locally. */
+export function plannerDeps(
+  config: Pick<Config, 'TABLE_NAME' | 'PUBLIC_ORIGIN' | 'LINK_SECRET'>,
+  clients: Pick<AwsClients, 'doc'>,
+  queue: DigestQueue,
+  options: { formTitle: FormTitle; log?: (line: string) => void },
+): PlannerDeps {
+  if (!config.LINK_SECRET) {
+    throw new ConfigError('Invalid configuration: LINK_SECRET: is required for the links in digests (or LINK_SECRET_ARN on AWS)');
+  }
+  return {
+    placements: new PlacementStore(clients.doc, config.TABLE_NAME),
+    suppressions: new SuppressionStore(clients.doc, config.TABLE_NAME),
+    queue,
+    content: createDigestContent({
+      publicOrigin: config.PUBLIC_ORIGIN,
+      linkSecret: config.LINK_SECRET,
+      formTitle: options.formTitle,
+      log: options.log,
+    }),
+    log: options.log,
+  };
+}
+
+/**
+ * The sender's dependencies: the ledger, SES under the configured rate (SES_RATE sends per second
+ * for this process), and the real clock for claims and their leases (never NOW: a fixed clock
+ * would never let a lease expire).
+ */
+export function senderDeps(
+  config: Pick<Config, 'TABLE_NAME' | 'MAIL_FROM' | 'MAIL_REPLY_TO' | 'SES_RATE'>,
+  clients: Pick<AwsClients, 'doc' | 'ses'>,
+  options: { mailer?: Mailer; log?: (line: string) => void } = {},
+): SenderDeps {
+  return {
+    ledger: new NotificationLedger(clients.doc, config.TABLE_NAME),
+    mailer: options.mailer ?? new SesMailer(clients.ses, config.MAIL_FROM, config.MAIL_REPLY_TO),
+    limiter: new RateLimiter(config.SES_RATE),
+    clock: systemClock,
+    log: options.log,
+  };
+}
