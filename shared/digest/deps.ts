@@ -1,11 +1,12 @@
 import type { SchoolYear } from '../calendar.ts';
-import { systemClock } from '../clock.ts';
+import { clockFromConfig, systemClock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { ConfigError } from '../errors.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { SesMailer } from '../mail/mailer.ts';
 import { renderEmail } from '../mail/templates.ts';
-import type { FormTitle } from '../requests.ts';
+import { ensureAutoRequests, type FormTitle, type RequestDeps } from '../requests.ts';
+import { RequestStore } from '../store/requests.ts';
 import type { AwsClients } from '../store/clients.ts';
 import { PlacementStore } from '../store/placements.ts';
 import { deadlineReminderDue, digestFor, digestPeriod, runKey } from './content.ts';
@@ -80,17 +81,51 @@ export function createDigestContent(options: {
   };
 }
 
+/**
+ * The planner's `prepare` step: in a weekly run inside a period, makes the automatic requests the
+ * calendar data names for that period (the WPB advice, experiment feedback) for every placement that
+ * lacks them, each emailed to its WPB once. Placements that have them cost nothing: the year model
+ * already holds their requests, so the run's requests grow with what is new, not with people.
+ */
+export function autoRequestStep(deps: RequestDeps, formTitle: FormTitle): NonNullable<PlannerDeps['prepare']> {
+  return async (items, run) => {
+    if (run.kind !== 'weekly' || run.between || run.period.autoRequests.length === 0) return [];
+    const model = yearModel(items);
+    const added: Record<string, unknown>[] = [];
+    for (const placement of model.placements.values()) {
+      const existing = new Set((model.requests.get(placement.studentNumber) ?? []).map((request) => request.requestId));
+      const missing = run.period.autoRequests.some((formId) => !existing.has(`auto-${formId}-op${run.period.number}`));
+      if (!missing) continue;
+      const created = await ensureAutoRequests(deps, placement, { year: run.schoolYear, period: run.period }, formTitle);
+      added.push(...created.map((request) => ({ entity: 'request', ...request })));
+    }
+    return added;
+  };
+}
+
 /** The planner's dependencies; the queue is SQS on AWS and in-process locally. */
 export function plannerDeps(
-  config: Pick<Config, 'TABLE_NAME' | 'PUBLIC_ORIGIN' | 'LINK_SECRET'>,
-  clients: Pick<AwsClients, 'doc'>,
+  config: Pick<
+    Config,
+    'TABLE_NAME' | 'PUBLIC_ORIGIN' | 'LINK_SECRET' | 'LINK_GRACE_DAYS' | 'MAIL_FROM' | 'MAIL_REPLY_TO' | 'NOW'
+  >,
+  clients: Pick<AwsClients, 'doc' | 'ses'>,
   queue: DigestQueue,
   options: { formTitle: FormTitle; log?: (line: string) => void },
 ): PlannerDeps {
   if (!config.LINK_SECRET) {
     throw new ConfigError('Invalid configuration: LINK_SECRET: is required for the links in digests (or LINK_SECRET_ARN on AWS)');
   }
+  const requestDeps: RequestDeps = {
+    requests: new RequestStore(clients.doc, config.TABLE_NAME),
+    mailer: new SesMailer(clients.ses, config.MAIL_FROM, config.MAIL_REPLY_TO),
+    clock: clockFromConfig(config.NOW),
+    linkSecret: config.LINK_SECRET,
+    publicOrigin: config.PUBLIC_ORIGIN,
+    linkGraceDays: config.LINK_GRACE_DAYS,
+  };
   return {
+    prepare: autoRequestStep(requestDeps, options.formTitle),
     placements: new PlacementStore(clients.doc, config.TABLE_NAME),
     suppressions: new SuppressionStore(clients.doc, config.TABLE_NAME),
     queue,

@@ -62,6 +62,11 @@ export interface PlannerDeps {
   years?: readonly SchoolYear[];
   /** Items per DynamoDB page (default: DynamoDB's 1 MB pages). */
   pageSize?: number;
+  /**
+   * Runs after the year is read and before composing; returns items it added (the automatic
+   * requests of a period that has just begun), so this run's digests already name them.
+   */
+  prepare?: (items: readonly Record<string, unknown>[], run: DigestRun) => Promise<Record<string, unknown>[]>;
   log?: (line: string) => void;
 }
 
@@ -114,6 +119,7 @@ export async function planRun(input: { now: Temporal.Instant; kind: DigestKind }
   const undeliverable = await deps.suppressions.all({ onRequest: () => suppressionPages++ });
 
   const run: DigestRun = { kind: input.kind, now: input.now, runKey, schoolYear, period, between, undeliverable };
+  if (deps.prepare) items.push(...(await deps.prepare(items, run)));
   const composed = deps.content.compose(items, run);
 
   const messages: DigestMessage[] = [];
