@@ -4,7 +4,7 @@ import type { InfraConfig } from './config.ts';
 import { WerkpleklerenStack } from './werkplekleren-stack.ts';
 
 /** The context keys a deployer sets in cdk.json or with `-c key=value`. */
-const contextKeys = ['publicOrigin', 'mailFrom', 'mailReplyTo', 'adminEmails'] as const;
+const contextKeys = ['publicOrigin', 'mailFrom', 'mailReplyTo', 'adminEmails', 'sesRate', 'alarmEmail'] as const;
 
 /**
  * The CDK app. Context is validated before any construct exists; a bad value prints one line and

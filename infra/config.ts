@@ -9,6 +9,13 @@ function commaSeparated(value: unknown): unknown {
     .filter((part) => part !== '');
 }
 
+/** Reads `-c sesRate=14` (a string) as a number; cdk.json may also hold a number. */
+function numeric(value: unknown): unknown {
+  return typeof value === 'string' ? Number(value.trim() === '' ? Number.NaN : value) : value;
+}
+
+const sesRateError = "must be a whole number of emails per second from 1 to 10000 (the SES account's maximum send rate)";
+
 /**
  * The deploy-time configuration, read from CDK context (`cdk.json`, overridden with `-c key=value`).
  * Every emailed link is built from `publicOrigin`, so it must be an https origin and nothing more.
@@ -30,6 +37,16 @@ export const InfraConfigSchema = z.object({
     commaSeparated,
     z.array(z.email({ error: 'must be a comma-separated list of email addresses' })).default([]),
   ),
+  /**
+   * The SES account's maximum send rate (emails per second, see the SES console's "Sending
+   * statistics"). The digest sender's concurrency and each instance's rate derive from it, so the
+   * sum stays under it. 14 is the lowest production rate SES grants.
+   */
+  sesRate: z
+    .preprocess(numeric, z.int({ error: sesRateError }).min(1, { error: sesRateError }).max(10_000, { error: sesRateError }))
+    .default(14),
+  /** Where the alarms topic sends email; without it, subscribe to the topic yourself. */
+  alarmEmail: z.email({ error: 'must be an email address' }).optional(),
 });
 
 /** Validated deploy-time configuration. */

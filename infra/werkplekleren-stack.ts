@@ -2,8 +2,11 @@ import { CfnOutput, Stack } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { InfraConfig } from './config.ts';
+import { Alarms } from './constructs/alarms.ts';
 import { Data } from './constructs/data.ts';
+import { Digest } from './constructs/digest.ts';
 import { HttpFunction } from './constructs/http-function.ts';
+import { Mail } from './constructs/mail.ts';
 
 /** Properties of {@link WerkpleklerenStack}. */
 export interface WerkpleklerenStackProps extends StackProps {
@@ -12,24 +15,43 @@ export interface WerkpleklerenStackProps extends StackProps {
 }
 
 /**
- * The whole service in one stack: the stored data and the HTTP function. Constructs own the
- * resources; this class only wires them together and names the outputs a deployer needs.
+ * The whole service in one stack: the stored data, the alarms, email (SES configuration set and
+ * its bounce and complaint events), the HTTP function and the scheduled digest. Constructs own
+ * the resources; this class only wires them together and names the outputs a deployer needs.
  */
 export class WerkpleklerenStack extends Stack {
   /** The table and the attachments bucket. */
   readonly data: Data;
+  /** The alarms topic and every alarm. */
+  readonly alarms: Alarms;
+  /** The SES configuration set, its bounce and complaint events and the function recording them. */
+  readonly mail: Mail;
   /** The web app behind its function URL. */
   readonly http: HttpFunction;
+  /** The schedules, the planner, the queue and the sender of the scheduled emails. */
+  readonly digest: Digest;
 
   constructor(scope: Construct, id: string, props: WerkpleklerenStackProps) {
     super(scope, id, props);
 
-    this.data = new Data(this, 'Data', { appOrigin: props.config.publicOrigin });
+    const { config } = props;
+    this.data = new Data(this, 'Data', { appOrigin: config.publicOrigin });
+    this.alarms = new Alarms(this, 'Alarms', { email: config.alarmEmail });
+    this.mail = new Mail(this, 'Mail', { config, table: this.data.table, alarms: this.alarms });
     this.http = new HttpFunction(this, 'Http', {
-      config: props.config,
+      config,
       table: this.data.table,
       bucket: this.data.bucket,
       linkSecret: this.data.linkSecret,
+      mail: this.mail,
+    });
+    this.alarms.watchFunction('Http', this.http.fn, 'The web app');
+    this.digest = new Digest(this, 'Digest', {
+      config,
+      table: this.data.table,
+      linkSecret: this.data.linkSecret,
+      mail: this.mail,
+      alarms: this.alarms,
     });
 
     // Outputs live here, not in the constructs, so their logical IDs stay short and stable.
@@ -44,6 +66,14 @@ export class WerkpleklerenStack extends Stack {
     new CfnOutput(this, 'BucketName', {
       value: this.data.bucket.bucketName,
       description: 'The attachments bucket',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alarms.topic.topicArn,
+      description: 'Subscribe whoever must be woken (email with -c alarmEmail=..., or a chat integration)',
+    });
+    new CfnOutput(this, 'SesConfigurationSet', {
+      value: this.mail.configurationSet.configurationSetName,
+      description: 'The SES configuration set every email is sent with',
     });
   }
 }

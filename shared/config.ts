@@ -13,6 +13,8 @@ export const ConfigSchema = z.object({
   BUCKET_NAME: z.string().min(3).default('werkplekleren-bijlagen'),
   MAIL_FROM: z.email().default('werkplekleren@example.org'),
   MAIL_REPLY_TO: z.email().optional(),
+  /** The SES configuration set every send names (AWS only): bounce and complaint events. */
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
   NOW: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   LINK_SECRET: z.string().min(32, { message: 'moet minstens 32 tekens lang zijn' }).optional(),
@@ -28,6 +30,16 @@ export const ConfigSchema = z.object({
   SES_RATE: z.coerce.number().positive().max(10_000).default(14),
   /** The SQS queue the digest planner fans out to (AWS only; locally an in-process queue). */
   DIGEST_QUEUE_URL: z.url().optional(),
+  /** Coordinators who may sign in and see everything: comma-separated addresses, stored lower-cased. */
+  ADMIN_EMAILS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((email) => email.trim().toLowerCase()).filter((email) => email !== ''))
+    .pipe(z.array(z.email({ message: 'moet een lijst e-mailadressen zijn, gescheiden door komma\'s' }))),
+  /** A staff session ends after this many minutes without a request. */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(120),
+  /** A staff session ends this many hours after sign-in, whatever happens. */
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(12),
   AWS_REGION: z.string().default('eu-west-1'),
   AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
   AWS_ENDPOINT_URL_S3: z.url().optional(),

@@ -7,6 +7,8 @@ import { AttachmentStore } from '#shared/attachments/store.ts';
 import { createAwsClients } from '#shared/store/clients.ts';
 import { PlacementStore } from '#shared/store/placements.ts';
 import { RequestStore } from '#shared/store/requests.ts';
+import { SessionStore } from '#shared/auth/session-store.ts';
+import { SignInStore } from '#shared/auth/sign-in-store.ts';
 import type { AppDeps } from './app.tsx';
 
 /**
@@ -32,7 +34,13 @@ export function buildDeps(
     placements: new PlacementStore(clients.doc, config.TABLE_NAME),
     requests: new RequestStore(clients.doc, config.TABLE_NAME),
     links: new LinkStore(clients.doc, config.TABLE_NAME),
-    mailer: new SesMailer(clients.ses, config.MAIL_FROM, config.MAIL_REPLY_TO),
+    mailer: new SesMailer(clients.ses, config.MAIL_FROM, config.MAIL_REPLY_TO, config.SES_CONFIGURATION_SET),
     attachments: new AttachmentStore(clients.s3, config.BUCKET_NAME, { maxBytes: maxUploadBytes }),
+    signIns: new SignInStore(clients.doc, config.TABLE_NAME),
+    sessions: new SessionStore(clients.doc, config.TABLE_NAME, {
+      idleMinutes: config.SESSION_IDLE_MINUTES,
+      absoluteHours: config.SESSION_ABSOLUTE_HOURS,
+    }),
+    adminEmails: config.ADMIN_EMAILS,
   };
 }

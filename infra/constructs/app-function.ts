@@ -9,6 +9,7 @@ import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lam
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
 /** The repository root: entries and the lock file are found from here, whatever the cwd. */
@@ -56,6 +57,25 @@ export interface AppFunctionProps {
    * @default - no reservation
    */
   readonly reservedConcurrentExecutions?: number;
+  /**
+   * Where an asynchronous invocation (a schedule, an SNS message) goes when every attempt failed,
+   * instead of being dropped after Lambda's retries.
+   *
+   * @default - none (synchronous and queue-driven functions do not need one)
+   */
+  readonly deadLetterQueue?: IQueue;
+  /**
+   * How often Lambda retries a failed asynchronous invocation (0 to 2).
+   *
+   * @default 2
+   */
+  readonly retryAttempts?: number;
+  /**
+   * How long an asynchronous invocation may wait in Lambda's internal queue before it is given up.
+   *
+   * @default Duration.hours(6)
+   */
+  readonly maxEventAge?: Duration;
 }
 
 /**
@@ -89,6 +109,9 @@ export class AppFunction extends NodejsFunction {
       memorySize: props.memorySize ?? 1024,
       timeout: props.timeout ?? Duration.seconds(30),
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      deadLetterQueue: props.deadLetterQueue,
+      retryAttempts: props.retryAttempts,
+      maxEventAge: props.maxEventAge,
       tracing: Tracing.DISABLED,
       logGroup: logs,
       projectRoot,
@@ -168,4 +191,20 @@ export function bindBucket(fn: LambdaFunction, bucket: IBucket, access: BucketAc
 export function bindSecret(fn: LambdaFunction, secret: ISecret, envName: string): void {
   fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
   fn.addEnvironment(envName, secret.secretArn);
+}
+
+/**
+ * How a function uses a queue: `send` enqueues (SendMessage, also used by SendMessageBatch);
+ * `consume` receives, changes visibility and deletes, as an event source mapping does.
+ */
+export type QueueAccess = 'send' | 'consume';
+
+/**
+ * Grants a function access to a queue and tells it the queue's URL, in one call, so the IAM grant
+ * and the variable cannot drift apart. Only the queue's own ARN; no purge, no attribute changes.
+ */
+export function bindQueue(fn: LambdaFunction, queue: IQueue, access: QueueAccess, envName: string): void {
+  if (access === 'send') queue.grantSendMessages(fn);
+  else queue.grantConsumeMessages(fn);
+  fn.addEnvironment(envName, queue.queueUrl);
 }

@@ -1,6 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import type { FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -8,10 +6,12 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { InfraConfig } from '../config.ts';
 import { AppFunction, bindBucket, bindSecret, bindTable } from './app-function.ts';
+import { bindMailSending } from './mail.ts';
+import type { Mail } from './mail.ts';
 
 /** Properties of {@link HttpFunction}. */
 export interface HttpFunctionProps {
-  /** The validated deploy-time configuration (public origin, sender addresses). */
+  /** The validated deploy-time configuration (public origin, admin emails). */
   readonly config: InfraConfig;
   /** The single table; the app reads and writes it. */
   readonly table: ITable;
@@ -19,6 +19,8 @@ export interface HttpFunctionProps {
   readonly bucket: IBucket;
   /** The secret link tokens are derived from; the function reads it at cold start. */
   readonly linkSecret: ISecret;
+  /** Sending email: the sender addresses and the SES configuration set. */
+  readonly mail: Mail;
 }
 
 /**
@@ -43,8 +45,6 @@ export class HttpFunction extends Construct {
       description: 'Werkplekleren N2: the web app (forms, overviews, CSV export)',
       environment: {
         PUBLIC_ORIGIN: config.publicOrigin,
-        MAIL_FROM: config.mailFrom,
-        ...(config.mailReplyTo ? { MAIL_REPLY_TO: config.mailReplyTo } : {}),
         ...(config.adminEmails.length > 0 ? { ADMIN_EMAILS: config.adminEmails.join(',') } : {}),
       },
     });
@@ -55,21 +55,8 @@ export class HttpFunction extends Construct {
     bindBucket(this.fn, props.bucket, 'readWrite');
     bindSecret(this.fn, props.linkSecret, 'LINK_SECRET_ARN');
 
-    // Sending is allowed only from the configured address, through its domain identity or (when
-    // the address itself was verified instead) its address identity, in this account and region.
-    // An account still in the SES sandbox also checks the recipient identities; request
-    // production access rather than widening this statement.
-    const stack = Stack.of(this);
-    const domain = config.mailFrom.slice(config.mailFrom.lastIndexOf('@') + 1);
-    this.fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        resources: [domain, config.mailFrom].map((identity) =>
-          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
-        ),
-        conditions: { StringEquals: { 'ses:FromAddress': config.mailFrom } },
-      }),
-    );
+    // Sign-in links and form requests go out by email.
+    bindMailSending(this.fn, props.mail);
 
     this.url = this.fn.addFunctionUrl({
       authType: FunctionUrlAuthType.NONE,

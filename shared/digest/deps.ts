@@ -107,7 +107,7 @@ export function autoRequestStep(deps: RequestDeps, formTitle: FormTitle): NonNul
 export function plannerDeps(
   config: Pick<
     Config,
-    'TABLE_NAME' | 'PUBLIC_ORIGIN' | 'LINK_SECRET' | 'LINK_GRACE_DAYS' | 'MAIL_FROM' | 'MAIL_REPLY_TO' | 'NOW'
+    'TABLE_NAME' | 'PUBLIC_ORIGIN' | 'LINK_SECRET' | 'LINK_GRACE_DAYS' | 'MAIL_FROM' | 'MAIL_REPLY_TO' | 'SES_CONFIGURATION_SET' | 'NOW'
   >,
   clients: Pick<AwsClients, 'doc' | 'ses'>,
   queue: DigestQueue,
@@ -118,7 +118,7 @@ export function plannerDeps(
   }
   const requestDeps: RequestDeps = {
     requests: new RequestStore(clients.doc, config.TABLE_NAME),
-    mailer: new SesMailer(clients.ses, config.MAIL_FROM, config.MAIL_REPLY_TO),
+    mailer: new SesMailer(clients.ses, config.MAIL_FROM, config.MAIL_REPLY_TO, config.SES_CONFIGURATION_SET),
     clock: clockFromConfig(config.NOW),
     linkSecret: config.LINK_SECRET,
     publicOrigin: config.PUBLIC_ORIGIN,
@@ -145,13 +145,13 @@ export function plannerDeps(
  * would never let a lease expire).
  */
 export function senderDeps(
-  config: Pick<Config, 'TABLE_NAME' | 'MAIL_FROM' | 'MAIL_REPLY_TO' | 'SES_RATE'>,
+  config: Pick<Config, 'TABLE_NAME' | 'MAIL_FROM' | 'MAIL_REPLY_TO' | 'SES_RATE' | 'SES_CONFIGURATION_SET'>,
   clients: Pick<AwsClients, 'doc' | 'ses'>,
   options: { mailer?: Mailer; log?: (line: string) => void } = {},
 ): SenderDeps {
   return {
     ledger: new NotificationLedger(clients.doc, config.TABLE_NAME),
-    mailer: options.mailer ?? new SesMailer(clients.ses, config.MAIL_FROM, config.MAIL_REPLY_TO),
+    mailer: options.mailer ?? new SesMailer(clients.ses, config.MAIL_FROM, config.MAIL_REPLY_TO, config.SES_CONFIGURATION_SET),
     limiter: new RateLimiter(config.SES_RATE),
     clock: systemClock,
     log: options.log,

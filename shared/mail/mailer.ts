@@ -13,18 +13,23 @@ export interface Mailer {
   send(message: EmailMessage): Promise<string>;
 }
 
-/** Sends through SES (v1 SendEmail), which the local aws-ses-v2-local also speaks. */
+/**
+ * Sends through SES (v1 SendEmail), which the local aws-ses-v2-local also speaks. On AWS every send
+ * names the configuration set, without which SES publishes no bounce or complaint events.
+ */
 export class SesMailer implements Mailer {
   constructor(
     private readonly ses: SESClient,
     private readonly from: string,
     private readonly replyTo?: string,
+    private readonly configurationSet?: string,
   ) {}
 
   async send(message: EmailMessage): Promise<string> {
     const result = await this.ses.send(
       new SendEmailCommand({
         Source: this.from,
+        ConfigurationSetName: this.configurationSet,
         ReplyToAddresses: this.replyTo ? [this.replyTo] : undefined,
         Destination: { ToAddresses: [message.to] },
         Message: {

@@ -8,7 +8,9 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { InfraConfigError, parseInfraConfig } from '#infra/config.ts';
+import { senderConcurrency } from '#infra/constructs/digest.ts';
 import { WerkpleklerenStack } from '#infra/werkplekleren-stack.ts';
 import { tableDefinition, TTL_ATTRIBUTE } from '#shared/store/table.ts';
 
@@ -39,9 +41,9 @@ describe('WerkpleklerenStack', () => {
   beforeAll(() => {
     outdir = mkdtempSync(join(tmpdir(), 'werkplekleren-cdk-'));
     const app = new App({ outdir, context: cdkContext });
-    const config = parseInfraConfig({ ...cdkContext, mailReplyTo: 'io@example.org' });
+    const config = parseInfraConfig({ ...cdkContext, mailReplyTo: 'io@example.org', alarmEmail: 'ops@example.org' });
     stack = new WerkpleklerenStack(app, 'Test', { config });
-    // Synthesises once, bundling the HTTP handler with the local esbuild.
+    // Synthesises once, bundling the four handlers with the local esbuild.
     template = Template.fromStack(stack);
     logicalId = (construct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
     // The first synthesis in a process also loads CDK's built-in CloudFormation validation (~5 s).
@@ -50,6 +52,19 @@ describe('WerkpleklerenStack', () => {
   afterAll(() => {
     rmSync(outdir, { recursive: true, force: true });
   });
+
+  /** Every statement of every inline policy attached to the function's role. */
+  function statementsOf(fn: LambdaFunction): PolicyStatement[] {
+    const roleId = logicalId(fn.role!);
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: Match.arrayWith([{ Ref: roleId }]) },
+    });
+    type Policy = { Properties: { PolicyDocument: { Statement: PolicyStatement[] } } };
+    return Object.values(policies as Record<string, Policy>).flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+  }
+
+  const getAtt = (construct: IConstruct, attribute: string) => ({ 'Fn::GetAtt': [logicalId(construct), attribute] });
+  const ref = (construct: IConstruct) => ({ Ref: logicalId(construct) });
 
   describe('the table', () => {
     it('has the generic keys, both overloaded indexes and on-demand billing', () => {
@@ -250,17 +265,7 @@ describe('WerkpleklerenStack', () => {
   });
 
   describe("the HTTP function's permissions", () => {
-    /** Every statement of every inline policy attached to the function's role. */
-    function functionStatements(): PolicyStatement[] {
-      const roleId = logicalId(stack.http.fn.role!);
-      const policies = template.findResources('AWS::IAM::Policy', {
-        Properties: { Roles: Match.arrayWith([{ Ref: roleId }]) },
-      });
-      type Policy = { Properties: { PolicyDocument: { Statement: PolicyStatement[] } } };
-      return Object.values(policies as Record<string, Policy>).flatMap(
-        (policy) => policy.Properties.PolicyDocument.Statement,
-      );
-    }
+    const functionStatements = () => statementsOf(stack.http.fn);
 
     it('grant no wildcard action and no action on every resource', () => {
       const statements = functionStatements();
@@ -323,8 +328,419 @@ describe('WerkpleklerenStack', () => {
       const resources = JSON.stringify(statement!.Resource);
       expect(resources).toContain(':identity/example.org"');
       expect(resources).toContain(':identity/werkplekleren@example.org"');
+      expect(resources).toContain(`:configuration-set/",{"Ref":"${logicalId(stack.mail.configurationSet)}"}`);
       expect(resources).toContain('AWS::AccountId');
     });
+  });
+
+  describe('the digest schedules', () => {
+    it.each([
+      ['weekly', 'cron(0 7 ? * MON *)'],
+      ['deadline', 'cron(0 7 * * ? *)'],
+    ] as const)('start the %s run at %s, Amsterdam time, with a retry policy and a dead-letter queue', (kind, expression) => {
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: expression,
+        ScheduleExpressionTimezone: 'Europe/Amsterdam',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        State: 'ENABLED',
+        Target: Match.objectLike({
+          Arn: getAtt(stack.digest.planner, 'Arn'),
+          Input: Match.serializedJson({ kind, at: '<aws.scheduler.scheduled-time>' }),
+          RetryPolicy: { MaximumEventAgeInSeconds: 7200, MaximumRetryAttempts: 3 },
+          DeadLetterConfig: { Arn: getAtt(stack.digest.scheduleDeadLetterQueues[kind], 'Arn') },
+        }),
+      });
+    });
+
+    it('may only invoke the planner and write to their own dead-letter queues', () => {
+      const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')) as {
+        Properties: { Target: { RoleArn: { 'Fn::GetAtt': [string, string] } } };
+      }[];
+      const roleIds = new Set(schedules.map((schedule) => schedule.Properties.Target.RoleArn['Fn::GetAtt'][0]));
+      expect(roleIds.size).toBe(1);
+      const [roleId] = roleIds;
+      const policies = Object.values(
+        template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }),
+      ) as { Properties: { PolicyDocument: { Statement: PolicyStatement[] } } }[];
+      const statements = policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+      const plannerArn = getAtt(stack.digest.planner, 'Arn');
+      expect(statements).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Action: 'lambda:InvokeFunction',
+            Resource: [plannerArn, { 'Fn::Join': ['', [plannerArn, ':*']] }],
+          }),
+          expect.objectContaining({
+            Action: 'sqs:SendMessage',
+            Resource: expect.arrayContaining([
+              getAtt(stack.digest.scheduleDeadLetterQueues.weekly, 'Arn'),
+              getAtt(stack.digest.scheduleDeadLetterQueues.deadline, 'Arn'),
+            ]),
+          }),
+        ]),
+      );
+      expect(statements).toHaveLength(2);
+    });
+  });
+
+  describe('the digest queue', () => {
+    it('is encrypted and redrives to a dead-letter queue after 5 receives', () => {
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        SqsManagedSseEnabled: true,
+        RedrivePolicy: { deadLetterTargetArn: getAtt(stack.digest.deadLetterQueue, 'Arn'), maxReceiveCount: 5 },
+      });
+    });
+
+    it('hides a received message for at least six times the sender timeout', () => {
+      const resources = template.toJSON().Resources as Record<string, { Properties: Record<string, number> }>;
+      const visibility = resources[logicalId(stack.digest.queue)]!.Properties.VisibilityTimeout!;
+      const senderTimeout = resources[logicalId(stack.digest.sender)]!.Properties.Timeout!;
+      expect(visibility).toBeGreaterThanOrEqual(6 * senderTimeout);
+    });
+
+    it('reaches the sender in batches of 10 that report failed records one by one', () => {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: getAtt(stack.digest.queue, 'Arn'),
+        FunctionName: ref(stack.digest.sender),
+        BatchSize: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: 2 },
+      });
+    });
+
+    it('is one of six queues, every one encrypted, TLS-only, and every dead-letter queue kept 14 days', () => {
+      const queues = template.findResources('AWS::SQS::Queue');
+      expect(Object.keys(queues)).toHaveLength(6);
+      for (const [id, queue] of Object.entries(queues) as [string, { Properties: Record<string, unknown> }][]) {
+        expect(queue.Properties.SqsManagedSseEnabled, id).toBe(true);
+        if (!queue.Properties.RedrivePolicy) expect(queue.Properties.MessageRetentionPeriod, id).toBe(14 * 24 * 3600);
+        template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+          Queues: [{ Ref: id }],
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            ]),
+          },
+        });
+      }
+    });
+  });
+
+  describe('the digest functions', () => {
+    it('run the planner for up to 15 minutes with 1024 MB, retried twice, then parked in its dead-letter queue', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Timeout: 900,
+        MemorySize: 1024,
+        DeadLetterConfig: { TargetArn: getAtt(stack.digest.plannerDeadLetterQueue, 'Arn') },
+        Environment: {
+          Variables: Match.objectLike({
+            DIGEST_QUEUE_URL: ref(stack.digest.queue),
+            TABLE_NAME: ref(stack.data.table),
+            LINK_SECRET_ARN: ref(stack.data.linkSecret),
+            PUBLIC_ORIGIN: 'https://werkplekleren.example.org',
+            MAIL_FROM: 'werkplekleren@example.org',
+            SES_CONFIGURATION_SET: ref(stack.mail.configurationSet),
+          }),
+        },
+      });
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: ref(stack.digest.planner),
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 7200,
+      });
+    });
+
+    it('reserve the sender concurrency and per-instance SES_RATE the formula gives for the default 14 per second', () => {
+      const { concurrency, perInstanceRate } = senderConcurrency(14);
+      expect({ concurrency, perInstanceRate }).toEqual({ concurrency: 2, perInstanceRate: 7 });
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        ReservedConcurrentExecutions: concurrency,
+        Environment: {
+          Variables: Match.objectLike({
+            SES_RATE: String(perInstanceRate),
+            TABLE_NAME: ref(stack.data.table),
+            MAIL_FROM: 'werkplekleren@example.org',
+            SES_CONFIGURATION_SET: ref(stack.mail.configurationSet),
+          }),
+        },
+      });
+    });
+  });
+
+  describe('the alarms', () => {
+    const deadLetterQueues = () => ({
+      digest: stack.digest.deadLetterQueue,
+      planner: stack.digest.plannerDeadLetterQueue,
+      weeklySchedule: stack.digest.scheduleDeadLetterQueues.weekly,
+      deadlineSchedule: stack.digest.scheduleDeadLetterQueues.deadline,
+      sesEvents: stack.mail.eventsDeadLetterQueue,
+    });
+
+    it.each(['digest', 'planner', 'weeklySchedule', 'deadlineSchedule', 'sesEvents'] as const)(
+      'fire on the first message in the %s dead-letter queue',
+      (name) => {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: getAtt(deadLetterQueues()[name], 'QueueName') }],
+          ComparisonOperator: 'GreaterThanThreshold',
+          Threshold: 0,
+          AlarmActions: [ref(stack.alarms.topic)],
+        });
+      },
+    );
+
+    it('watch every dead-letter queue in the stack: of a queue, a function or a schedule', () => {
+      type Arn = { 'Fn::GetAtt': [string, 'Arn'] };
+      const redriveTargets = Object.values(template.findResources('AWS::SQS::Queue'))
+        .map((queue) => (queue as { Properties: { RedrivePolicy?: { deadLetterTargetArn: Arn } } }).Properties.RedrivePolicy)
+        .filter((policy) => policy !== undefined)
+        .map((policy) => policy.deadLetterTargetArn);
+      const lambdaTargets = Object.values(template.findResources('AWS::Lambda::Function'))
+        .map((fn) => (fn as { Properties: { DeadLetterConfig?: { TargetArn: Arn } } }).Properties.DeadLetterConfig?.TargetArn)
+        .filter((arn) => arn !== undefined);
+      const scheduleTargets = Object.values(template.findResources('AWS::Scheduler::Schedule')).map(
+        (schedule) => (schedule as { Properties: { Target: { DeadLetterConfig: { Arn: Arn } } } }).Properties.Target.DeadLetterConfig.Arn,
+      );
+      const queueIds = new Set([...redriveTargets, ...lambdaTargets, ...scheduleTargets].map((arn) => arn['Fn::GetAtt'][0]));
+      expect([...queueIds].sort()).toEqual(Object.values(deadLetterQueues()).map((queue) => logicalId(queue)).sort());
+      for (const queueId of queueIds) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+          AlarmActions: [ref(stack.alarms.topic)],
+        });
+      }
+    });
+
+    it.each(['http', 'planner', 'sender', 'sesEvents'] as const)('fire on any error or throttle of the %s function', (name) => {
+      const fn = { http: stack.http.fn, planner: stack.digest.planner, sender: stack.digest.sender, sesEvents: stack.mail.eventsFunction }[name];
+      for (const metric of ['Errors', 'Throttles']) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/Lambda',
+          MetricName: metric,
+          Dimensions: [{ Name: 'FunctionName', Value: ref(fn) }],
+          ComparisonOperator: 'GreaterThanThreshold',
+          Threshold: 0,
+          AlarmActions: [ref(stack.alarms.topic)],
+        });
+      }
+    });
+
+    it('fire when the SES bounce rate passes 5% or the complaint rate 0.1%', () => {
+      for (const [metric, threshold] of [
+        ['Reputation.BounceRate', 0.05],
+        ['Reputation.ComplaintRate', 0.001],
+      ] as const) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/SES',
+          MetricName: metric,
+          ComparisonOperator: 'GreaterThanThreshold',
+          Threshold: threshold,
+          AlarmActions: [ref(stack.alarms.topic)],
+        });
+      }
+    });
+
+    it('go to a KMS-encrypted, TLS-only topic that CloudWatch may use and that emails alarmEmail', () => {
+      template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: getAtt(stack.alarms.key, 'Arn') });
+      template.hasResourceProperties('AWS::KMS::Key', {
+        EnableKeyRotation: true,
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }),
+          ]),
+        },
+      });
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [ref(stack.alarms.topic)],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' }),
+          ]),
+        },
+      });
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        TopicArn: ref(stack.alarms.topic),
+        Protocol: 'email',
+        Endpoint: 'ops@example.org',
+      });
+    });
+  });
+
+  describe('email', () => {
+    it('publishes bounces and complaints of the configuration set to an encrypted, TLS-only topic', () => {
+      template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+        ConfigurationSetName: ref(stack.mail.configurationSet),
+        EventDestination: Match.objectLike({
+          Enabled: true,
+          MatchingEventTypes: ['bounce', 'complaint'],
+          SnsDestination: { TopicARN: ref(stack.mail.events) },
+        }),
+      });
+      template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.objectLike({ 'Fn::GetAtt': Match.arrayWith(['Arn']) }) });
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [ref(stack.mail.events)],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({ Effect: 'Allow', Principal: { Service: 'ses.amazonaws.com' }, Action: 'sns:Publish' }),
+          ]),
+        },
+      });
+    });
+
+    it('delivers only over TLS and keeps reputation metrics', () => {
+      template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+        DeliveryOptions: { TlsPolicy: 'REQUIRE' },
+        ReputationOptions: { ReputationMetricsEnabled: true },
+      });
+    });
+
+    it('hands the events to the ses-events function, which parks what it fails on', () => {
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        TopicArn: ref(stack.mail.events),
+        Protocol: 'lambda',
+        Endpoint: getAtt(stack.mail.eventsFunction, 'Arn'),
+      });
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        DeadLetterConfig: { TargetArn: getAtt(stack.mail.eventsDeadLetterQueue, 'Arn') },
+        Environment: { Variables: Match.objectLike({ TABLE_NAME: ref(stack.data.table) }) },
+      });
+    });
+
+    it('names the configuration set to every function that sends', () => {
+      for (const fn of [stack.http.fn, stack.digest.planner, stack.digest.sender]) {
+        const variables = (template.toJSON().Resources[logicalId(fn)] as { Properties: { Environment: { Variables: Record<string, unknown> } } })
+          .Properties.Environment.Variables;
+        expect(variables.SES_CONFIGURATION_SET).toEqual(ref(stack.mail.configurationSet));
+      }
+    });
+  });
+
+  describe("every function's permissions", () => {
+    const functions = () => ({
+      http: stack.http.fn,
+      planner: stack.digest.planner,
+      sender: stack.digest.sender,
+      sesEvents: stack.mail.eventsFunction,
+    });
+    const names = ['http', 'planner', 'sender', 'sesEvents'] as const;
+    const withPrefix = (statements: PolicyStatement[], prefix: string) =>
+      statements.filter((s) => asList(s.Action).some((a) => a.startsWith(prefix)));
+
+    it.each(names)('%s: no wildcard action, no action on every resource', (name) => {
+      const statements = statementsOf(functions()[name]);
+      expect(statements.length).toBeGreaterThan(0);
+      for (const statement of statements) {
+        for (const action of asList(statement.Action)) {
+          expect(action === '*' || action.endsWith(':*'), action).toBe(false);
+        }
+        expect(asList(statement.Resource)).not.toContain('*');
+      }
+    });
+
+    it.each(names)('%s: DynamoDB actions only on the table and its indexes', (name) => {
+      const tableArn = getAtt(stack.data.table, 'Arn');
+      const indexArns = { 'Fn::Join': ['', [tableArn, '/index/*']] };
+      const dynamo = withPrefix(statementsOf(functions()[name]), 'dynamodb:');
+      expect(dynamo.length).toBeGreaterThan(0);
+      for (const statement of dynamo) {
+        expect(asList(statement.Action).every((a) => a.startsWith('dynamodb:'))).toBe(true);
+        for (const resource of asList(statement.Resource)) expect([tableArn, indexArns]).toContainEqual(resource);
+      }
+    });
+
+    it.each(names)('%s: SQS actions only on its own queues, and only what it does with them', (name) => {
+      const digestQueue = getAtt(stack.digest.queue, 'Arn');
+      const expected: Record<(typeof names)[number], [unknown, string[]][]> = {
+        http: [],
+        planner: [
+          [digestQueue, ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']],
+          [getAtt(stack.digest.plannerDeadLetterQueue, 'Arn'), ['sqs:SendMessage']],
+        ],
+        sender: [
+          [digestQueue, ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage']],
+        ],
+        sesEvents: [[getAtt(stack.mail.eventsDeadLetterQueue, 'Arn'), ['sqs:SendMessage']]],
+      };
+      const sqs = withPrefix(statementsOf(functions()[name]), 'sqs:');
+      const granted = sqs.flatMap((statement) =>
+        asList(statement.Resource).map((resource) => [resource, asList(statement.Action).sort()] as [unknown, string[]]),
+      );
+      expect(granted).toEqual(expect.arrayContaining(expected[name]));
+      expect(granted).toHaveLength(expected[name].length);
+    });
+
+    it.each(names)('%s: SES actions only on the sender identities and the configuration set', (name) => {
+      const ses = withPrefix(statementsOf(functions()[name]), 'ses:');
+      if (name === 'sesEvents') {
+        expect(ses).toEqual([]);
+        return;
+      }
+      expect(ses).toHaveLength(1);
+      expect(asList(ses[0]!.Action).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+      expect(ses[0]!.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'werkplekleren@example.org' } });
+      const resources = asList(ses[0]!.Resource).map((resource) => JSON.stringify(resource));
+      expect(resources).toHaveLength(3);
+      for (const resource of resources) {
+        expect(resource).toMatch(/:ses:",\{"Ref":"AWS::Region"\},":",\{"Ref":"AWS::AccountId"\},":(identity\/|configuration-set\/)/);
+      }
+    });
+
+    it.each(names)('%s: Secrets Manager only for the link secret, and only where links are made', (name) => {
+      const secrets = withPrefix(statementsOf(functions()[name]), 'secretsmanager:');
+      if (name === 'http' || name === 'planner') {
+        expect(secrets).toEqual([expect.objectContaining({ Action: 'secretsmanager:GetSecretValue', Resource: ref(stack.data.linkSecret) })]);
+      } else {
+        expect(secrets).toEqual([]);
+      }
+    });
+
+    it('every function logs to its own log group, kept three months', () => {
+      const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+      const fns = Object.entries(resources).filter(([, resource]) => resource.Type === 'AWS::Lambda::Function');
+      expect(fns).toHaveLength(4);
+      const groups = new Set<string>();
+      for (const [id, fn] of fns) {
+        const groupId = (fn.Properties.LoggingConfig as { LogGroup?: { Ref?: string } } | undefined)?.LogGroup?.Ref;
+        expect(groupId, id).toBeDefined();
+        expect(resources[groupId!], id).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 90 } });
+        groups.add(groupId!);
+      }
+      expect(groups.size).toBe(4);
+    });
+
+    it('no policy anywhere in the stack grants a wildcard action', () => {
+      for (const [id, policy] of Object.entries(template.findResources('AWS::IAM::Policy'))) {
+        const statements = (policy as { Properties: { PolicyDocument: { Statement: PolicyStatement[] } } }).Properties.PolicyDocument.Statement;
+        for (const action of statements.flatMap((statement) => asList(statement.Action))) {
+          expect(action === '*' || action.endsWith(':*'), `${id}: ${action}`).toBe(false);
+        }
+      }
+    });
+  });
+});
+
+describe('senderConcurrency', () => {
+  it('keeps every instance together at or under the account rate, with 2 to 100 instances', () => {
+    const wrong: string[] = [];
+    for (let sesRate = 1; sesRate <= 10_000; sesRate++) {
+      const { concurrency, perInstanceRate } = senderConcurrency(sesRate);
+      // In thousandths, the unit SES_RATE is rounded down to, to compare without floating-point noise.
+      const total = Math.round(perInstanceRate * 1000) * concurrency;
+      if (concurrency < 2 || concurrency > 100 || perInstanceRate <= 0 || total > sesRate * 1000) {
+        wrong.push(`${sesRate}/s: ${concurrency} × ${perInstanceRate}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('gives one instance per 7 sends per second', () => {
+    expect(senderConcurrency(14)).toEqual({ concurrency: 2, perInstanceRate: 7 });
+    expect(senderConcurrency(50)).toEqual({ concurrency: 7, perInstanceRate: 7.142 });
+    expect(senderConcurrency(1)).toEqual({ concurrency: 2, perInstanceRate: 0.5 });
   });
 });
 
@@ -333,7 +749,22 @@ describe('parseInfraConfig', () => {
 
   it('accepts an https origin and a sender address, and splits admin emails', () => {
     const config = parseInfraConfig({ ...valid, adminEmails: 'a@example.nl, b@example.nl' });
-    expect(config).toEqual({ ...valid, adminEmails: ['a@example.nl', 'b@example.nl'] });
+    expect(config).toEqual({ ...valid, adminEmails: ['a@example.nl', 'b@example.nl'], sesRate: 14 });
+  });
+
+  it('reads sesRate from a -c string and an alarm email', () => {
+    expect(parseInfraConfig({ ...valid, sesRate: '50', alarmEmail: 'ops@example.nl' })).toMatchObject({ sesRate: 50, alarmEmail: 'ops@example.nl' });
+  });
+
+  it.each(['0', '-3', '1.5', 'veertien', 0])('rejects sesRate %j with a one-line message naming sesRate', (sesRate) => {
+    const parse = () => parseInfraConfig({ ...valid, sesRate });
+    expect(parse).toThrow(InfraConfigError);
+    expect(parse).toThrow(new RegExp(`^Invalid CDK context: sesRate ${JSON.stringify(sesRate).replace(/[.]/g, '\\.')}: `));
+    expect(parse).not.toThrow(/\n/);
+  });
+
+  it('rejects an alarm email that is not an email address, naming alarmEmail', () => {
+    expect(() => parseInfraConfig({ ...valid, alarmEmail: 'ops' })).toThrow(/alarmEmail "ops"/);
   });
 
   it('rejects an http origin with a one-line message naming publicOrigin', () => {
