@@ -6,11 +6,17 @@ import type { AttachmentStore } from '#shared/attachments/store.ts';
 import type { LinkStore } from '#shared/links.ts';
 import type { RequestDeps } from '#shared/requests.ts';
 import type { PlacementStore } from '#shared/store/placements.ts';
+import type { SessionStore } from '#shared/auth/session-store.ts';
+import type { SignInStore } from '#shared/auth/sign-in-store.ts';
+import type { Staff } from '#shared/auth/scope.ts';
 import { DomainError, ValidationError } from '#shared/errors.ts';
 import { page } from '#shared/web/layout.tsx';
 import { calendarRoutes } from './routes/calendar.ts';
 import { studentRoutes } from './routes/student.tsx';
 import { formRoutes } from './routes/form.tsx';
+import { authRoutes, readSignInEmail, signInRateLimits, type SignInRateLimits } from './routes/auth.tsx';
+import { overviewRoutes } from './routes/overview.tsx';
+import { loadSession } from './session.ts';
 import { linkRateLimits, type LinkRateLimits } from './rate-limit.ts';
 import { sameOrigin } from './same-origin.ts';
 import { UPLOAD_JS } from './static/upload.ts';
@@ -26,10 +32,26 @@ export interface AppDeps extends RequestDeps {
   uploadOrigin: string;
   /** Overrides of the link pages' rate limits (tests); defaults in `LINK_RATE_LIMITS`. */
   rateLimits?: Partial<LinkRateLimits>;
+  /** Staff sign-in tokens (emailed links). */
+  signIns: SignInStore;
+  /** Staff sessions, with their idle and absolute timeouts. */
+  sessions: SessionStore;
+  /** Coordinators from config, lower-cased: they may sign in and see everything. */
+  adminEmails: readonly string[];
+  /** Overrides of the sign-in rate limits (tests); defaults in `SIGN_IN_RATE_LIMITS`. */
+  signInRateLimits?: Partial<SignInRateLimits>;
 }
 
 /** Hono's context variables for this app. */
-export type AppEnv = { Variables: { deps: AppDeps } };
+export type AppEnv = {
+  Variables: {
+    deps: AppDeps;
+    /** The signed-in staff member, set by `loadSession` on staff routes. */
+    staff: Staff | undefined;
+    /** The lower-cased address a sign-in request names (for its rate limit). */
+    signInEmail: string | undefined;
+  };
+};
 
 /** Builds the Hono app. Knows nothing of Lambda or of the local server. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -60,8 +82,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const limits = linkRateLimits(deps.rateLimits);
   app.use('/f/*', ...limits);
   app.use('/s/*', ...limits);
+  const signIn = signInRateLimits(deps.signInRateLimits);
+  // '/inloggen/*' matches '/inloggen' itself too.
+  app.use('/inloggen/*', signIn.perClient);
   app.use(sameOrigin(deps.publicOrigin));
   app.use(readableForm);
+  app.post('/inloggen', readSignInEmail, signIn.perAddress);
+  app.use('/overzicht', loadSession);
+  app.use('/overzicht/*', loadSession);
 
   app.get('/health', (c) => c.json({ ok: true }));
   app.get('/static/upload.js', (c) => {
@@ -72,6 +100,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', calendarRoutes);
   app.route('/s', studentRoutes);
   app.route('/f', formRoutes);
+  app.route('/', authRoutes);
+  app.route('/overzicht', overviewRoutes);
 
   app.notFound((c) =>
     c.html(page('Niet gevonden', html`<h1>Niet gevonden</h1><p>Deze pagina bestaat niet.</p><p><a href="/">Naar de startpagina</a></p>`), 404),

@@ -133,15 +133,16 @@ export class PlacementStore {
 
   /**
    * Everything of a school year in the year index, a page at a time: placements, requests and
-   * student links, sorted by school and student (no Scan). For the digest planner.
+   * student links, sorted by school and student (no Scan); optionally of one school. For the
+   * digest planner and the staff overview.
    */
-  async *yearItems(schoolYear: string, pageSize?: number): AsyncGenerator<Record<string, unknown>[]> {
+  async *yearItems(schoolYear: string, pageSize?: number, school?: string): AsyncGenerator<Record<string, unknown>[]> {
     yield* this.pages({
       TableName: this.tableName,
       IndexName: GSI1,
       Limit: pageSize,
-      KeyConditionExpression: 'GSI1PK = :pk',
-      ExpressionAttributeValues: { ':pk': keys.yearIndex(schoolYear) },
+      KeyConditionExpression: school ? 'GSI1PK = :pk AND begins_with(GSI1SK, :school)' : 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.yearIndex(schoolYear), ...(school ? { ':school': keys.schoolPrefix(school) } : {}) },
     });
   }
 

@@ -1,4 +1,5 @@
 import {
+  BatchGetCommand,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
@@ -8,6 +9,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DomainError } from '../errors.ts';
 import type { Person } from '../roster/placement.ts';
 import { linkItem, linkKeys, type LinkItem } from '../links.ts';
+import { GSI2 } from './table.ts';
 
 /** Who may be asked to fill in a form. */
 export const OBSERVER_ROLES = ['wpb', 'so', 'io'] as const;
@@ -231,6 +233,53 @@ export class RequestStore {
     return result.Item ? stripKeys<SubmissionVersion>(result.Item) : undefined;
   }
 
+  /**
+   * The submitted requests of a period, a page at a time, from GSI2 (`PERIOD#<year>#<n>`),
+   * optionally only those whose `<school>#<studentnr>#<requestId>` starts with `prefix`.
+   */
+  async *submittedPages(schoolYear: string, period: number, options: { prefix?: string; pageSize?: number } = {}): AsyncGenerator<RequestRecord[]> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const result = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: GSI2,
+          Limit: options.pageSize,
+          KeyConditionExpression: options.prefix ? 'GSI2PK = :pk AND begins_with(GSI2SK, :prefix)' : 'GSI2PK = :pk',
+          ExpressionAttributeValues: { ':pk': `PERIOD#${schoolYear}#${period}`, ...(options.prefix ? { ':prefix': options.prefix } : {}) },
+          ExclusiveStartKey: start,
+        }),
+      );
+      yield (result.Items ?? []).map((item) => stripKeys<RequestRecord>(item));
+      start = result.LastEvaluatedKey;
+    } while (start);
+  }
+
+  /**
+   * Given versions of many requests, 100 per BatchGetItem, unprocessed keys retried with backoff;
+   * keyed by `<studentnr>#<requestId>#<version>` (see {@link versionRef}).
+   */
+  async getVersions(refs: readonly (Pick<RequestRecord, 'schoolYear' | 'studentNumber' | 'requestId'> & { version: number })[]): Promise<Map<string, SubmissionVersion>> {
+    const found = new Map<string, SubmissionVersion>();
+    for (let i = 0; i < refs.length; i += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+        [this.tableName]: { Keys: refs.slice(i, i + 100).map((r) => requestKeys.version(r.schoolYear, r.studentNumber, r.requestId, r.version)) },
+      };
+      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+        if (attempt > 8) throw new Error('DynamoDB left submission versions unprocessed');
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** attempt)));
+        const result = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of result.Responses?.[this.tableName] ?? []) {
+          const [, , studentNumber = ''] = String(item.PK).split('#');
+          const version = stripKeys<SubmissionVersion>(item);
+          found.set(versionRef({ studentNumber, requestId: version.requestId, version: version.version }), version);
+        }
+        request = result.UnprocessedKeys as typeof request;
+      }
+    }
+    return found;
+  }
+
   /** Every version of a request's form, oldest first. */
   async listVersions(request: Pick<RequestRecord, 'schoolYear' | 'studentNumber' | 'requestId'>): Promise<SubmissionVersion[]> {
     const items = await this.queryPrefix(requestKeys.partition(request.schoolYear, request.studentNumber), `SUB#${request.requestId}#`);
@@ -382,6 +431,11 @@ export class RequestStore {
       throw error;
     }
   }
+}
+
+/** The key of a version in {@link RequestStore.getVersions}' answer. */
+export function versionRef(ref: { studentNumber: string; requestId: string; version: number }): string {
+  return `${ref.studentNumber}#${ref.requestId}#${ref.version}`;
 }
 
 function stripKeys<T>(item: Record<string, unknown>): T {

@@ -7,6 +7,8 @@ import type { AwsClients } from '../../shared/store/clients.ts';
 import { createAwsClients } from '../../shared/store/clients.ts';
 import { PlacementStore } from '../../shared/store/placements.ts';
 import { RequestStore } from '../../shared/store/requests.ts';
+import { SessionStore } from '../../shared/auth/session-store.ts';
+import { SignInStore } from '../../shared/auth/sign-in-store.ts';
 
 /** The public origin tests use; POSTs must carry it as Origin. */
 export const TEST_ORIGIN = 'https://werkplekleren.test';
@@ -19,7 +21,7 @@ export function appDeps(
   clients: AwsClients,
   names: { tableName: string; bucket: string },
   clock: Clock,
-  options: { mailer?: Mailer; maxUploadBytes?: number; publicOrigin?: string } = {},
+  options: { mailer?: Mailer; maxUploadBytes?: number; publicOrigin?: string; adminEmails?: string[] } = {},
 ): AppDeps {
   const maxUploadBytes = options.maxUploadBytes ?? 20 * 1024 * 1024;
   return {
@@ -34,6 +36,9 @@ export function appDeps(
     links: new LinkStore(clients.doc, names.tableName),
     mailer: options.mailer ?? new SesMailer(clients.ses, 'werkplekleren@example.org'),
     attachments: new AttachmentStore(clients.s3, names.bucket, { maxBytes: maxUploadBytes }),
+    signIns: new SignInStore(clients.doc, names.tableName),
+    sessions: new SessionStore(clients.doc, names.tableName, { idleMinutes: 120, absoluteHours: 12 }),
+    adminEmails: options.adminEmails ?? [],
   };
 }
 

@@ -1,0 +1,207 @@
+import { Hono } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { z } from 'zod';
+import { DomainError } from '#shared/errors.ts';
+import { hashToken, isWellFormedToken } from '#shared/links.ts';
+import { renderEmail } from '#shared/mail/templates.ts';
+import { emailKey } from '#shared/roster/placement.ts';
+import { maySignIn } from '#shared/auth/scope.ts';
+import { SIGN_IN_VALID_MINUTES } from '#shared/auth/sign-in-store.ts';
+import { Layout } from '#shared/web/layout.tsx';
+import type { AppEnv } from '../app.tsx';
+import { clientAddress, rateLimit } from '../rate-limit.ts';
+import { clearSessionCookie, ForbiddenError, sessionIdOf, setSessionCookie } from '../session.ts';
+
+/** Staff sign-in by emailed link, and sign-out. */
+export const authRoutes = new Hono<AppEnv>();
+
+/** The one answer to every well-formed sign-in request, known address or not. */
+export const SIGN_IN_SENT =
+  'Als dit adres bij ons bekend is, ontvangt u binnen enkele minuten een e-mail met een link om in te loggen.';
+
+/** An unknown or tampered sign-in link. */
+export class SignInLinkNotFoundError extends DomainError {
+  constructor() {
+    super('Deze inloglink is niet geldig. Controleer of u de hele link uit de e-mail heeft gebruikt, of vraag een nieuwe aan.', 404);
+  }
+}
+
+/** A sign-in link that was used already or is older than ten minutes. */
+export class SignInLinkGoneError extends DomainError {
+  constructor() {
+    super(`Deze inloglink werkt niet meer: hij is al gebruikt of ouder dan ${SIGN_IN_VALID_MINUTES} minuten. Vraag hieronder een nieuwe aan.`, 410);
+  }
+}
+
+/** Limits on sign-in requests; overridable per app (tests). */
+export interface SignInRateLimits {
+  /** Sign-in emails asked per address per window. */
+  perAddress: number;
+  /** Sign-in requests (any POST under /inloggen) per client address per window. */
+  perClient: number;
+  windowMs: number;
+  now: () => number;
+}
+
+/**
+ * Few per address (a person needs one link, maybe a second), more per client address (a school or
+ * the Hogeschool puts many people behind one NAT address), per 15 minutes.
+ */
+export const SIGN_IN_RATE_LIMITS: SignInRateLimits = { perAddress: 5, perClient: 50, windowMs: 15 * 60_000, now: () => Date.now() };
+
+/** The rate limiters of `/inloggen`: per client address on every POST, per entered address on the request. */
+export function signInRateLimits(overrides: Partial<SignInRateLimits> = {}): { perClient: MiddlewareHandler; perAddress: MiddlewareHandler } {
+  const limits = { ...SIGN_IN_RATE_LIMITS, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
+  const common = { windowMs: limits.windowMs, now: limits.now, methods: ['POST'], message: 'Te veel inlogverzoeken; probeer het over een kwartier opnieuw.' };
+  return {
+    perClient: rateLimit({ ...common, max: limits.perClient, key: (c) => `signin-ip:${clientAddress(c)}` }),
+    perAddress: rateLimit({
+      ...common,
+      max: limits.perAddress,
+      key: (c) => {
+        const email = (c as Context<AppEnv>).get('signInEmail');
+        return email ? `signin-email:${hashToken(email)}` : undefined;
+      },
+    }),
+  };
+}
+
+const SignInForm = z.object({
+  email: z.string().trim().max(320).pipe(z.email()),
+});
+
+/** Reads the entered address (the body is parsed once by the app) so the per-address limit can count it. */
+export const readSignInEmail: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const body = await c.req.parseBody();
+  if (typeof body.email === 'string' && body.email.trim() !== '') c.set('signInEmail', emailKey(body.email));
+  await next();
+};
+
+authRoutes.use('/inloggen/*', async (c, next) => {
+  c.header('Cache-Control', 'no-store');
+  await next();
+});
+
+authRoutes.get('/inloggen', (c) => c.html(<SignInPage signedOut={c.req.query('uitgelogd') === '1'} />));
+
+authRoutes.post('/inloggen', async (c) => {
+  const parsed = SignInForm.safeParse(await c.req.parseBody());
+  if (!parsed.success) return c.html(<SignInPage error="Vul een geldig e-mailadres in, bijvoorbeeld naam@hr.nl." />, 400);
+  const deps = c.get('deps');
+  const email = emailKey(parsed.data.email);
+  const memberships = await deps.placements.membershipsOf(email);
+  if (maySignIn(email, memberships, deps.adminEmails)) {
+    const token = await deps.signIns.create(email, deps.clock.now());
+    const url = `${deps.publicOrigin}/inloggen/${token}`;
+    try {
+      await deps.mailer.send(
+        renderEmail({
+          to: parsed.data.email,
+          subject: 'Inloggen bij Werkplekleren N2',
+          greeting: 'Beste collega,',
+          paragraphs: [
+            `Met de knop hieronder logt u in bij Werkplekleren N2. De link werkt ${SIGN_IN_VALID_MINUTES} minuten en één keer.`,
+            'Heeft u niet om deze e-mail gevraagd? Dan kunt u hem negeren; er gebeurt niets.',
+          ],
+          action: { label: 'Inloggen', url },
+          footer: 'U krijgt deze e-mail omdat iemand met uw e-mailadres heeft gevraagd om in te loggen bij Werkplekleren N2 van Hogeschool Rotterdam.',
+        }),
+      );
+    } catch (error) {
+      // The same answer either way: a failed email must not tell the visitor the address is known.
+      console.error(JSON.stringify({ level: 'error', msg: 'sign-in email failed', error: String((error as Error).name) }));
+    }
+  }
+  return c.html(<SignInPage sent />);
+});
+
+authRoutes.get('/inloggen/:token', async (c) => {
+  const token = c.req.param('token');
+  if (!isWellFormedToken(token)) throw new SignInLinkNotFoundError();
+  const deps = c.get('deps');
+  const found = await deps.signIns.peek(token, deps.clock.now());
+  if (found === 'unknown') throw new SignInLinkNotFoundError();
+  if (found === 'expired') throw new SignInLinkGoneError();
+  return c.html(
+    <Layout title="Inloggen">
+      <h1>Inloggen</h1>
+      <p>U logt in als {found.email}.</p>
+      <form method="post" action={`/inloggen/${token}`}>
+        <div class="actions">
+          <button type="submit">Inloggen</button>
+        </div>
+      </form>
+    </Layout>,
+  );
+});
+
+authRoutes.post('/inloggen/:token', async (c) => {
+  const token = c.req.param('token');
+  if (!isWellFormedToken(token)) throw new SignInLinkNotFoundError();
+  const deps = c.get('deps');
+  const now = deps.clock.now();
+  const spent = await deps.signIns.spend(token, now);
+  if (!spent) throw new SignInLinkGoneError();
+  // Roles may have changed in the ten minutes since the link was sent.
+  if (!maySignIn(spent.email, await deps.placements.membershipsOf(spent.email), deps.adminEmails)) {
+    throw new ForbiddenError('Dit e-mailadres heeft geen toegang (meer) tot het overzicht.');
+  }
+  // A new id at every sign-in: a session id planted before sign-in is worth nothing after it.
+  const previous = sessionIdOf(c);
+  if (previous) await deps.sessions.end(previous);
+  setSessionCookie(c, await deps.sessions.create(spent.email, now));
+  return c.redirect('/overzicht', 303);
+});
+
+authRoutes.post('/uitloggen', async (c) => {
+  const id = sessionIdOf(c);
+  if (id) await c.get('deps').sessions.end(id);
+  clearSessionCookie(c);
+  c.header('Cache-Control', 'no-store');
+  return c.redirect('/inloggen?uitgelogd=1', 303);
+});
+
+function SignInPage(props: { sent?: boolean; signedOut?: boolean; error?: string }) {
+  return (
+    <Layout title="Inloggen">
+      <h1>Inloggen voor opleiders</h1>
+      {props.signedOut && (
+        <p class="success" role="status">
+          U bent uitgelogd.
+        </p>
+      )}
+      {props.sent ? (
+        <p class="success" role="status">
+          {SIGN_IN_SENT}
+        </p>
+      ) : (
+        <>
+          <p>
+            Instituutsopleiders, schoolopleiders en schoolcontactopleiders loggen in met een link per e-mail. Vul het e-mailadres in
+            waarmee u in het rooster staat.
+          </p>
+          {props.error && (
+            <p class="error" role="alert" id="fout-email">
+              {props.error}
+            </p>
+          )}
+          <form method="post" action="/inloggen" novalidate>
+            <label for="email">E-mailadres</label>
+            <input
+              type="email"
+              id="email"
+              name="email"
+              autocomplete="email"
+              required
+              aria-invalid={props.error ? 'true' : undefined}
+              aria-describedby={props.error ? 'fout-email' : undefined}
+            />
+            <div class="actions">
+              <button type="submit">Stuur mij een inloglink</button>
+            </div>
+          </form>
+        </>
+      )}
+    </Layout>
+  );
+}

@@ -1,0 +1,67 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { ForbiddenError, scopeOf, type Staff } from '#shared/auth/scope.ts';
+import type { AppEnv } from './app.tsx';
+
+/** The session cookie: `__Host-` binds it to this origin (Secure, Path=/, no Domain). */
+export const SESSION_COOKIE = '__Host-sessie';
+
+/** What a session cookie's value looks like (43 base64url characters); others are not looked up. */
+const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
+
+export { ForbiddenError };
+
+/** Sets the session cookie: Secure, HttpOnly, SameSite=Lax, for the absolute lifetime. */
+export function setSessionCookie(c: Context<AppEnv>, id: string): void {
+  setCookie(c, SESSION_COOKIE, id, {
+    secure: true,
+    httpOnly: true,
+    sameSite: 'Lax',
+    path: '/',
+    maxAge: c.get('deps').sessions.settings.absoluteHours * 3600,
+  });
+}
+
+/** Clears the session cookie in the browser. */
+export function clearSessionCookie(c: Context<AppEnv>): void {
+  deleteCookie(c, SESSION_COOKIE, { secure: true, path: '/' });
+}
+
+/** The session id the request's cookie carries, when it looks like one. */
+export function sessionIdOf(c: Context<AppEnv>): string | undefined {
+  const id = getCookie(c, SESSION_COOKIE);
+  return id && SESSION_ID.test(id) ? id : undefined;
+}
+
+/**
+ * Reads the session cookie, resumes the session (moving its idle deadline) and sets
+ * `c.var.staff` with the person's scope from their role memberships. No session: `staff` stays
+ * unset and the route decides (see {@link requireStaff}).
+ */
+export const loadSession: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const id = sessionIdOf(c);
+  if (id) {
+    const deps = c.get('deps');
+    const session = await deps.sessions.resume(id, deps.clock.now());
+    if (session) {
+      const memberships = await deps.placements.membershipsOf(session.email);
+      const staff: Staff = {
+        email: session.email,
+        name: memberships.find((m) => m.role !== 'student')?.name ?? session.email,
+        scope: scopeOf(session.email, memberships, deps.adminEmails),
+      };
+      c.set('staff', staff);
+    }
+  }
+  await next();
+};
+
+/** Lets signed-in staff through; everyone else goes to the sign-in page. Pages with it are private. */
+export const requireStaff: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!c.get('staff')) {
+    c.header('Cache-Control', 'no-store');
+    return c.redirect('/inloggen', 303);
+  }
+  await next();
+  c.header('Cache-Control', 'no-store');
+};

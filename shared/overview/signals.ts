@@ -1,0 +1,63 @@
+import type { Answers } from '../forms/answers.ts';
+import { getForm } from '#forms/index.ts';
+import { formItems } from '../forms/definition.ts';
+
+/**
+ * Signals for the IO: where the WPB's advice and the observations disagree.
+ *
+ * The observations are the latest submitted kijkwijzer of each type (pedagogiek, didactiek, ...),
+ * all their scale items together; "niet gezien" and unanswered items do not count. "Mostly" means
+ * strictly more than half of the scored items:
+ * - a positive advice while most scores are below voldoende (onvoldoende or matig);
+ * - a negative advice while most scores are voldoende or goed.
+ * "Twijfel" never disagrees; without scored items there is nothing to compare.
+ */
+
+/** The scale values below voldoende. */
+const BELOW = new Set(['onvoldoende', 'matig']);
+/** The scale values at or above voldoende. */
+const AT_OR_ABOVE = new Set(['voldoende', 'goed']);
+
+/** A disagreement between advice and observations, with the counts behind it. */
+export interface AdviceSignal {
+  kind: 'positief-bij-lage-scores' | 'negatief-bij-goede-scores';
+  advice: string;
+  below: number;
+  scored: number;
+}
+
+/** A submitted form's answers with its form id and version. */
+export interface ScoredForm {
+  formId: string;
+  formVersion: number;
+  answers: Answers;
+}
+
+/** Counts the scored scale answers of some kijkwijzers. */
+export function scoreCounts(kijkwijzers: readonly ScoredForm[]): { below: number; atOrAbove: number } {
+  let below = 0;
+  let atOrAbove = 0;
+  for (const form of kijkwijzers) {
+    const def = getForm(form.formId, form.formVersion);
+    if (!def) continue;
+    for (const item of formItems(def)) {
+      if (item.type !== 'scale') continue;
+      const value = form.answers[item.code];
+      if (value === undefined) continue;
+      if (BELOW.has(value)) below++;
+      else if (AT_OR_ABOVE.has(value)) atOrAbove++;
+    }
+  }
+  return { below, atOrAbove };
+}
+
+/** The signal for one student: the advice value (`ADV-ADVIES`) against the latest kijkwijzers. */
+export function adviceSignal(advice: string | undefined, kijkwijzers: readonly ScoredForm[]): AdviceSignal | undefined {
+  if (advice !== 'positief' && advice !== 'negatief') return undefined;
+  const { below, atOrAbove } = scoreCounts(kijkwijzers);
+  const scored = below + atOrAbove;
+  if (scored === 0) return undefined;
+  if (advice === 'positief' && below * 2 > scored) return { kind: 'positief-bij-lage-scores', advice, below, scored };
+  if (advice === 'negatief' && atOrAbove * 2 > scored) return { kind: 'negatief-bij-goede-scores', advice, below, scored };
+  return undefined;
+}
