@@ -20,8 +20,8 @@ import { ConfigError } from '#shared/errors.ts';
 import { createAwsClients } from '#shared/store/clients.ts';
 import { ROLE_LABELS, type Role } from '#shared/tasks.ts';
 import { formTitle } from '#forms/index.ts';
-import { localLinkSecret } from './secret.ts';
-import { LOCAL_CREDENTIALS, LOCAL_HOST } from './stack.ts';
+import { runningStackConfig } from './local-config.ts';
+import { LOCAL_CREDENTIALS } from './stack.ts';
 
 class UsageError extends Error {}
 
@@ -49,14 +49,10 @@ async function main(args: string[]): Promise<number> {
   const date = options.date ? parseDate(options.date) : amsterdamDate(clockFromConfig(base.NOW).now());
   const now = parseInstant(`${date.toString()}T${SCHEDULE_TIME}`);
 
-  const config = {
-    ...base,
-    // Locally the links in emails point at the local app, as npm start serves it.
-    PUBLIC_ORIGIN: process.env.PUBLIC_ORIGIN ? base.PUBLIC_ORIGIN : `http://localhost:${base.PORT}`,
-    LINK_SECRET: base.LINK_SECRET ?? (await existingLinkSecret(resolve(projectRoot, base.DATA_DIR))),
-    AWS_ENDPOINT_URL_DYNAMODB: base.AWS_ENDPOINT_URL_DYNAMODB ?? `http://${LOCAL_HOST}:${base.DYNAMODB_PORT}`,
-    AWS_ENDPOINT_URL_SES: base.AWS_ENDPOINT_URL_SES ?? `http://${LOCAL_HOST}:${base.SES_PORT}`,
-  };
+  const config = await runningStackConfig(base, projectRoot);
+  if (!config.LINK_SECRET) {
+    throw new UsageError(`Geen link-geheim in ${join(resolve(projectRoot, base.DATA_DIR), 'link-secret')}: start eerst npm start (of zet LINK_SECRET).`);
+  }
   const clients = createAwsClients(config, LOCAL_CREDENTIALS);
   try {
     await clients.dynamodb.send(new DescribeTableCommand({ TableName: config.TABLE_NAME }));
@@ -125,16 +121,6 @@ function parseDate(value: string): Temporal.PlainDate {
 
 function roleLabel(role: string): string {
   return ROLE_LABELS[role as Role] ?? role;
-}
-
-/**
- * The link secret npm start keeps in the data folder, so the links in the digests open in the local
- * app. Never made here: a new secret would make links the running app cannot open.
- */
-async function existingLinkSecret(dataDir: string): Promise<string> {
-  const secret = await localLinkSecret(dataDir, false);
-  if (!secret) throw new UsageError(`Geen link-geheim in ${join(dataDir, 'link-secret')}: start eerst npm start (of zet LINK_SECRET).`);
-  return secret;
 }
 
 main(process.argv.slice(2)).then(

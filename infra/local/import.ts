@@ -14,10 +14,9 @@ import { afterImport } from '#shared/requests.ts';
 import { resolveLinkSecret } from '#shared/secrets.ts';
 import { formTitle } from '#forms/index.ts';
 import { buildDeps } from '#functions/http/deps.ts';
-import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { localLinkSecret } from './secret.ts';
-import { LOCAL_CREDENTIALS, LOCAL_HOST } from './stack.ts';
+import { runningStackConfig } from './local-config.ts';
+import { LOCAL_CREDENTIALS } from './stack.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -33,14 +32,7 @@ async function main(args: string[]): Promise<number> {
   const base = loadConfig();
   const config = toAws
     ? await resolveLinkSecret(base)
-    : {
-        ...base,
-        PUBLIC_ORIGIN: process.env.PUBLIC_ORIGIN ? base.PUBLIC_ORIGIN : `http://localhost:${base.PORT}`,
-        LINK_SECRET: base.LINK_SECRET ?? (await localLinkSecret(resolve(projectRoot, base.DATA_DIR), false)),
-        AWS_ENDPOINT_URL_DYNAMODB: base.AWS_ENDPOINT_URL_DYNAMODB ?? `http://${LOCAL_HOST}:${base.DYNAMODB_PORT}`,
-        AWS_ENDPOINT_URL_S3: base.AWS_ENDPOINT_URL_S3 ?? `http://${LOCAL_HOST}:${base.S3_PORT}`,
-        AWS_ENDPOINT_URL_SES: base.AWS_ENDPOINT_URL_SES ?? `http://${LOCAL_HOST}:${base.SES_PORT}`,
-      };
+    : await runningStackConfig(base, projectRoot);
   const clients = createAwsClients(config, toAws ? undefined : LOCAL_CREDENTIALS);
 
   let bytes: Uint8Array;

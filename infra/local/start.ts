@@ -19,7 +19,7 @@ import { importRosterFile } from '#shared/roster/import.ts';
 import { formatProblem } from '#shared/roster/parse.ts';
 import { createApp } from '#functions/http/app.tsx';
 import { buildDeps } from '#functions/http/deps.ts';
-import { localLinkSecret } from './secret.ts';
+import { localLinkSecret } from './local-config.ts';
 import { assertPortFree, LOCAL_CREDENTIALS, PortBusyError, startLocalStack, type LocalStack } from './stack.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));

@@ -10,6 +10,8 @@ export interface Running {
   output: () => string;
   waitFor: (text: string, timeoutMs?: number) => Promise<void>;
   exit: Promise<number | null>;
+  /** Kills the process and everything it started (DynamoDB Local's JVM), if still running. */
+  killAll: () => void;
 }
 
 /** Runs a TypeScript entry with tsx, as the npm scripts do, with extra environment variables. */
@@ -18,6 +20,8 @@ export function runTsx(entry: string, args: string[], env: Record<string, string
     cwd: projectRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so a failed test can kill the JVM it started too.
+    detached: true,
   });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -31,5 +35,12 @@ export function runTsx(entry: string, args: string[], env: Record<string, string
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };
-  return { child, output: () => output, waitFor, exit };
+  const killAll = () => {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  return { child, output: () => output, waitFor, exit, killAll };
 }

@@ -58,9 +58,7 @@ describe('the local stack (npm start)', () => {
 
   it('starts everything, seeds the demo roster, answers on every address and stops cleanly on Ctrl-C', async () => {
     const running = start();
-    onTestFinished(() => {
-      running.child.kill('SIGKILL');
-    });
+    onTestFinished(() => running.killAll());
     await running.waitFor('Stoppen: Ctrl-C');
 
     expect(running.output()).toContain(
@@ -89,6 +87,13 @@ describe('the local stack (npm start)', () => {
     const bram = welcome.emails.find((e) => e.destination.to.includes('student1@hr.nl'));
     expect(bram?.body.text).toContain(`http://localhost:${env.PORT}/s/`);
 
+    const digest = runTsx('infra/local/digest.ts', ['--date', '2025-11-10'], env);
+    expect(await digest.exit).toBe(0);
+    expect(digest.output()).toContain('Verstuurd: 22, al eerder verstuurd: 0');
+    const again = runTsx('infra/local/digest.ts', ['--date', '2025-11-10'], env);
+    expect(await again.exit).toBe(0);
+    expect(again.output()).toContain('Verstuurd: 0, al eerder verstuurd: 22');
+
     await writeFile(file, rosterCsv([row(2, { wpb_email: 'kapot' })]));
     const rejected = runTsx('infra/local/import.ts', [file], env);
     expect(await rejected.exit).toBe(1);
@@ -99,9 +104,7 @@ describe('the local stack (npm start)', () => {
 
   it('keeps the data across a restart and does not seed twice', async () => {
     const running = start();
-    onTestFinished(() => {
-      running.child.kill('SIGKILL');
-    });
+    onTestFinished(() => running.killAll());
     await running.waitFor('Stoppen: Ctrl-C');
 
     expect(running.output()).not.toContain('Demorooster');
@@ -111,9 +114,7 @@ describe('the local stack (npm start)', () => {
 
   it('wipes the data with --fresh and seeds the demo roster again', async () => {
     const running = start('--fresh');
-    onTestFinished(() => {
-      running.child.kill('SIGKILL');
-    });
+    onTestFinished(() => running.killAll());
     await running.waitFor('Stoppen: Ctrl-C');
 
     expect(running.output()).toContain('geladen: 9 plaatsingen');

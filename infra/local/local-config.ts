@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Config } from '#shared/config.ts';
+import { LOCAL_HOST } from './stack.ts';
+
+/**
+ * The local link secret: made once by `npm start`, kept in the data folder so that links in the
+ * local inbox keep working after a restart, and shared with `npm run import` and `npm run digest`.
+ */
+export async function localLinkSecret(dataDir: string, create = true): Promise<string | undefined> {
+  const file = join(dataDir, 'link-secret');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    if (!create) return undefined;
+    const secret = randomBytes(32).toString('base64url');
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}
+
+/**
+ * The configuration a command-line tool (`npm run import`, `npm run digest`) uses to talk to the
+ * running local stack: its endpoints from the *_PORT variables, links to the local app, and the
+ * link secret npm start made (never a new one: the running app could not open its links).
+ */
+export async function runningStackConfig(base: Config, projectRoot: string): Promise<Config> {
+  return {
+    ...base,
+    PUBLIC_ORIGIN: process.env.PUBLIC_ORIGIN ? base.PUBLIC_ORIGIN : `http://localhost:${base.PORT}`,
+    LINK_SECRET: base.LINK_SECRET ?? (await localLinkSecret(resolve(projectRoot, base.DATA_DIR), false)),
+    AWS_ENDPOINT_URL_DYNAMODB: base.AWS_ENDPOINT_URL_DYNAMODB ?? `http://${LOCAL_HOST}:${base.DYNAMODB_PORT}`,
+    AWS_ENDPOINT_URL_S3: base.AWS_ENDPOINT_URL_S3 ?? `http://${LOCAL_HOST}:${base.S3_PORT}`,
+    AWS_ENDPOINT_URL_SES: base.AWS_ENDPOINT_URL_SES ?? `http://${LOCAL_HOST}:${base.SES_PORT}`,
+  };
+}
