@@ -152,20 +152,30 @@ function prefixKeys(key: { PK: string; SK: string }): { ownerPk: string; ownerSk
   return { ownerPk: key.PK, ownerSk: key.SK };
 }
 
-/** The email that asks an observer to fill in a form. */
-export function requestEmail(deps: Pick<RequestDeps, 'linkSecret' | 'publicOrigin'>, request: RequestRecord, title: string) {
+/**
+ * The email that asks an observer to fill in a form. A reminder (staff's "Herinnering sturen")
+ * is the same email with the same link, so a saved draft carries over.
+ */
+export function requestEmail(deps: Pick<RequestDeps, 'linkSecret' | 'publicOrigin'>, request: RequestRecord, title: string, options: { reminder?: boolean } = {}) {
   const lesson = request.lessonDate ? ` van ${formatDutchDate(request.lessonDate)}` : '';
   const paragraphs =
     request.origin === 'student'
       ? [`${request.student.name} vraagt u de ${title.toLowerCase()} in te vullen over de les${lesson}${request.className ? ` in klas ${request.className}` : ''}.`]
       : [`In ${periodLabel({ number: request.period })} vragen we u de ${title.toLowerCase()} in te vullen voor ${request.student.name}.`];
+  if (options.reminder) {
+    paragraphs.unshift(
+      request.state === 'concept'
+        ? 'Een herinnering: dit formulier is nog niet ingediend. Uw concept is bewaard; met dezelfde link gaat u verder waar u was gebleven.'
+        : 'Een herinnering: dit formulier staat nog voor u open.',
+    );
+  }
   if (request.question) paragraphs.push(`Vraag van de student: ${request.question}`);
   paragraphs.push(
     `U kunt een concept opslaan en later verdergaan. Invullen kan tot en met ${formatDutchDate(request.deadline)}. U heeft geen account nodig: de knop hieronder is uw persoonlijke link; stuur deze niet door.`,
   );
   return renderEmail({
     to: request.observer.email,
-    subject: `${title} voor ${request.student.name}`,
+    subject: `${options.reminder ? 'Herinnering: ' : ''}${title} voor ${request.student.name}`,
     greeting: `Beste ${request.observer.name},`,
     paragraphs,
     action: { label: 'Formulier openen', url: formUrl(deps, request.linkId) },

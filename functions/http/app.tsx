@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { html } from 'hono/html';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AttachmentStore } from '#shared/attachments/store.ts';
+import type { AuditStore } from '#shared/store/audit.ts';
 import type { LinkStore } from '#shared/links.ts';
 import type { RequestDeps } from '#shared/requests.ts';
 import type { PlacementStore } from '#shared/store/placements.ts';
@@ -16,6 +17,7 @@ import { studentRoutes } from './routes/student.tsx';
 import { formRoutes } from './routes/form.tsx';
 import { authRoutes, readSignInEmail, signInRateLimits, type SignInRateLimits } from './routes/auth.tsx';
 import { overviewRoutes } from './routes/overview.tsx';
+import { rosterRoutes } from './routes/roster.tsx';
 import { loadSession } from './session.ts';
 import { linkRateLimits, type LinkRateLimits } from './rate-limit.ts';
 import { sameOrigin } from './same-origin.ts';
@@ -40,6 +42,8 @@ export interface AppDeps extends RequestDeps {
   adminEmails: readonly string[];
   /** Overrides of the sign-in rate limits (tests); defaults in `SIGN_IN_RATE_LIMITS`. */
   signInRateLimits?: Partial<SignInRateLimits>;
+  /** The append-only audit log (written best-effort, see audit.ts). */
+  audit: AuditStore;
 }
 
 /** Hono's context variables for this app. */
@@ -102,6 +106,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/f', formRoutes);
   app.route('/', authRoutes);
   app.route('/overzicht', overviewRoutes);
+  app.route('/beheer', rosterRoutes);
 
   app.notFound((c) =>
     c.html(page('Niet gevonden', html`<h1>Niet gevonden</h1><p>Deze pagina bestaat niet.</p><p><a href="/">Naar de startpagina</a></p>`), 404),

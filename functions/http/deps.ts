@@ -6,6 +6,8 @@ import { SesMailer } from '#shared/mail/mailer.ts';
 import { AttachmentStore } from '#shared/attachments/store.ts';
 import { createAwsClients } from '#shared/store/clients.ts';
 import { PlacementStore } from '#shared/store/placements.ts';
+import { AuditStore } from '#shared/store/audit.ts';
+import { RosterUploadStore } from '#shared/roster/upload-store.ts';
 import { RequestStore } from '#shared/store/requests.ts';
 import { SessionStore } from '#shared/auth/session-store.ts';
 import { SignInStore } from '#shared/auth/sign-in-store.ts';
@@ -42,5 +44,7 @@ export function buildDeps(
       absoluteHours: config.SESSION_ABSOLUTE_HOURS,
     }),
     adminEmails: config.ADMIN_EMAILS,
+    audit: new AuditStore(clients.doc, config.TABLE_NAME),
+    rosterUploads: new RosterUploadStore(clients.s3, config.BUCKET_NAME, clients.doc, config.TABLE_NAME),
   };
 }

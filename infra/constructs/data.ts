@@ -92,6 +92,14 @@ export class Data extends Construct {
           // A replaced or deleted attachment stays recoverable for a teaching period, then goes.
           noncurrentVersionExpiration: Duration.days(90),
         },
+        {
+          id: 'roster-uploads',
+          // A roster file waits here between its preview and its confirmation (two hours at most);
+          // the confirmation deletes it. What is never confirmed goes after a day, versions and all.
+          prefix: 'roster-uploads/',
+          expiration: Duration.days(1),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
       ],
       removalPolicy,
     });

@@ -27,7 +27,9 @@ export interface HttpFunctionProps {
  * The HTTP Lambda: the Hono app (`functions/http/handler.ts`) behind a public function URL.
  *
  * The URL has no IAM auth because the app does its own: access links, sign-in links and session
- * cookies. It is BUFFERED for now; the CSV export will switch the handler to streaming.
+ * cookies. It streams responses (RESPONSE_STREAM, with `streamHandle` in the handler): the CSV
+ * export writes a period's submissions a page at a time, in constant memory and past the 6 MB
+ * limit of a buffered response. Ordinary pages, redirects and cookies go through the same path.
  */
 export class HttpFunction extends Construct {
   /** The function running the app. */
@@ -51,7 +53,8 @@ export class HttpFunction extends Construct {
 
     bindTable(this.fn, props.table, 'readWrite');
     // Uploads are presigned here and verified with HeadObject/GetObject (of the exact version);
-    // an upload that fails the check is deleted, version and all.
+    // an upload that fails the check is deleted, version and all. Roster files wait under
+    // roster-uploads/ between preview and confirmation, and are deleted (version and all) after it.
     bindBucket(this.fn, props.bucket, 'readWrite');
     bindSecret(this.fn, props.linkSecret, 'LINK_SECRET_ARN');
 
@@ -60,7 +63,7 @@ export class HttpFunction extends Construct {
 
     this.url = this.fn.addFunctionUrl({
       authType: FunctionUrlAuthType.NONE,
-      invokeMode: InvokeMode.BUFFERED,
+      invokeMode: InvokeMode.RESPONSE_STREAM,
     });
   }
 }

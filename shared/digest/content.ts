@@ -316,7 +316,8 @@ function studentPart(view: RunView, placement: PlacementRecord): Part {
 
 function openFormsPart(view: RunView, person: Recipient): Part {
   const { ctx } = view;
-  const open = (ctx.model.requestsByObserver.get(person.email) ?? []).filter((r) => view.isOpen(r));
+  // A link staff revoked is not sent again: the observer waits for a new one.
+  const open = (ctx.model.requestsByObserver.get(person.email) ?? []).filter((r) => view.isOpen(r) && !r.linkRevokedAt);
   if (open.length === 0) return { sections: [], count: 0 };
   const deps = { linkSecret: ctx.linkSecret, publicOrigin: ctx.origin };
   const paragraphs = [

@@ -35,6 +35,7 @@ const RequestItem = z.object({
   submittedAt: z.string().optional(),
   linkId: z.string().min(1),
   linkHash: z.string().min(1),
+  linkRevokedAt: z.string().optional(),
   createdAt: z.string(),
   origin: z.enum(['student', 'auto']),
   student: Person,

@@ -46,3 +46,10 @@ export function amsterdamMinute(iso: string): string {
     .toString({ smallestUnit: 'minute' })
     .replace('T', ' ');
 }
+
+const DUTCH_DATE_TIME = new Intl.DateTimeFormat('nl-NL', { timeZone: TIME_ZONE, dateStyle: 'long', timeStyle: 'medium' });
+
+/** An instant as a Dutch date and time in Amsterdam, to the second: "10 november 2025 om 09:00:05". */
+export function amsterdamDateTime(iso: string): string {
+  return DUTCH_DATE_TIME.format(new Date(Temporal.Instant.from(iso).epochMilliseconds));
+}

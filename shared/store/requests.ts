@@ -37,6 +37,8 @@ export interface RequestRecord {
   submittedAt?: string;
   linkId: string;
   linkHash: string;
+  /** Set when staff revoked the request's link (the link item says so too); a reissue clears it. */
+  linkRevokedAt?: string;
   createdAt: string;
   origin: 'student' | 'auto';
   student: Person;
@@ -82,6 +84,13 @@ export interface StudentLinkRecord {
 export class VersionConflictError extends DomainError {
   constructor() {
     super('Dit formulier is intussen door iemand anders opgeslagen. Uw antwoorden staan hieronder nog; controleer ze en sla opnieuw op.', 409);
+  }
+}
+
+/** The request's link or observer changed between read and write (two staff members at once). */
+export class LinkChangedError extends DomainError {
+  constructor() {
+    super('De link van deze aanvraag is intussen door iemand anders gewijzigd. Laad de pagina opnieuw en kijk of de actie nog nodig is.', 409);
   }
 }
 
@@ -294,7 +303,7 @@ export class RequestStore {
           Update: {
             TableName: this.tableName,
             Key: requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
-            UpdateExpression: 'SET linkId = :id, linkHash = :hash',
+            UpdateExpression: 'SET linkId = :id, linkHash = :hash REMOVE linkRevokedAt',
             ConditionExpression: 'linkHash = :old',
             ExpressionAttributeValues: { ':id': linkId, ':hash': link.hash, ':old': request.linkHash },
           },
@@ -304,12 +313,81 @@ export class RequestStore {
           Update: {
             TableName: this.tableName,
             Key: linkKeys(request.linkHash),
-            UpdateExpression: 'SET revokedAt = :at',
+            UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
             ExpressionAttributeValues: { ':at': at },
           },
         },
       ],
-      () => new VersionConflictError(),
+      () => new LinkChangedError(),
+    );
+  }
+
+  /**
+   * Revokes a request's current link: the link item answers 410 from now on and the request says
+   * so (`linkRevokedAt`), in one transaction guarded by the link the caller saw.
+   */
+  async revokeRequestLink(request: RequestRecord, at: string): Promise<void> {
+    await this.transact(
+      [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
+            UpdateExpression: 'SET linkRevokedAt = :at',
+            ConditionExpression: 'linkHash = :hash AND attribute_not_exists(linkRevokedAt)',
+            ExpressionAttributeValues: { ':at': at, ':hash': request.linkHash },
+          },
+        },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: linkKeys(request.linkHash),
+            UpdateExpression: 'SET revokedAt = :at',
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeValues: { ':at': at },
+          },
+        },
+      ],
+      () => new LinkChangedError(),
+    );
+  }
+
+  /**
+   * Gives an open request another observer (a replaced WPB) with a new link, in one transaction:
+   * the request's observer and link change only if it still has the link the caller saw and is
+   * not submitted; the new link is stored and the old one marked revoked. Drafts stay with the
+   * request.
+   */
+  async reassignObserver(request: RequestRecord, observer: Person, link: LinkItem, linkId: string, at: string): Promise<void> {
+    await this.transact(
+      [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
+            UpdateExpression: 'SET observer = :observer, linkId = :id, linkHash = :hash REMOVE linkRevokedAt',
+            ConditionExpression: 'linkHash = :old AND #state <> :submitted',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: {
+              ':observer': { name: observer.name, email: observer.email },
+              ':id': linkId,
+              ':hash': link.hash,
+              ':old': request.linkHash,
+              ':submitted': 'ingediend',
+            },
+          },
+        },
+        { Put: { TableName: this.tableName, Item: linkItem(link), ConditionExpression: 'attribute_not_exists(PK)' } },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: linkKeys(request.linkHash),
+            UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
+            ExpressionAttributeValues: { ':at': at },
+          },
+        },
+      ],
+      () => new LinkChangedError(),
     );
   }
 

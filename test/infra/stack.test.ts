@@ -13,6 +13,7 @@ import { InfraConfigError, parseInfraConfig } from '#infra/config.ts';
 import { senderConcurrency } from '#infra/constructs/digest.ts';
 import { WerkpleklerenStack } from '#infra/werkplekleren-stack.ts';
 import { tableDefinition, TTL_ATTRIBUTE } from '#shared/store/table.ts';
+import { ROSTER_UPLOAD_PREFIX } from '#shared/roster/upload-store.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 /** The same context (feature flags, demo config) that `npm run synth` uses. */
@@ -112,6 +113,13 @@ describe('WerkpleklerenStack', () => {
       });
     });
 
+    it('lets sessions, sign-in tokens and pending roster uploads expire by TTL on the attribute the stores write', () => {
+      expect(TTL_ATTRIBUTE).toBe('expiresAt');
+      template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+        TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+      });
+    });
+
     it('is retained when it leaves the stack', () => {
       template.hasResource('AWS::DynamoDB::GlobalTable', {
         DeletionPolicy: 'Retain',
@@ -185,6 +193,17 @@ describe('WerkpleklerenStack', () => {
       template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     });
 
+    it('removes roster files that were uploaded but never confirmed after a day, versions and all', () => {
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        LifecycleConfiguration: {
+          Rules: Match.arrayWith([
+            Match.objectLike({ Id: 'roster-uploads', Prefix: 'roster-uploads/', Status: 'Enabled', ExpirationInDays: 1, NoncurrentVersionExpiration: { NoncurrentDays: 1 } }),
+          ]),
+        },
+      });
+      expect(ROSTER_UPLOAD_PREFIX).toBe('roster-uploads/');
+    });
+
     it("lets browsers post uploads to it from the app's public origin only", () => {
       template.hasResourceProperties('AWS::S3::Bucket', {
         CorsConfiguration: {
@@ -249,12 +268,13 @@ describe('WerkpleklerenStack', () => {
       });
     });
 
-    it('is reachable through a function URL that leaves auth to the app', () => {
+    it('is reachable through a function URL that leaves auth to the app and streams responses (the CSV export)', () => {
       template.hasResourceProperties('AWS::Lambda::Url', {
         AuthType: 'NONE',
-        InvokeMode: 'BUFFERED',
+        InvokeMode: 'RESPONSE_STREAM',
         TargetFunctionArn: { 'Fn::GetAtt': [logicalId(stack.http.fn), 'Arn'] },
       });
+      expect(Object.keys(template.findResources('AWS::Lambda::Url'))).toHaveLength(1);
     });
 
     it('outputs the URL, the table name and the bucket name', () => {

@@ -7,6 +7,8 @@ import type { AwsClients } from '../../shared/store/clients.ts';
 import { createAwsClients } from '../../shared/store/clients.ts';
 import { PlacementStore } from '../../shared/store/placements.ts';
 import { RequestStore } from '../../shared/store/requests.ts';
+import { AuditStore } from '../../shared/store/audit.ts';
+import { RosterUploadStore } from '../../shared/roster/upload-store.ts';
 import { SessionStore } from '../../shared/auth/session-store.ts';
 import { SignInStore } from '../../shared/auth/sign-in-store.ts';
 
@@ -39,6 +41,8 @@ export function appDeps(
     signIns: new SignInStore(clients.doc, names.tableName),
     sessions: new SessionStore(clients.doc, names.tableName, { idleMinutes: 120, absoluteHours: 12 }),
     adminEmails: options.adminEmails ?? [],
+    audit: new AuditStore(clients.doc, names.tableName),
+    rosterUploads: new RosterUploadStore(clients.s3, names.bucket, clients.doc, names.tableName),
   };
 }
 

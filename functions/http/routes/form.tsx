@@ -16,6 +16,8 @@ import { VersionConflictError, type AttachmentRef, type RequestRecord, type Subm
 import { Layout } from '#shared/web/layout.tsx';
 import type { AppEnv } from '../app.tsx';
 import { resolveLink } from '../links.ts';
+import { recordAudit } from '../audit.ts';
+import { linkActor } from '#shared/store/audit.ts';
 
 /** The observer's form, reached by the link in their email. */
 export const formRoutes = new Hono<AppEnv>();
@@ -43,6 +45,8 @@ async function load(c: Context<AppEnv>) {
 formRoutes.get('/:token', async (c) => {
   const loaded = await load(c);
   const saved = c.req.query('opgeslagen');
+  // A log, not a change the user sees; HEAD (link scanners) is not a view.
+  if (c.req.method === 'GET') await recordAudit(c, loaded.request, { actor: linkActor(loaded.request.observerRole), action: 'bekeken', requestId: loaded.request.requestId });
   return c.html(
     <FormPage
       token={c.req.param('token')}
@@ -103,6 +107,12 @@ formRoutes.post('/:token', async (c) => {
       409,
     );
   }
+  await recordAudit(c, request, {
+    actor: linkActor(request.observerRole),
+    action: version.status === 'ingediend' ? 'ingediend' : 'concept opgeslagen',
+    requestId: request.requestId,
+    detail: `versie ${version.version}`,
+  });
   if (version.status === 'ingediend') await sendSubmittedEmails(c, request, def, version, attachments);
   return c.redirect(`/f/${token}?opgeslagen=${version.status === 'ingediend' ? 'verstuurd' : 'concept'}`, 303);
 });
@@ -206,9 +216,10 @@ formRoutes.post('/:token/bijlagen/:id', async (c) => {
 });
 
 formRoutes.get('/:token/bijlagen/:id', async (c) => {
-  const { attachments } = await load(c);
+  const { request, attachments } = await load(c);
   const attachment = attachments.find((a) => a.id === c.req.param('id'));
   if (!attachment) throw new NotFoundError('Deze bijlage bestaat niet.');
+  if (c.req.method === 'GET') await recordAudit(c, request, { actor: linkActor(request.observerRole), action: 'gedownload', requestId: request.requestId, detail: attachment.name });
   c.header('Cache-Control', 'no-store');
   const url = await c.get('deps').attachments.presignDownload(attachment.key, attachment.name, attachment.versionId ? { versionId: attachment.versionId } : {});
   return c.redirect(url, 302);

@@ -15,11 +15,16 @@ import type { RequestRecord } from '#shared/store/requests.ts';
 import { Layout } from '#shared/web/layout.tsx';
 import type { AppEnv } from '../app.tsx';
 import { requireStaff } from '../session.ts';
+import { recordAudit } from '../audit.ts';
+import type { AuditEvent } from '#shared/store/audit.ts';
+import type { Temporal } from 'temporal-polyfill';
+import { ACTIONS_CSS, AuditLog, currentPage, noticeOf, overviewActionRoutes, ReplaceWpbForm, RequestActions } from './overview-actions.tsx';
 
 /** The staff overview of a period: students against the forms due, submissions, CSV. */
 export const overviewRoutes = new Hono<AppEnv>();
 
 overviewRoutes.use(requireStaff);
+overviewRoutes.route('/', overviewActionRoutes);
 
 /** The state filter of the overview. */
 const STATUS_FILTERS = {
@@ -68,7 +73,25 @@ overviewRoutes.get('/', async (c) => {
   const { choice, school, status } = readQuery(c);
   const overview = await loadOverview(c.get('deps'), staff.scope, choice, school);
   const rows = overview.rows.filter((row) => matches(row, status));
-  return c.html(<OverviewPage staff={staff} choice={choice} rows={rows} total={overview.rows.length} schools={overview.schools} school={school} status={status} />);
+  const deps = c.get('deps');
+  // Who downloaded this period's CSV: for coordinators only (one event per export, see README).
+  const exports = staff.scope.admin ? await deps.audit.listExports(choice.year.id, choice.period.number, { limit: 50 }) : undefined;
+  return c.html(
+    <OverviewPage
+      staff={staff}
+      choice={choice}
+      rows={rows}
+      total={overview.rows.length}
+      schools={overview.schools}
+      school={school}
+      status={status}
+      now={deps.clock.now()}
+      graceDays={deps.linkGraceDays}
+      back={currentPage(c)}
+      notice={noticeOf(c)}
+      exports={exports}
+    />,
+  );
 });
 
 const CsvQuery = z.object({ scheiding: z.enum([';', ','], { message: 'Kies ; of , als scheidingsteken.' }).optional() });
@@ -80,6 +103,13 @@ overviewRoutes.get('/export.csv', async (c) => {
   if (!separator.success) throw new ValidationError(separator.error.issues[0]?.message ?? 'Ongeldig scheidingsteken.');
   const plan = planExport(staff.scope, choice, school);
   const deps = c.get('deps');
+  if (c.req.method === 'GET') {
+    await recordAudit(
+      c,
+      { schoolYear: choice.year.id, exportPeriod: choice.period.number },
+      { actor: staff.email, action: 'CSV gedownload', detail: `${school ?? 'alle scholen in bereik'}; scheidingsteken ${separator.data.scheiding ?? ';'}` },
+    );
+  }
   c.header('Content-Type', 'text/csv; charset=utf-8');
   c.header('Content-Disposition', `attachment; filename="${exportFileName(choice)}"`);
   c.header('Cache-Control', 'no-store');
@@ -110,6 +140,8 @@ overviewRoutes.get('/formulier/:year/:studentNumber/:requestId', async (c) => {
   if (!version || !def) throw new NotFoundError('Dit formulier is (nog) niet ingediend.');
   const attachments = await deps.requests.listAttachments(request);
   const base = `/overzicht/formulier/${request.schoolYear}/${request.studentNumber}/${request.requestId}`;
+  if (c.req.method === 'GET') await recordAudit(c, request, { actor: c.get('staff')!.email, action: 'bekeken', requestId: request.requestId, detail: `versie ${version.version}` });
+  const events = await deps.audit.listForPlacement(request.schoolYear, request.studentNumber, { requestId: request.requestId });
   return c.html(
     <Layout title={def.title} extraCss={FORM_CSS}>
       <p>
@@ -156,6 +188,11 @@ overviewRoutes.get('/formulier/:year/:studentNumber/:requestId', async (c) => {
           ))}
         </tbody>
       </table>
+      <h2>Logboek</h2>
+      <AuditLog events={events} />
+      <p>
+        <a href={`/overzicht/student/${request.schoolYear}/${request.studentNumber}`}>Alles van {request.student.name}, met het logboek van de student</a>
+      </p>
     </Layout>,
   );
 });
@@ -165,6 +202,7 @@ overviewRoutes.get('/bijlage/:year/:studentNumber/:requestId/:attachmentId', asy
   const deps = c.get('deps');
   const attachment = (await deps.requests.listAttachments(request)).find((a) => a.id === c.req.param('attachmentId'));
   if (!attachment) throw new NotFoundError('Deze bijlage bestaat niet.');
+  if (c.req.method === 'GET') await recordAudit(c, request, { actor: c.get('staff')!.email, action: 'gedownload', requestId: request.requestId, detail: attachment.name });
   const url = await deps.attachments.presignDownload(attachment.key, attachment.name, attachment.versionId ? { versionId: attachment.versionId } : {});
   return c.redirect(url, 302);
 });
@@ -190,11 +228,18 @@ function OverviewPage(props: {
   schools: string[];
   school: string | undefined;
   status: StatusFilter | undefined;
+  now: Temporal.Instant;
+  graceDays: number;
+  /** This page's path and query: where the actions return to. */
+  back: string;
+  notice: string | undefined;
+  /** The period's CSV downloads (coordinators only). */
+  exports: AuditEvent[] | undefined;
 }) {
   const { staff, choice, rows, schools } = props;
   const csvQuery = new URLSearchParams({ jaar: choice.year.id, periode: String(choice.period.number), ...(props.school ? { school: props.school } : {}) });
   return (
-    <Layout title="Overzicht" extraCss={OVERVIEW_CSS}>
+    <Layout title="Overzicht" extraCss={OVERVIEW_CSS + ACTIONS_CSS}>
       <form method="post" action="/uitloggen" style="float:right">
         <button type="submit" class="secondary">
           Uitloggen
@@ -204,6 +249,11 @@ function OverviewPage(props: {
         Overzicht {periodLabel(choice.period)}, schooljaar {choice.year.id}
       </h1>
       <p class="muted">Ingelogd als {staff.name === staff.email ? staff.email : `${staff.name} (${staff.email})`}.</p>
+      {props.notice && (
+        <p class="success" role="status">
+          {props.notice}
+        </p>
+      )}
       <p>
         Deadline: <strong>{formatDutchDate(choice.period.deadline)}</strong>. {rows.length} van {props.total} studenten getoond.
       </p>
@@ -275,11 +325,15 @@ function OverviewPage(props: {
             {rows.map((row) => (
               <tr data-student={row.placement.studentNumber}>
                 <td>
-                  {row.placement.student.name}
+                  <a href={`/overzicht/student/${row.placement.schoolYear}/${row.placement.studentNumber}`}>{row.placement.student.name}</a>
                   <br />
                   <span class="muted">
                     {row.placement.studentNumber} · {row.placement.vak}
                   </span>
+                  <details>
+                    <summary>WPB vervangen</summary>
+                    <ReplaceWpbForm placement={row.placement} back={props.back} />
+                  </details>
                 </td>
                 <td>{row.placement.school}</td>
                 <td>
@@ -297,6 +351,8 @@ function OverviewPage(props: {
                           <span class={`state state-${r.state}`}>{r.state}</span>
                           {r.state === 'ingediend' && r.submittedAt && <> {amsterdamMinute(r.submittedAt)}</>}
                           <span class="muted"> · {OBSERVER_LABELS_SHORT[r.observerRole]} {r.observer.name}</span>
+                          <br />
+                          <RequestActions request={r} now={props.now} graceDays={props.graceDays} back={props.back} />
                         </li>
                       ))}
                     </ul>
@@ -319,6 +375,12 @@ function OverviewPage(props: {
             ))}
           </tbody>
         </table>
+      )}
+      {props.exports && (
+        <>
+          <h2>Logboek CSV-downloads van deze periode</h2>
+          <AuditLog events={props.exports} />
+        </>
       )}
     </Layout>
   );

@@ -15,6 +15,8 @@ import { Layout } from '#shared/web/layout.tsx';
 import type { Placement } from '#shared/roster/placement.ts';
 import type { AppEnv } from '../app.tsx';
 import { placementOf, resolveLink } from '../links.ts';
+import { recordAudit } from '../audit.ts';
+import { linkActor } from '#shared/store/audit.ts';
 
 /** The student's own page ("Mijn werkplekleren"), reached by the student's link. */
 export const studentRoutes = new Hono<AppEnv>();
@@ -120,6 +122,7 @@ studentRoutes.get('/:token/formulieren/:requestId', async (c) => {
   const def = version && getForm(version.formId, version.formVersion);
   if (!version || !def) throw new NotFoundError('Dit formulier is (nog) niet ingediend.');
   const attachments = await deps.requests.listAttachments(request);
+  if (c.req.method === 'GET') await recordAudit(c, request, { actor: linkActor('student'), action: 'bekeken', requestId: request.requestId, detail: `versie ${version.version}` });
   return c.html(
     <Layout title={def.title} extraCss={FORM_CSS}>
       <p>
@@ -154,6 +157,7 @@ studentRoutes.get('/:token/bijlagen/:requestId/:attachmentId', async (c) => {
   const deps = c.get('deps');
   const attachment = (await deps.requests.listAttachments(request)).find((a) => a.id === c.req.param('attachmentId'));
   if (!attachment) throw new NotFoundError('Deze bijlage bestaat niet.');
+  if (c.req.method === 'GET') await recordAudit(c, request, { actor: linkActor('student'), action: 'gedownload', requestId: request.requestId, detail: attachment.name });
   c.header('Cache-Control', 'no-store');
   return c.redirect(await deps.attachments.presignDownload(attachment.key, attachment.name), 302);
 });

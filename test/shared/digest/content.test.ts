@@ -472,6 +472,17 @@ describe('the WPB advice and drafts', () => {
       },
     ]);
   });
+
+  it('does not send a link again that staff revoked (the observer waits for a new one)', () => {
+    const draft = d.requests.find((r) => r.state === 'concept' && r.observerRole === 'so')!;
+    const requests = d.requests.map((r) => (r === draft ? { ...r, linkRevokedAt: '2025-11-30T10:00:00Z' } : r));
+    const revoked = { ...d, model: yearModel(yearItems({ placements: d.placements, requests, studentLinks: d.links })) };
+    const saskias = recipients(revoked.model).find((p) => p.email === saskia.email)!;
+
+    const digest = digestFor(saskias, context(revoked, 'weekly', parseInstant('2025-12-01T07:00'), d.year.periods[1]!));
+
+    expect(digest && section(digest, 'Formulieren die op u wachten')).toBeUndefined();
+  });
 });
 
 describe('deadline reminders', () => {

@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Temporal } from 'temporal-polyfill';
+import type { ObserverRole } from './requests.ts';
+
+/**
+ * The audit log: append-only events of who viewed, saved, submitted, downloaded, reminded,
+ * revoked, reissued and replaced. Events of a student sit in the placement's partition
+ * (`PLC#<year>#<nr>`, `AUDIT#<instant>#<id>`), so one Query reads a student's log; a CSV export
+ * is one event on `AUDIT#EXPORT#<year>#<period>` (it can hold thousands of students: one write,
+ * not one per student). Every write is a PutItem with `attribute_not_exists(PK)`: an event is
+ * never overwritten, and a clash of ids (two events in the same millisecond with the same id,
+ * which the random part makes all but impossible) is retried with a new id, never lost.
+ */
+
+/** What happened, in Dutch as the log shows it. */
+export const AUDIT_ACTIONS = [
+  'bekeken',
+  'concept opgeslagen',
+  'ingediend',
+  'gedownload',
+  'herinnerd',
+  'link ingetrokken',
+  'nieuwe link',
+  'WPB vervangen',
+  'CSV gedownload',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** One stored event. */
+export interface AuditEvent {
+  /** ISO instant with milliseconds (UTC), fixed width so the sort keys sort by time. */
+  at: string;
+  id: string;
+  /** A staff member's (lower-cased) email, or `link:<role>` for someone who came by an emailed link: never a token. */
+  actor: string;
+  action: AuditAction;
+  requestId?: string;
+  /** A short Dutch explanation (version, file name, old and new WPB); never a token. */
+  detail?: string;
+}
+
+/** What a caller records; the store adds the instant and the id. */
+export type AuditInput = Omit<AuditEvent, 'at' | 'id'>;
+
+/** Where an event goes: a student's placement, or a period's CSV exports. */
+export type AuditTarget = { schoolYear: string; studentNumber: string } | { schoolYear: string; exportPeriod: number };
+
+/** Keys of audit events (see README, Data model). */
+export const auditKeys = {
+  partition: (target: AuditTarget) =>
+    'exportPeriod' in target ? `AUDIT#EXPORT#${target.schoolYear}#${target.exportPeriod}` : `PLC#${target.schoolYear}#${target.studentNumber}`,
+  sort: (at: string, id: string) => `AUDIT#${at}#${id}`,
+};
+
+/** The actor of someone who came by an emailed link: their role only. */
+export function linkActor(role: ObserverRole | 'student'): string {
+  return `link:${role}`;
+}
+
+/** An instant as the log stores it: UTC, always with milliseconds (`2025-11-10T08:00:00.000Z`). */
+export function auditInstant(instant: Temporal.Instant): string {
+  return instant.toString({ fractionalSecondDigits: 3 });
+}
+
+/**
+ * A new event id: the wall clock in milliseconds (base 36, fixed width), so that events the
+ * (possibly fixed, see NOW) app clock puts at the same instant still list in the order they
+ * happened, then 9 random bytes.
+ */
+export function newAuditId(): string {
+  return Date.now().toString(36).padStart(9, '0') + randomBytes(9).toString('base64url');
+}
+
+/** How often a clash of ids is retried with a new id. */
+const MAX_ATTEMPTS = 5;
+
+/** The audit log in the single table. */
+export class AuditStore {
+  private readonly newId: () => string;
+
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    options: { newId?: () => string } = {},
+  ) {
+    this.newId = options.newId ?? newAuditId;
+  }
+
+  /** Appends one event; never overwrites one. Returns the stored event. */
+  async record(target: AuditTarget, input: AuditInput, now: Temporal.Instant): Promise<AuditEvent> {
+    const at = auditInstant(now);
+    for (let attempt = 1; ; attempt++) {
+      const event: AuditEvent = { at, id: this.newId(), ...input };
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { PK: auditKeys.partition(target), SK: auditKeys.sort(at, event.id), entity: 'audit', ...event },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          }),
+        );
+        return event;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException) || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** A student's events, newest first; only those of one request when `requestId` is given. */
+  async listForPlacement(schoolYear: string, studentNumber: string, options: { requestId?: string; limit?: number } = {}): Promise<AuditEvent[]> {
+    return this.list({ schoolYear, studentNumber }, options);
+  }
+
+  /** The CSV exports of a period, newest first. */
+  async listExports(schoolYear: string, period: number, options: { limit?: number } = {}): Promise<AuditEvent[]> {
+    return this.list({ schoolYear, exportPeriod: period }, options);
+  }
+
+  private async list(target: AuditTarget, options: { requestId?: string; limit?: number }): Promise<AuditEvent[]> {
+    const limit = options.limit ?? 500;
+    const events: AuditEvent[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const result = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ...(options.requestId ? { FilterExpression: 'requestId = :request' } : {}),
+          ExpressionAttributeValues: {
+            ':pk': auditKeys.partition(target),
+            ':prefix': 'AUDIT#',
+            ...(options.requestId ? { ':request': options.requestId } : {}),
+          },
+          ScanIndexForward: false,
+          ConsistentRead: true,
+          Limit: Math.min(limit, 200),
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of result.Items ?? []) {
+        const { at, id, actor, action, requestId, detail } = item as AuditEvent;
+        events.push({ at, id, actor, action, ...(requestId ? { requestId } : {}), ...(detail ? { detail } : {}) });
+      }
+      start = result.LastEvaluatedKey;
+    } while (start && events.length < limit);
+    return events.slice(0, limit);
+  }
+}
