@@ -248,7 +248,15 @@ function OverviewPage(props: {
       <h1>
         Overzicht {periodLabel(choice.period)}, schooljaar {choice.year.id}
       </h1>
-      <p class="muted">Ingelogd als {staff.name === staff.email ? staff.email : `${staff.name} (${staff.email})`}.</p>
+      <p class="muted">
+        Ingelogd als {staff.name === staff.email ? staff.email : `${staff.name} (${staff.email})`}.
+        {staff.scope.admin && (
+          <>
+            {' '}
+            <a href="/beheer/rooster">Rooster uploaden</a>
+          </>
+        )}
+      </p>
       {props.notice && (
         <p class="success" role="status">
           {props.notice}

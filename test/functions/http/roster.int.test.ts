@@ -93,6 +93,14 @@ describe('roster management for admins: upload, preview, confirm', () => {
     sessions.io = await signIn(app, 'io.ro@hr.example.nl');
   });
 
+  it('links the upload page from the overview for admins only', async () => {
+    const admin = await (await getWithSession(app, '/overzicht?jaar=2025-2026&periode=1', sessions.admin)).text();
+    const io = await (await getWithSession(app, '/overzicht?jaar=2025-2026&periode=1', sessions.io)).text();
+
+    expect(admin).toContain('href="/beheer/rooster"');
+    expect(io).not.toContain('href="/beheer/rooster"');
+  });
+
   it('shows an admin the upload form, and refuses everyone else', async () => {
     const page = await getWithSession(app, '/beheer/rooster', sessions.admin);
     expect(page.status).toBe(200);
