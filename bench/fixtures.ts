@@ -1,0 +1,50 @@
+/** Data the benchmarks share: placements, the clock they run at, the form they fill in. */
+import { getForm } from '../forms/index.ts';
+import { fixedClock, parseInstant, type Clock } from '../shared/clock.ts';
+import type { FormDefinition } from '../shared/forms/definition.ts';
+import type { Placement } from '../shared/roster/placement.ts';
+import { completeFields } from '../test/support/forms.ts';
+
+/** Monday 10 November 2025, 09:00 in Amsterdam: period 1 of 2025-2026, two days before its deadline. */
+export const BENCH_NOW = '2025-11-10T09:00';
+
+export const benchClock = (): Clock => fixedClock(parseInstant(BENCH_NOW));
+
+/** The origin POSTs must carry (the app's PUBLIC_ORIGIN in the benchmarks). */
+export const BENCH_ORIGIN = 'https://werkplekleren.bench';
+
+export const BENCH_LINK_SECRET = 'bench-link-secret-of-at-least-32-characters';
+
+/** The form every form benchmark fills in. */
+export const KIJKWIJZER: FormDefinition = getForm('kijkwijzer-pedagogiek')!;
+
+/** A complete, valid set of answers to the kijkwijzer, as posted fields (`a.<code>`). */
+export const KIJKWIJZER_FIELDS: Record<string, string> = completeFields(KIJKWIJZER);
+
+/** The urlencoded body of a save: complete answers, the action and the basis version. */
+export function formBody(actie: 'concept' | 'versturen', basis: number): string {
+  return new URLSearchParams({ ...KIJKWIJZER_FIELDS, actie, basis: String(basis) }).toString();
+}
+
+const SCHOOLS = 100;
+const STUDENTS_PER_IO = 30;
+
+/**
+ * Placement `n` of a roster shaped like the real one: 100 schools (each with one SO and one SCO),
+ * an IO per 30 students, and a WPB per placement (every fifth WPB mentors a duo).
+ */
+export function benchPlacement(n: number, domain = 'bench.example.org'): Placement {
+  const school = n % SCHOOLS;
+  const wpb = n % 5 === 1 ? n - 1 : n;
+  return {
+    schoolYear: '2025-2026',
+    studentNumber: String(1_000_000 + n),
+    student: { name: `Student ${n}`, email: `student${n}@${domain}` },
+    vak: ['Nederlands', 'Engels', 'Wiskunde', 'Geschiedenis'][n % 4]!,
+    school: `School ${String(school).padStart(3, '0')}`,
+    wpb: { name: `Mentor ${wpb}`, email: `mentor${wpb}@${domain}` },
+    so: { name: `Schoolopleider ${school}`, email: `so${school}@${domain}` },
+    io: { name: `Instituutsopleider ${Math.floor(n / STUDENTS_PER_IO)}`, email: `io${Math.floor(n / STUDENTS_PER_IO)}@${domain}` },
+    sco: { name: `Coördinator ${school}`, email: `sco${school}@${domain}` },
+  };
+}
