@@ -164,14 +164,17 @@ export async function sendDigestMessage(message: DigestMessage, deps: SenderDeps
 }
 
 /**
- * A token bucket of one token refilled every 1000/N ms, plus a record of the last N slots: no
- * 1-second window ever holds more than N sends, and N per second are reached when callers keep up.
- * Callers reserve slots in order, so concurrent callers never share one.
+ * Paces sends at N per second. Callers reserve evenly spaced slots in order (so concurrent callers
+ * never share one and a late caller does not lose the pace), and before letting a caller go the
+ * limiter checks the real clock: timers fire late under load and would bunch the reserved slots,
+ * so a caller is only released while fewer than N releases lie in the last second. No 1-second
+ * window ever holds more than N sends, measured on the clock, not on the plan.
  */
 export class RateLimiter implements SendLimiter {
   private readonly interval: number;
   private readonly window: number;
-  private readonly recent: number[] = [];
+  /** When callers were actually let go, within the last second. */
+  private readonly released: number[] = [];
   private nextSlot = Number.NEGATIVE_INFINITY;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -190,12 +193,19 @@ export class RateLimiter implements SendLimiter {
   /** Resolves when the caller may send. */
   async take(): Promise<void> {
     const now = this.now();
-    let slot = Math.max(now, Math.ceil(this.nextSlot));
-    if (this.recent.length === this.window) slot = Math.max(slot, (this.recent[0] ?? 0) + 1000);
-    this.recent.push(slot);
-    if (this.recent.length > this.window) this.recent.shift();
+    const slot = Math.max(now, Math.ceil(this.nextSlot));
     this.nextSlot = slot + this.interval;
     if (slot > now) await this.sleep(slot - now);
+    for (;;) {
+      const at = this.now();
+      while (this.released.length > 0 && this.released[0]! + 1000 <= at) this.released.shift();
+      if (this.released.length < this.window) {
+        this.released.push(at);
+        return;
+      }
+      // Whole milliseconds: a fractional wait could round to no progress at all.
+      await this.sleep(Math.max(1, Math.ceil(this.released[0]! + 1000 - at)));
+    }
   }
 }
 

@@ -69,6 +69,20 @@ describe('RateLimiter', () => {
     );
   });
 
+  it('keeps the limit on the real clock when timers fire late (an event loop under load)', async () => {
+    const time = new FakeTime();
+    let n = 0;
+    // Every wake-up is 0 to 290 ms late, in a fixed pattern: late timers bunch planned slots.
+    const lateSleep = (ms: number) => time.sleep(ms + ((n++ * 37) % 300));
+    const limiter = new RateLimiter(50, { now: time.now, sleep: lateSleep });
+    const passed: number[] = [];
+
+    await time.run(Promise.all(Array.from({ length: 400 }, () => limiter.take().then(() => void passed.push(time.now())))));
+
+    expect(passed).toHaveLength(400);
+    expect(busiestSecond(passed)).toBeLessThanOrEqual(50);
+  });
+
   it('reaches the configured rate when callers keep up', async () => {
     const time = new FakeTime();
     const limiter = new RateLimiter(14, { now: time.now, sleep: time.sleep });
