@@ -164,6 +164,12 @@ export async function sendDigestMessage(message: DigestMessage, deps: SenderDeps
 }
 
 /**
+ * A release leaves a window this much later than a second: the send itself starts a moment after
+ * its release, and that moment varies, so the margin keeps the sends (not only the releases) at N.
+ */
+const RELEASE_MARGIN_MS = 10;
+
+/**
  * Paces sends at N per second. Callers reserve evenly spaced slots in order (so concurrent callers
  * never share one and a late caller does not lose the pace), and before letting a caller go the
  * limiter checks the real clock: timers fire late under load and would bunch the reserved slots,
@@ -198,13 +204,13 @@ export class RateLimiter implements SendLimiter {
     if (slot > now) await this.sleep(slot - now);
     for (;;) {
       const at = this.now();
-      while (this.released.length > 0 && this.released[0]! + 1000 <= at) this.released.shift();
+      while (this.released.length > 0 && this.released[0]! + 1000 + RELEASE_MARGIN_MS <= at) this.released.shift();
       if (this.released.length < this.window) {
         this.released.push(at);
         return;
       }
       // Whole milliseconds: a fractional wait could round to no progress at all.
-      await this.sleep(Math.max(1, Math.ceil(this.released[0]! + 1000 - at)));
+      await this.sleep(Math.max(1, Math.ceil(this.released[0]! + 1000 + RELEASE_MARGIN_MS - at)));
     }
   }
 }

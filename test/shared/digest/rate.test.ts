@@ -91,9 +91,9 @@ describe('RateLimiter', () => {
 
     const elapsed = Math.max(...passed) - Math.min(...passed);
     expect(busiestSecond(passed)).toBe(14);
-    // 140 intervals of 1000/14 ms: 10 s, i.e. exactly 14 per second.
+    // 140 intervals of 1000/14 ms: 10 s, plus at most the 10 ms release margin per second.
     expect(elapsed).toBeGreaterThanOrEqual(10_000);
-    expect(elapsed).toBeLessThan(10_100);
+    expect(elapsed).toBeLessThanOrEqual(10_100);
   });
 });
 
@@ -113,6 +113,8 @@ describe('sendAll under the rate limit', () => {
     expect(elapsed).toBeGreaterThanOrEqual(3980);
     expect(busiestSecond(mailer.times)).toBeLessThanOrEqual(50);
     const achieved = ((mailer.times.length - 1) / elapsed) * 1000;
-    expect(achieved).toBeCloseTo(50, 5);
+    // The configured rate less at most the 10 ms release margin per second (1 %).
+    expect(achieved).toBeGreaterThanOrEqual(49.5);
+    expect(achieved).toBeLessThanOrEqual(50);
   });
 });
