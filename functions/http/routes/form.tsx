@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { formatDutchDate, periodLabel } from '#shared/calendar.ts';
+import { formatDutchDate, getSchoolYear, periodLabel } from '#shared/calendar.ts';
+import { calendarFeed } from '#shared/digest/ics.ts';
 import { DomainError, NotFoundError, ValidationError } from '#shared/errors.ts';
 import { getForm } from '#forms/index.ts';
 import type { FormDefinition } from '#shared/forms/definition.ts';
@@ -41,6 +42,18 @@ async function load(c: Context<AppEnv>) {
   const attachments = await deps.requests.listAttachments(request);
   return { request, latest, def, attachments, editable: isEditable(request, deps.clock.now()) };
 }
+
+/** The school year's deadlines and the observer's tasks as a calendar feed (ICS). */
+formRoutes.get('/:token/agenda.ics', async (c) => {
+  const link = await resolveLink(c, 'form');
+  const request = await c.get('deps').requests.getByKeys({ PK: link.ownerPk, SK: link.ownerSk });
+  const year = request && getSchoolYear(request.schoolYear);
+  if (!request || !year) throw new NotFoundError('Deze aanvraag bestaat niet meer.');
+  c.header('Content-Type', 'text/calendar; charset=utf-8');
+  c.header('Content-Disposition', `attachment; filename="werkplekleren-${year.id}.ics"`);
+  c.header('Cache-Control', 'no-store');
+  return c.body(calendarFeed({ year, role: request.observerRole, name: request.observer.name, now: c.get('deps').clock.now() }));
+});
 
 formRoutes.get('/:token', async (c) => {
   const loaded = await load(c);
@@ -246,7 +259,7 @@ function FormPage(props: {
         Voor <strong>{request.student.name}</strong> ({request.vak}, {request.school})
         {request.lessonDate && <>, les van {formatDutchDate(request.lessonDate)}</>}
         {request.className && <>, klas {request.className}</>}. {periodLabel({ number: request.period })}, invullen tot en met{' '}
-        {formatDutchDate(request.deadline)}.
+        {formatDutchDate(request.deadline)}. <a href={`/f/${token}/agenda.ics`}>Deadlines in uw agenda</a>
       </p>
       {request.question && (
         <p>

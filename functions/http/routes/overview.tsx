@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { formatDutchDate, periodLabel, schoolYears } from '#shared/calendar.ts';
+import { calendarFeed } from '#shared/digest/ics.ts';
 import { NotFoundError, ValidationError } from '#shared/errors.ts';
 import { formTitle, getForm } from '#forms/index.ts';
 import { AnswersView, FORM_CSS } from '#shared/forms/render.tsx';
@@ -67,6 +68,21 @@ function matches(row: OverviewRow, status: StatusFilter | undefined): boolean {
       return row.requests.some((r) => r.state === status);
   }
 }
+
+const AgendaRole = z.enum(['io', 'so', 'sco'], { message: 'Kies een rol: io, so of sco.' });
+
+/** The school year's deadlines and a staff role's tasks as a calendar feed (ICS). */
+overviewRoutes.get('/agenda.ics', (c) => {
+  const staff = c.get('staff')!;
+  const { choice } = readQuery(c);
+  const fallback = Object.keys(staff.scope.io).length > 0 ? 'io' : 'so';
+  const role = AgendaRole.safeParse(c.req.query('rol') || fallback);
+  if (!role.success) throw new ValidationError(role.error.issues[0]?.message ?? 'Kies een rol.');
+  c.header('Content-Type', 'text/calendar; charset=utf-8');
+  c.header('Content-Disposition', `attachment; filename="werkplekleren-${choice.year.id}-${role.data}.ics"`);
+  c.header('Cache-Control', 'no-store');
+  return c.body(calendarFeed({ year: choice.year, role: role.data, name: staff.name, now: c.get('deps').clock.now() }));
+});
 
 overviewRoutes.get('/', async (c) => {
   const staff = c.get('staff')!;
@@ -255,7 +271,8 @@ function OverviewPage(props: {
             {' '}
             <a href="/beheer/rooster">Rooster uploaden</a>
           </>
-        )}
+        )}{' '}
+        <a href={`/overzicht/agenda.ics?jaar=${choice.year.id}`}>Deadlines en taken in uw agenda</a>
       </p>
       {props.notice && (
         <p class="success" role="status">
