@@ -34,7 +34,7 @@ const TIME_GOAL = 2;
  * student's page link, and requests for two of every three placements (a kijkwijzer asked of the
  * WPB, as asked, draft or submitted) plus a second one (of the SO) for every seventh.
  */
-function yearIndexItems(count: number): Record<string, unknown>[] {
+export function yearIndexItems(count: number): Record<string, unknown>[] {
   const items: Record<string, unknown>[] = [];
   const states: RequestState[] = ['gevraagd', 'concept', 'ingediend'];
   for (let n = 1; n <= count; n++) {
