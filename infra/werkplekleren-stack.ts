@@ -7,6 +7,7 @@ import { Data } from './constructs/data.ts';
 import { Digest } from './constructs/digest.ts';
 import { HttpFunction } from './constructs/http-function.ts';
 import { Mail } from './constructs/mail.ts';
+import { acknowledgeNagFindings } from './nag.ts';
 
 /** Properties of {@link WerkpleklerenStack}. */
 export interface WerkpleklerenStackProps extends StackProps {
@@ -53,6 +54,8 @@ export class WerkpleklerenStack extends Stack {
       mail: this.mail,
       alarms: this.alarms,
     });
+
+    acknowledgeNagFindings(this);
 
     // Outputs live here, not in the constructs, so their logical IDs stay short and stable.
     new CfnOutput(this, 'FunctionUrl', {
