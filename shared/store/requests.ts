@@ -308,15 +308,7 @@ export class RequestStore {
             ExpressionAttributeValues: { ':id': linkId, ':hash': link.hash, ':old': request.linkHash },
           },
         },
-        { Put: { TableName: this.tableName, Item: linkItem(link), ConditionExpression: 'attribute_not_exists(PK)' } },
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: linkKeys(request.linkHash),
-            UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
-            ExpressionAttributeValues: { ':at': at },
-          },
-        },
+        ...this.swapLinkItems(request.linkHash, link, at),
       ],
       () => new LinkChangedError(),
     );
@@ -377,18 +369,25 @@ export class RequestStore {
             },
           },
         },
-        { Put: { TableName: this.tableName, Item: linkItem(link), ConditionExpression: 'attribute_not_exists(PK)' } },
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: linkKeys(request.linkHash),
-            UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
-            ExpressionAttributeValues: { ':at': at },
-          },
-        },
+        ...this.swapLinkItems(request.linkHash, link, at),
       ],
       () => new LinkChangedError(),
     );
+  }
+
+  /** The two writes that replace a link: the new one stored, the old one revoked (kept revoked). */
+  private swapLinkItems(oldHash: string, link: LinkItem, at: string) {
+    return [
+      { Put: { TableName: this.tableName, Item: linkItem(link), ConditionExpression: 'attribute_not_exists(PK)' } },
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: linkKeys(oldHash),
+          UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
+          ExpressionAttributeValues: { ':at': at },
+        },
+      },
+    ];
   }
 
   /** Marks a link revoked: it answers 410 from now on. */
