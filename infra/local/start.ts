@@ -100,6 +100,7 @@ async function run(
 Werkplekleren N2 draait lokaal${config.NOW ? ` (klok vast op ${config.NOW})` : ''}:
   App                 http://localhost:${port}
   Kalender            http://localhost:${port}/kalender
+  Inloggen opleiders  http://localhost:${port}/inloggen   (IO, SO, SCO uit het rooster; link komt in de inbox)
   Inbox (e-mail)      ${stack.endpoints.ses}   (links naar "Mijn werkplekleren" en formulieren)
   DynamoDB Local      ${stack.endpoints.dynamodb}  (tabel ${config.TABLE_NAME})
   S3 (s3rver)         ${stack.endpoints.s3}  (bucket ${config.BUCKET_NAME})
