@@ -3,7 +3,7 @@ import {
   DeleteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
+  paginateQuery,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -211,20 +211,16 @@ export class NotificationLedger implements Ledger {
   /** Every entry of a run, a page at a time under the hood. */
   async listRun(runKey: string): Promise<NotificationRecord[]> {
     const records: NotificationRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': ledgerKeys.partition(runKey) },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      records.push(...(page.Items ?? []).map(toRecord));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const pages = paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': ledgerKeys.partition(runKey) },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) records.push(...(page.Items ?? []).map(toRecord));
     return records;
   }
 }

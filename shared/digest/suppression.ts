@@ -1,4 +1,4 @@
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
 import { emailKey } from '../roster/placement.ts';
@@ -101,19 +101,18 @@ export class SuppressionStore {
    */
   async all(options: { pageSize?: number; onRequest?: () => void } = {}): Promise<Map<string, Suppression>> {
     const all = new Map<string, Suppression>();
-    let start: Record<string, unknown> | undefined;
-    do {
+    const pages = paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.tableName,
+        IndexName: GSI1,
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': SUPPRESSED_PARTITION },
+        Limit: options.pageSize,
+      },
+    );
+    for await (const page of pages) {
       options.onRequest?.();
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: GSI1,
-          KeyConditionExpression: 'GSI1PK = :pk',
-          ExpressionAttributeValues: { ':pk': SUPPRESSED_PARTITION },
-          Limit: options.pageSize,
-          ExclusiveStartKey: start,
-        }),
-      );
       for (const item of page.Items ?? []) {
         all.set(emailKey(String(item.email)), {
           email: String(item.email),
@@ -122,8 +121,7 @@ export class SuppressionStore {
           at: String(item.at ?? ''),
         });
       }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
     return all;
   }
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Temporal } from 'temporal-polyfill';
 import type { ObserverRole } from './requests.ts';
 
@@ -121,30 +121,29 @@ export class AuditStore {
   private async list(target: AuditTarget, options: { requestId?: string; limit?: number }): Promise<AuditEvent[]> {
     const limit = options.limit ?? 500;
     const events: AuditEvent[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const result = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ...(options.requestId ? { FilterExpression: 'requestId = :request' } : {}),
-          ExpressionAttributeValues: {
-            ':pk': auditKeys.partition(target),
-            ':prefix': 'AUDIT#',
-            ...(options.requestId ? { ':request': options.requestId } : {}),
-          },
-          ScanIndexForward: false,
-          ConsistentRead: true,
-          Limit: Math.min(limit, 200),
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of result.Items ?? []) {
+    const pages = paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ...(options.requestId ? { FilterExpression: 'requestId = :request' } : {}),
+        ExpressionAttributeValues: {
+          ':pk': auditKeys.partition(target),
+          ':prefix': 'AUDIT#',
+          ...(options.requestId ? { ':request': options.requestId } : {}),
+        },
+        ScanIndexForward: false,
+        ConsistentRead: true,
+        Limit: Math.min(limit, 200),
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
         const { at, id, actor, action, requestId, detail } = item as AuditEvent;
         events.push({ at, id, actor, action, ...(requestId ? { requestId } : {}), ...(detail ? { detail } : {}) });
       }
-      start = result.LastEvaluatedKey;
-    } while (start && events.length < limit);
+      if (events.length >= limit) break;
+    }
     return events.slice(0, limit);
   }
 }

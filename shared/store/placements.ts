@@ -1,6 +1,6 @@
 import {
   BatchGetCommand,
-  QueryCommand,
+  paginateQuery,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
   type QueryCommandInput,
@@ -212,12 +212,7 @@ export class PlacementStore {
   }
 
   private async *pages(input: QueryCommandInput): AsyncGenerator<Record<string, unknown>[]> {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const result = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-      yield result.Items ?? [];
-      start = result.LastEvaluatedKey;
-    } while (start);
+    for await (const page of paginateQuery({ client: this.doc }, input)) yield page.Items ?? [];
   }
 
   private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {

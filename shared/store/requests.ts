@@ -1,7 +1,7 @@
 import {
   BatchGetCommand,
   GetCommand,
-  QueryCommand,
+  paginateQuery,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -247,21 +247,17 @@ export class RequestStore {
    * optionally only those whose `<school>#<studentnr>#<requestId>` starts with `prefix`.
    */
   async *submittedPages(schoolYear: string, period: number, options: { prefix?: string; pageSize?: number } = {}): AsyncGenerator<RequestRecord[]> {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const result = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: GSI2,
-          Limit: options.pageSize,
-          KeyConditionExpression: options.prefix ? 'GSI2PK = :pk AND begins_with(GSI2SK, :prefix)' : 'GSI2PK = :pk',
-          ExpressionAttributeValues: { ':pk': `PERIOD#${schoolYear}#${period}`, ...(options.prefix ? { ':prefix': options.prefix } : {}) },
-          ExclusiveStartKey: start,
-        }),
-      );
-      yield (result.Items ?? []).map((item) => stripKeys<RequestRecord>(item));
-      start = result.LastEvaluatedKey;
-    } while (start);
+    const pages = paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.tableName,
+        IndexName: GSI2,
+        Limit: options.pageSize,
+        KeyConditionExpression: options.prefix ? 'GSI2PK = :pk AND begins_with(GSI2SK, :prefix)' : 'GSI2PK = :pk',
+        ExpressionAttributeValues: { ':pk': `PERIOD#${schoolYear}#${period}`, ...(options.prefix ? { ':prefix': options.prefix } : {}) },
+      },
+    );
+    for await (const page of pages) yield (page.Items ?? []).map((item) => stripKeys<RequestRecord>(item));
   }
 
   /**
@@ -476,19 +472,15 @@ export class RequestStore {
 
   private async queryPrefix(pk: string, prefix: string): Promise<Record<string, unknown>[]> {
     const all: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const result = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-          ExclusiveStartKey: start,
-        }),
-      );
-      all.push(...(result.Items ?? []));
-      start = result.LastEvaluatedKey;
-    } while (start);
+    const pages = paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+      },
+    );
+    for await (const page of pages) all.push(...(page.Items ?? []));
     return all;
   }
 
