@@ -16,14 +16,12 @@ import { plannerDeps, senderDeps } from '#shared/digest/deps.ts';
 import { planRun, type DigestKind } from '#shared/digest/planner.ts';
 import { InProcessQueue } from '#shared/digest/queue.ts';
 import { sendAll } from '#shared/digest/sender.ts';
-import { ConfigError } from '#shared/errors.ts';
 import { createAwsClients } from '#shared/store/clients.ts';
 import { ROLE_LABELS, type Role } from '#shared/tasks.ts';
 import { formTitle } from '#forms/index.ts';
-import { runningStackConfig } from './local-config.ts';
+import { runCli, runningStackConfig, UsageError } from './local-config.ts';
 import { LOCAL_CREDENTIALS } from './stack.ts';
 
-class UsageError extends Error {}
 
 const USAGE = 'Gebruik: npm run digest -- [--date JJJJ-MM-DD] [--kind weekly|deadline] [--dry-run]';
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -123,11 +121,4 @@ function roleLabel(role: string): string {
   return ROLE_LABELS[role as Role] ?? role;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof UsageError || error instanceof ConfigError) console.error(error.message);
-    else console.error(error);
-    process.exit(2);
-  },
-);
+runCli(main);

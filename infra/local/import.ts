@@ -5,7 +5,6 @@
 import { readFile } from 'node:fs/promises';
 import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { loadConfig } from '#shared/config.ts';
-import { ConfigError } from '#shared/errors.ts';
 import { schoolYears } from '#shared/calendar.ts';
 import { createAwsClients } from '#shared/store/clients.ts';
 import { importRosterFile } from '#shared/roster/import.ts';
@@ -15,12 +14,11 @@ import { resolveLinkSecret } from '#shared/secrets.ts';
 import { formTitle } from '#forms/index.ts';
 import { buildDeps } from '#functions/http/deps.ts';
 import { fileURLToPath } from 'node:url';
-import { runningStackConfig } from './local-config.ts';
+import { runCli, runningStackConfig, UsageError } from './local-config.ts';
 import { LOCAL_CREDENTIALS } from './stack.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-class UsageError extends Error {}
 
 async function main(args: string[]): Promise<number> {
   const toAws = args.includes('--aws');
@@ -75,11 +73,4 @@ async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof UsageError || error instanceof ConfigError) console.error(error.message);
-    else console.error(error);
-    process.exit(2);
-  },
-);
+runCli(main);

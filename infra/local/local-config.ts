@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Config } from '#shared/config.ts';
+import { ConfigError } from '#shared/errors.ts';
 import { LOCAL_HOST } from './stack.ts';
 
 /**
@@ -35,4 +36,22 @@ export async function runningStackConfig(base: Config, projectRoot: string): Pro
     AWS_ENDPOINT_URL_S3: base.AWS_ENDPOINT_URL_S3 ?? `http://${LOCAL_HOST}:${base.S3_PORT}`,
     AWS_ENDPOINT_URL_SES: base.AWS_ENDPOINT_URL_SES ?? `http://${LOCAL_HOST}:${base.SES_PORT}`,
   };
+}
+
+/** A mistake in how a command was called or in what it needs around it: one Dutch line, exit 2. */
+export class UsageError extends Error {}
+
+/**
+ * Runs a command-line tool's main: its number is the exit code; a UsageError or ConfigError prints
+ * its one line, anything else its stack, and both exit 2.
+ */
+export function runCli(main: (args: string[]) => Promise<number>): void {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      if (error instanceof UsageError || error instanceof ConfigError) console.error(error.message);
+      else console.error(error);
+      process.exit(2);
+    },
+  );
 }
