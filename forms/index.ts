@@ -15,6 +15,11 @@ import { versions as kijkwijzerVakdidactiek } from './kijkwijzer-vakdidactiek.ts
  * The form registry: every version of every form in `forms/`, validated when this module loads.
  * Lookups take an optional list of definitions (default: {@link allForms}) so tests can pass
  * fixtures instead of editing the real forms.
+ *
+ * Each form file spells out its own items, the feedback / feed-up / feedforward block included,
+ * although the kijkwijzers share that text today: a form is data the Hogeschool replaces one form at
+ * a time, and a shared helper would let a change to one form silently change the published version
+ * of another (old submissions render with their own version).
  */
 
 /**
