@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Splits `-c adminEmails=a@x.nl,b@x.nl` (a string) into a list; cdk.json may also hold a JSON array. */
 function commaSeparated(value: unknown): unknown {

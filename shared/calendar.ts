@@ -1,5 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
-import { z } from 'zod';
+import * as z from 'zod';
 import { amsterdamDate, TIME_ZONE } from './clock.ts';
 import data from './data/school-years.json' with { type: 'json' };
 

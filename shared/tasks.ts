@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import data from './data/tasks.json' with { type: 'json' };
 
 /**

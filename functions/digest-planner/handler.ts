@@ -1,11 +1,11 @@
 import middy from '@middy/core';
 import { Temporal } from 'temporal-polyfill';
-import { z } from 'zod';
+import * as z from 'zod';
 import { clockFromConfig, type Clock } from '#shared/clock.ts';
 import { plannerDeps } from '#shared/digest/deps.ts';
 import { planRun, type PlannerDeps, type PlanResult } from '#shared/digest/planner.ts';
 import { createSqsDigestQueue } from '#shared/digest/queue.ts';
-import { createAwsClients } from '#shared/store/clients.ts';
+import { createDynamoClients, createSesClient } from '#shared/store/clients.ts';
 import { formTitle } from '#forms/index.ts';
 import { resolveLinkSecret } from '#shared/secrets.ts';
 
@@ -33,7 +33,7 @@ export function createPlannerHandler(deps: PlannerDeps, clock: Clock) {
 
 // Built once per process, at cold start; the link secret comes from Secrets Manager on AWS.
 const config = await resolveLinkSecret();
-const clients = createAwsClients(config);
+const clients = { ...createDynamoClients(config), ses: createSesClient(config) };
 
 /** Lambda entry point for the digest schedules (weekly, deadline). */
 export const handler = createPlannerHandler(

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { loadConfig } from '#shared/config.ts';
 import { senderDeps } from '#shared/digest/deps.ts';
 import { processSqsBatch, type SenderDeps, type SqsBatchResponse } from '#shared/digest/sender.ts';
-import { createAwsClients } from '#shared/store/clients.ts';
+import { createDynamoClients, createSesClient } from '#shared/store/clients.ts';
 
 /**
  * The sender function over its dependencies (exported for tests): each SQS record is one digest;
@@ -16,4 +16,4 @@ export function createSenderHandler(deps: SenderDeps) {
 const config = loadConfig();
 
 /** Lambda entry point for the digest queue. */
-export const handler = createSenderHandler(senderDeps(config, createAwsClients(config), { log: console.log }));
+export const handler = createSenderHandler(senderDeps(config, { ...createDynamoClients(config), ses: createSesClient(config) }, { log: console.log }));

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { loadConfig } from '#shared/config.ts';
 import { handleSesEvent, SuppressionStore, type SesEventResult } from '#shared/digest/suppression.ts';
-import { createAwsClients } from '#shared/store/clients.ts';
+import { createDynamoClients } from '#shared/store/clients.ts';
 
 /** The SES events function over its store (exported for tests). */
 export function createSesEventsHandler(store: Pick<SuppressionStore, 'suppress'>, log: (line: string) => void = console.log) {
@@ -12,4 +12,4 @@ export function createSesEventsHandler(store: Pick<SuppressionStore, 'suppress'>
 const config = loadConfig();
 
 /** Lambda entry point for SES bounce and complaint notifications (configuration set → SNS). */
-export const handler = createSesEventsHandler(new SuppressionStore(createAwsClients(config).doc, config.TABLE_NAME));
+export const handler = createSesEventsHandler(new SuppressionStore(createDynamoClients(config).doc, config.TABLE_NAME));

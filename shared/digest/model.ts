@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { KijkwijzerType, SchoolYear } from '../calendar.ts';
 import { emailKey, Person, Placement } from '../roster/placement.ts';
 import type { PlacementRecord } from '../store/placements.ts';

@@ -1,6 +1,6 @@
 import { BatchGetCommand, GetCommand, PutCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Temporal } from 'temporal-polyfill';
-import { z } from 'zod';
+import * as z from 'zod';
 import { emailKey } from '../roster/placement.ts';
 import { GSI1 } from '../store/table.ts';
 

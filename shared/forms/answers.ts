@@ -1,5 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatDutchDate } from '../calendar.ts';
 import { findItem, formItems, SCALE_LABELS, SCALE_VALUES } from './definition.ts';
 import type { FormDefinition, FormItem, ItemType } from './definition.ts';

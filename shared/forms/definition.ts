@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { KijkwijzerTypeSchema } from '../calendar.ts';
 import { FORM_IDS } from '../tasks.ts';
 

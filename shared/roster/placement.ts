@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Characters a spreadsheet reads as the start of a formula. */
 const FORMULA_START = /^[=+\-@\t\r]/;

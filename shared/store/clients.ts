@@ -12,26 +12,45 @@ export interface AwsClients {
   ses: SESClient;
 }
 
-/**
- * Builds the SDK clients. Endpoints come from the SDK's standard `AWS_ENDPOINT_URL_*` variables
- * (parsed into config); on Lambda they are unset and the SDK uses the real services.
- * Credentials are only passed locally; on AWS the SDK's default chain finds them.
+type ClientConfig = Pick<Config, 'AWS_REGION' | 'AWS_ENDPOINT_URL_DYNAMODB' | 'AWS_ENDPOINT_URL_S3' | 'AWS_ENDPOINT_URL_SES'>;
+type Credentials = { accessKeyId: string; secretAccessKey: string };
+
+/*
+ * One factory per service, so a Lambda function bundles only the SDK clients it calls: the SDK
+ * packages declare `sideEffects: false`, and esbuild drops the import of a factory nobody calls
+ * (test/infra/bundles.test.ts holds each function to its size budget).
+ *
+ * Endpoints come from the SDK's standard `AWS_ENDPOINT_URL_*` variables (parsed into config); on
+ * Lambda they are unset and the SDK uses the real services. Credentials are only passed locally;
+ * on AWS the SDK's default chain finds them.
  */
-export function createAwsClients(
-  config: Pick<Config, 'AWS_REGION' | 'AWS_ENDPOINT_URL_DYNAMODB' | 'AWS_ENDPOINT_URL_S3' | 'AWS_ENDPOINT_URL_SES'>,
-  credentials?: { accessKeyId: string; secretAccessKey: string },
-): AwsClients {
-  const common = { region: config.AWS_REGION, ...(credentials ? { credentials } : {}) };
-  const dynamodb = new DynamoDBClient({ ...common, endpoint: config.AWS_ENDPOINT_URL_DYNAMODB });
-  const doc = DynamoDBDocumentClient.from(dynamodb, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  // s3rver (and any local S3) needs path-style addressing; real S3 prefers virtual hosts.
-  const s3 = new S3Client({
-    ...common,
+
+function common(config: ClientConfig, credentials?: Credentials) {
+  return { region: config.AWS_REGION, ...(credentials ? { credentials } : {}) };
+}
+
+/** The DynamoDB client and the document client over it (undefined attributes are left out). */
+export function createDynamoClients(config: ClientConfig, credentials?: Credentials): Pick<AwsClients, 'dynamodb' | 'doc'> {
+  const dynamodb = new DynamoDBClient({ ...common(config, credentials), endpoint: config.AWS_ENDPOINT_URL_DYNAMODB });
+  const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+  return { dynamodb, doc };
+}
+
+/** The S3 client; s3rver (and any local S3) needs path-style addressing, real S3 prefers virtual hosts. */
+export function createS3Client(config: ClientConfig, credentials?: Credentials): S3Client {
+  return new S3Client({
+    ...common(config, credentials),
     endpoint: config.AWS_ENDPOINT_URL_S3,
     forcePathStyle: config.AWS_ENDPOINT_URL_S3 !== undefined,
   });
-  const ses = new SESClient({ ...common, endpoint: config.AWS_ENDPOINT_URL_SES });
-  return { dynamodb, doc, s3, ses };
+}
+
+/** The SES client. */
+export function createSesClient(config: ClientConfig, credentials?: Credentials): SESClient {
+  return new SESClient({ ...common(config, credentials), endpoint: config.AWS_ENDPOINT_URL_SES });
+}
+
+/** Every client: for the HTTP function, the local stack, the command-line tools and the tests. */
+export function createAwsClients(config: ClientConfig, credentials?: Credentials): AwsClients {
+  return { ...createDynamoClients(config, credentials), s3: createS3Client(config, credentials), ses: createSesClient(config, credentials) };
 }

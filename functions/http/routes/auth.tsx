@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { Context, MiddlewareHandler } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DomainError } from '#shared/errors.ts';
 import { hashToken, isWellFormedToken } from '#shared/links.ts';
 import { renderEmail } from '#shared/mail/templates.ts';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatDutchDate, getSchoolYear, periodLabel } from '#shared/calendar.ts';
 import { calendarFeed } from '#shared/digest/ics.ts';
 import { DomainError, NotFoundError, ValidationError } from '#shared/errors.ts';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Temporal } from 'temporal-polyfill';
 import { formatDutchDate, getSchoolYear, periodLabel, whereIs, type SchoolYear } from '#shared/calendar.ts';
 import { NotFoundError } from '#shared/errors.ts';
