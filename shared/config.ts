@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ConfigError } from './errors.ts';
+import { DEFAULT_RETENTION_YEARS, MAX_RETENTION_YEARS, MIN_RETENTION_YEARS } from './retention/policy.ts';
 
 const Port = z.coerce.number().int().min(1).max(65535);
 
@@ -40,6 +41,13 @@ export const ConfigSchema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(120),
   /** A staff session ends this many hours after sign-in, whatever happens. */
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(12),
+  /** Whole school years a school year's data is kept after it ends (docs/retention.md). */
+  RETENTION_YEARS: z.coerce
+    .number()
+    .int({ message: 'moet een heel aantal schooljaren zijn' })
+    .min(MIN_RETENTION_YEARS, { message: `moet minstens ${MIN_RETENTION_YEARS} schooljaar zijn` })
+    .max(MAX_RETENTION_YEARS, { message: `mag hoogstens ${MAX_RETENTION_YEARS} schooljaren zijn` })
+    .default(DEFAULT_RETENTION_YEARS),
   AWS_REGION: z.string().default('eu-west-1'),
   AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
   AWS_ENDPOINT_URL_S3: z.url().optional(),

@@ -1,0 +1,51 @@
+import middy from '@middy/core';
+import { Temporal } from 'temporal-polyfill';
+import * as z from 'zod';
+import { clockFromConfig, type Clock } from '#shared/clock.ts';
+import { purgeDueYears, type PurgeCounts, type PurgeDeps } from '#shared/retention/purge.ts';
+import { createDynamoClients, createS3Client } from '#shared/store/clients.ts';
+import { loadConfig } from '#shared/config.ts';
+
+/**
+ * The scheduler's payload: `at` is `<aws.scheduler.scheduled-time>`, so a retried run decides with
+ * the time it was due; `dryRun` (for a manual test invocation) only counts.
+ */
+export const RetentionPayloadSchema = z.object({
+  at: z.iso.datetime({ offset: true }).optional(),
+  dryRun: z.boolean().optional(),
+});
+
+/** What a run did: the school years it purged, with counts (no names, no addresses). */
+export interface RetentionResult {
+  retentionYears: number;
+  dryRun: boolean;
+  purged: PurgeCounts[];
+}
+
+/** The retention function over its dependencies (exported for tests). */
+export function createRetentionHandler(deps: PurgeDeps, retentionYears: number, clock: Clock, log: (line: string) => void = console.log) {
+  return middy<unknown, RetentionResult>().handler(async (event) => {
+    const payload = RetentionPayloadSchema.parse(event ?? {});
+    const now = payload.at ? Temporal.Instant.from(payload.at) : clock.now();
+    const dryRun = payload.dryRun === true;
+    const purged = await purgeDueYears(now, retentionYears, deps, { dryRun });
+    for (const counts of purged) log(JSON.stringify({ message: dryRun ? 'retention dry run' : 'school year purged', retentionYears, ...counts }));
+    if (purged.length === 0) log(JSON.stringify({ message: 'retention: nothing due', retentionYears, at: now.toString() }));
+    return { retentionYears, dryRun, purged };
+  });
+}
+
+// Built once per process.
+const config = loadConfig();
+
+/** Lambda entry point for the monthly retention schedule. */
+export const handler = createRetentionHandler(
+  {
+    doc: createDynamoClients(config).doc,
+    s3: createS3Client(config),
+    tableName: config.TABLE_NAME,
+    bucketName: config.BUCKET_NAME,
+  },
+  config.RETENTION_YEARS,
+  clockFromConfig(config.NOW),
+);
