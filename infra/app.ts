@@ -1,10 +1,10 @@
 import { App } from 'aws-cdk-lib';
-import { InfraConfigError, parseInfraConfig } from './config.ts';
+import { InfraConfigError, InfraConfigSchema, parseInfraConfig } from './config.ts';
 import type { InfraConfig } from './config.ts';
 import { WerkpleklerenStack } from './werkplekleren-stack.ts';
 
-/** The context keys a deployer sets in cdk.json or with `-c key=value`. */
-const contextKeys = ['publicOrigin', 'mailFrom', 'mailReplyTo', 'adminEmails', 'sesRate', 'alarmEmail'] as const;
+/** The context keys a deployer sets in cdk.json or with `-c key=value`: those of the schema. */
+const contextKeys = Object.keys(InfraConfigSchema.shape);
 
 /**
  * The CDK app. Context is validated before any construct exists; a bad value prints one line and

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DEFAULT_RETENTION_YEARS, MAX_RETENTION_YEARS, MIN_RETENTION_YEARS } from '#shared/retention/policy.ts';
 
 /** Splits `-c adminEmails=a@x.nl,b@x.nl` (a string) into a list; cdk.json may also hold a JSON array. */
 function commaSeparated(value: unknown): unknown {
@@ -13,6 +14,8 @@ function commaSeparated(value: unknown): unknown {
 function numeric(value: unknown): unknown {
   return typeof value === 'string' ? Number(value.trim() === '' ? Number.NaN : value) : value;
 }
+
+const retentionError = `must be a whole number of school years from ${MIN_RETENTION_YEARS} to ${MAX_RETENTION_YEARS} (how long a school year's data is kept after it ends)`;
 
 const sesRateError = "must be a whole number of emails per second from 1 to 10000 (the SES account's maximum send rate)";
 
@@ -45,6 +48,19 @@ export const InfraConfigSchema = z.object({
   sesRate: z
     .preprocess(numeric, z.int({ error: sesRateError }).min(1, { error: sesRateError }).max(10_000, { error: sesRateError }))
     .default(14),
+  /**
+   * How many whole school years a school year's data is kept after it ends (31 August): the
+   * monthly purge deletes it on 1 September that many years later (docs/retention.md).
+   */
+  retentionYears: z
+    .preprocess(
+      numeric,
+      z
+        .int({ error: retentionError })
+        .min(MIN_RETENTION_YEARS, { error: retentionError })
+        .max(MAX_RETENTION_YEARS, { error: retentionError }),
+    )
+    .default(DEFAULT_RETENTION_YEARS),
   /** Where the alarms topic sends email; without it, subscribe to the topic yourself. */
   alarmEmail: z.email({ error: 'must be an email address' }).optional(),
 });

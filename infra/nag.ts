@@ -21,7 +21,7 @@ export function acknowledgeNagFindings(stack: WerkpleklerenStack): void {
   // Findings name resources by logical id, as cdk-nag prints them: `<DataTableFDBAD0F2.Arn>`.
   const arnOf = (construct: { node: { defaultChild?: unknown } }) => `<${stack.getLogicalId(construct.node.defaultChild as CfnElement)}.Arn>`;
   const tableIndexes = `AwsSolutions::AwsSolutions-IAM5[Resource::${arnOf(stack.data.table)}/index/*]`;
-  for (const fn of [stack.http.fn, stack.digest.planner, stack.digest.sender, stack.mail.eventsFunction]) {
+  for (const fn of [stack.http.fn, stack.digest.planner, stack.digest.sender, stack.mail.eventsFunction, stack.retention.fn]) {
     Validations.of(fn).acknowledge({
       id: tableIndexes,
       reason: "From CDK's table grant: `<table>/index/*` lets the function query this one table's indexes (GSI1, GSI2), nothing else.",
@@ -41,6 +41,14 @@ export function acknowledgeNagFindings(stack: WerkpleklerenStack): void {
       id: `AwsSolutions::AwsSolutions-IAM5[${finding}]`,
       reason:
         "From CDK's bucket grants, scoped to the attachments bucket and its objects: the app presigns uploads and downloads, verifies uploads (HeadObject, ranged GetObject) and deletes what it rejects. No action is `*` (test/infra/stack.test.ts walks every statement).",
+    })),
+  );
+  // The retention purge lists a school year's attachment prefix and deletes its objects.
+  Validations.of(stack.retention.fn).acknowledge(
+    ...s3Findings.map((finding) => ({
+      id: `AwsSolutions::AwsSolutions-IAM5[${finding}]`,
+      reason:
+        "From CDK's bucket grants, scoped to the attachments bucket and its objects: the purge lists `attachments/<year>/` and deletes what is there (docs/retention.md). No action is `*` (test/infra/stack.test.ts walks every statement).",
     })),
   );
 

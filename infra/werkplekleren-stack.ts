@@ -7,6 +7,7 @@ import { Data } from './constructs/data.ts';
 import { Digest } from './constructs/digest.ts';
 import { HttpFunction } from './constructs/http-function.ts';
 import { Mail } from './constructs/mail.ts';
+import { Retention } from './constructs/retention.ts';
 import { acknowledgeNagFindings } from './nag.ts';
 
 /** Properties of {@link WerkpleklerenStack}. */
@@ -17,7 +18,7 @@ export interface WerkpleklerenStackProps extends StackProps {
 
 /**
  * The whole service in one stack: the stored data, the alarms, email (SES configuration set and
- * its bounce and complaint events), the HTTP function and the scheduled digest. Constructs own
+ * its bounce and complaint events), the HTTP function, the scheduled digest and the retention purge. Constructs own
  * the resources; this class only wires them together and names the outputs a deployer needs.
  */
 export class WerkpleklerenStack extends Stack {
@@ -31,6 +32,8 @@ export class WerkpleklerenStack extends Stack {
   readonly http: HttpFunction;
   /** The schedules, the planner, the queue and the sender of the scheduled emails. */
   readonly digest: Digest;
+  /** The monthly purge of school years past their retention. */
+  readonly retention: Retention;
 
   constructor(scope: Construct, id: string, props: WerkpleklerenStackProps) {
     super(scope, id, props);
@@ -52,6 +55,12 @@ export class WerkpleklerenStack extends Stack {
       table: this.data.table,
       linkSecret: this.data.linkSecret,
       mail: this.mail,
+      alarms: this.alarms,
+    });
+    this.retention = new Retention(this, 'Retention', {
+      config,
+      table: this.data.table,
+      bucket: this.data.bucket,
       alarms: this.alarms,
     });
 

@@ -1,10 +1,9 @@
-import { Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
-import type { CfnElement } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { Role } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { ContextAttribute, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import type { Schedule } from 'aws-cdk-lib/aws-scheduler';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -12,6 +11,7 @@ import type { InfraConfig } from '../config.ts';
 import type { Alarms } from './alarms.ts';
 import { AppFunction, bindQueue, bindSecret, bindTable } from './app-function.ts';
 import { bindMailSending } from './mail.ts';
+import { newDeadLetterQueue, scheduleInvocation, schedulerRole } from './scheduled.ts';
 import type { Mail } from './mail.ts';
 
 /**
@@ -133,7 +133,7 @@ export class Digest extends Construct {
     super(scope, id);
     const { alarms } = props;
 
-    this.deadLetterQueue = this.newDeadLetterQueue('DeadLetters');
+    this.deadLetterQueue = newDeadLetterQueue(this, 'DeadLetters');
     // SQS-managed encryption, as for the dead-letter queues.
     this.queue = new Queue(this, 'Queue', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -148,7 +148,7 @@ export class Digest extends Construct {
 
     // The planner is invoked asynchronously by Scheduler: when a run fails, Lambda retries it
     // (safe: a rerun sends only what the ledger has not seen), then parks the event here.
-    this.plannerDeadLetterQueue = this.newDeadLetterQueue('PlannerDeadLetters');
+    this.plannerDeadLetterQueue = newDeadLetterQueue(this, 'PlannerDeadLetters');
     this.planner = new AppFunction(this, 'Planner', {
       entry: 'functions/digest-planner/handler.ts',
       description: 'Werkplekleren N2: plans a digest run and queues one message per recipient',
@@ -190,20 +190,8 @@ export class Digest extends Construct {
       }),
     );
 
-    // One role for both schedules, assumable by Scheduler for this account only. LambdaInvoke
-    // grants it lambda:InvokeFunction on the planner (and its versions) and SendMessage on each
-    // schedule's dead-letter queue, nothing else.
-    this.schedulerRole = new Role(this, 'SchedulerRole', {
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-      description: 'Werkplekleren N2: EventBridge Scheduler starts the digest planner',
-    });
-    const plannerId = Stack.of(this).getLogicalId(this.planner.node.defaultChild as CfnElement);
-    Validations.of(this.schedulerRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${plannerId}.Arn>:*]`,
-      reason: "The planner's versions and aliases (`<planner ARN>:*`), which LambdaInvoke grants next to the bare ARN; no other wildcard.",
-    });
+    // One role for both schedules.
+    this.schedulerRole = schedulerRole(this, 'SchedulerRole', this.planner, 'Werkplekleren N2: EventBridge Scheduler starts the digest planner');
 
     const weekly = this.scheduleRun('weekly', alarms);
     const deadline = this.scheduleRun('deadline', alarms);
@@ -216,46 +204,18 @@ export class Digest extends Construct {
     alarms.watchFunction('Sender', this.sender, 'The digest sender');
   }
 
-  /**
-   * A schedule that invokes the planner for one kind of run, with an explicit retry policy and
-   * its own dead-letter queue (with an alarm) for invocations Scheduler could not deliver.
-   */
+  /** A schedule that invokes the planner for one kind of run. */
   private scheduleRun(kind: RunKind, alarms: Alarms): { schedule: Schedule; deadLetterQueue: Queue } {
     const run = runs[kind];
-    const deadLetterQueue = this.newDeadLetterQueue(`${run.id}ScheduleDeadLetters`);
-    Validations.of(deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: "It is the schedule's dead-letter queue (Target.DeadLetterConfig), which cdk-nag does not recognise as one.",
-    });
-    const schedule = new Schedule(this, `${run.id}Schedule`, {
+    return scheduleInvocation(this, run.id, {
+      fn: this.planner,
+      role: this.schedulerRole,
+      cron: run.cron,
       description: run.description,
-      // TimeZone.EUROPE_AMSTERDAM does not exist (tzdb made Amsterdam a link), and an undefined
-      // time zone silently means UTC.
-      schedule: ScheduleExpression.expression(run.cron, TimeZone.of('Europe/Amsterdam')),
-      target: new LambdaInvoke(this.planner, {
-        role: this.schedulerRole,
-        // `at`: a retried or late invocation plans for the time it was due, not when it ran.
-        input: ScheduleTargetInput.fromObject({ kind, at: ContextAttribute.scheduledTime }),
-        retryAttempts: 3,
-        // A run that cannot start within two hours is not retried further; the alarm says so.
-        maxEventAge: Duration.hours(2),
-        deadLetterQueue,
-      }),
-    });
-    alarms.watchDeadLetterQueue(`${run.id}ScheduleDeadLetters`, deadLetterQueue, `A ${kind} digest run that Scheduler could not start`);
-    return { schedule, deadLetterQueue };
-  }
-
-  /**
-   * A dead-letter queue: SQS-managed encryption (the messages hold names, addresses and email
-   * bodies; neither Lambda nor Scheduler needs a KMS grant for it), TLS only, kept 14 days (the
-   * SQS maximum) to look into.
-   */
-  private newDeadLetterQueue(id: string): Queue {
-    return new Queue(this, id, {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      // `at`: a retried or late invocation plans for the time it was due, not when it ran.
+      input: ScheduleTargetInput.fromObject({ kind, at: ContextAttribute.scheduledTime }),
+      alarms,
+      alarmDescription: `A ${kind} digest run that Scheduler could not start`,
     });
   }
 }

@@ -376,7 +376,9 @@ describe('WerkpleklerenStack', () => {
       const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')) as {
         Properties: { Target: { RoleArn: { 'Fn::GetAtt': [string, string] } } };
       }[];
-      const roleIds = new Set(schedules.map((schedule) => schedule.Properties.Target.RoleArn['Fn::GetAtt'][0]));
+      const plannerSchedules = schedules.filter((schedule) => JSON.stringify((schedule.Properties.Target as { Arn?: unknown }).Arn) === JSON.stringify(getAtt(stack.digest.planner, 'Arn')));
+      expect(plannerSchedules).toHaveLength(2);
+      const roleIds = new Set(plannerSchedules.map((schedule) => schedule.Properties.Target.RoleArn['Fn::GetAtt'][0]));
       expect(roleIds.size).toBe(1);
       const [roleId] = roleIds;
       const policies = Object.values(
@@ -428,9 +430,9 @@ describe('WerkpleklerenStack', () => {
       });
     });
 
-    it('is one of six queues, every one encrypted, TLS-only, and every dead-letter queue kept 14 days', () => {
+    it('is one of eight queues, every one encrypted, TLS-only, and every dead-letter queue kept 14 days', () => {
       const queues = template.findResources('AWS::SQS::Queue');
-      expect(Object.keys(queues)).toHaveLength(6);
+      expect(Object.keys(queues)).toHaveLength(8);
       for (const [id, queue] of Object.entries(queues) as [string, { Properties: Record<string, unknown> }][]) {
         expect(queue.Properties.SqsManagedSseEnabled, id).toBe(true);
         if (!queue.Properties.RedrivePolicy) expect(queue.Properties.MessageRetentionPeriod, id).toBe(14 * 24 * 3600);
@@ -494,9 +496,11 @@ describe('WerkpleklerenStack', () => {
       weeklySchedule: stack.digest.scheduleDeadLetterQueues.weekly,
       deadlineSchedule: stack.digest.scheduleDeadLetterQueues.deadline,
       sesEvents: stack.mail.eventsDeadLetterQueue,
+      purge: stack.retention.deadLetterQueue,
+      monthlySchedule: stack.retention.scheduleDeadLetterQueue,
     });
 
-    it.each(['digest', 'planner', 'weeklySchedule', 'deadlineSchedule', 'sesEvents'] as const)(
+    it.each(['digest', 'planner', 'weeklySchedule', 'deadlineSchedule', 'sesEvents', 'purge', 'monthlySchedule'] as const)(
       'fire on the first message in the %s dead-letter queue',
       (name) => {
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -533,8 +537,8 @@ describe('WerkpleklerenStack', () => {
       }
     });
 
-    it.each(['http', 'planner', 'sender', 'sesEvents'] as const)('fire on any error or throttle of the %s function', (name) => {
-      const fn = { http: stack.http.fn, planner: stack.digest.planner, sender: stack.digest.sender, sesEvents: stack.mail.eventsFunction }[name];
+    it.each(['http', 'planner', 'sender', 'sesEvents', 'purge'] as const)('fire on any error or throttle of the %s function', (name) => {
+      const fn = { http: stack.http.fn, planner: stack.digest.planner, sender: stack.digest.sender, sesEvents: stack.mail.eventsFunction, purge: stack.retention.fn }[name];
       for (const metric of ['Errors', 'Throttles']) {
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           Namespace: 'AWS/Lambda',
@@ -639,14 +643,67 @@ describe('WerkpleklerenStack', () => {
     });
   });
 
+  describe('the retention purge', () => {
+    it('runs the 1st of every month at 03:00 Amsterdam time, with a retry policy and a dead-letter queue', () => {
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'cron(0 3 1 * ? *)',
+        ScheduleExpressionTimezone: 'Europe/Amsterdam',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        State: 'ENABLED',
+        Target: Match.objectLike({
+          Arn: getAtt(stack.retention.fn, 'Arn'),
+          Input: Match.serializedJson({ at: '<aws.scheduler.scheduled-time>' }),
+          RetryPolicy: { MaximumEventAgeInSeconds: 7200, MaximumRetryAttempts: 3 },
+          DeadLetterConfig: { Arn: getAtt(stack.retention.scheduleDeadLetterQueue, 'Arn') },
+          RoleArn: getAtt(stack.retention.schedulerRole, 'Arn'),
+        }),
+      });
+    });
+
+    it('is told the configured retention and where the data is, and parks failed runs', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Timeout: 900,
+        DeadLetterConfig: { TargetArn: getAtt(stack.retention.deadLetterQueue, 'Arn') },
+        Environment: {
+          Variables: Match.objectLike({
+            RETENTION_YEARS: '2',
+            TABLE_NAME: ref(stack.data.table),
+            BUCKET_NAME: ref(stack.data.bucket),
+          }),
+        },
+      });
+    });
+
+    it('may delete attachment objects but not the bucket, its policy or its versions configuration', () => {
+      const s3 = statementsOf(stack.retention.fn).filter((statement) => asList(statement.Action).some((action) => action.startsWith('s3:')));
+      const actions = s3.flatMap((statement) => asList(statement.Action));
+      expect(actions).toEqual(expect.arrayContaining(['s3:DeleteObject*', 's3:List*']));
+      for (const forbidden of ['s3:DeleteBucket', 's3:PutBucketPolicy', 's3:PutBucketVersioning', 's3:PutLifecycleConfiguration', 's3:PutObjectAcl']) {
+        expect(actions.some((action) => allows([action], forbidden)), forbidden).toBe(false);
+      }
+    });
+
+    it('its schedule role may only invoke the purge and write to its own dead-letter queue', () => {
+      const statements = Object.values(
+        template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: logicalId(stack.retention.schedulerRole) }] } }),
+      ).flatMap((policy) => (policy as { Properties: { PolicyDocument: { Statement: PolicyStatement[] } } }).Properties.PolicyDocument.Statement);
+      const fnArn = getAtt(stack.retention.fn, 'Arn');
+      expect(statements).toEqual([
+        expect.objectContaining({ Action: 'lambda:InvokeFunction', Resource: [fnArn, { 'Fn::Join': ['', [fnArn, ':*']] }] }),
+        expect.objectContaining({ Action: 'sqs:SendMessage', Resource: getAtt(stack.retention.scheduleDeadLetterQueue, 'Arn') }),
+      ]);
+    });
+  });
+
   describe("every function's permissions", () => {
     const functions = () => ({
       http: stack.http.fn,
       planner: stack.digest.planner,
       sender: stack.digest.sender,
       sesEvents: stack.mail.eventsFunction,
+      purge: stack.retention.fn,
     });
-    const names = ['http', 'planner', 'sender', 'sesEvents'] as const;
+    const names = ['http', 'planner', 'sender', 'sesEvents', 'purge'] as const;
     const withPrefix = (statements: PolicyStatement[], prefix: string) =>
       statements.filter((s) => asList(s.Action).some((a) => a.startsWith(prefix)));
 
@@ -684,6 +741,7 @@ describe('WerkpleklerenStack', () => {
           [digestQueue, ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage']],
         ],
         sesEvents: [[getAtt(stack.mail.eventsDeadLetterQueue, 'Arn'), ['sqs:SendMessage']]],
+        purge: [[getAtt(stack.retention.deadLetterQueue, 'Arn'), ['sqs:SendMessage']]],
       };
       const sqs = withPrefix(statementsOf(functions()[name]), 'sqs:');
       const granted = sqs.flatMap((statement) =>
@@ -695,7 +753,7 @@ describe('WerkpleklerenStack', () => {
 
     it.each(names)('%s: SES actions only on the sender identities and the configuration set', (name) => {
       const ses = withPrefix(statementsOf(functions()[name]), 'ses:');
-      if (name === 'sesEvents') {
+      if (name === 'sesEvents' || name === 'purge') {
         expect(ses).toEqual([]);
         return;
       }
@@ -721,7 +779,7 @@ describe('WerkpleklerenStack', () => {
     it('every function logs to its own log group, kept three months', () => {
       const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
       const fns = Object.entries(resources).filter(([, resource]) => resource.Type === 'AWS::Lambda::Function');
-      expect(fns).toHaveLength(4);
+      expect(fns).toHaveLength(5);
       const groups = new Set<string>();
       for (const [id, fn] of fns) {
         const groupId = (fn.Properties.LoggingConfig as { LogGroup?: { Ref?: string } } | undefined)?.LogGroup?.Ref;
@@ -729,7 +787,7 @@ describe('WerkpleklerenStack', () => {
         expect(resources[groupId!], id).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 90 } });
         groups.add(groupId!);
       }
-      expect(groups.size).toBe(4);
+      expect(groups.size).toBe(5);
     });
 
     it('no policy anywhere in the stack grants a wildcard action', () => {
@@ -769,7 +827,7 @@ describe('parseInfraConfig', () => {
 
   it('accepts an https origin and a sender address, and splits admin emails', () => {
     const config = parseInfraConfig({ ...valid, adminEmails: 'a@example.nl, b@example.nl' });
-    expect(config).toEqual({ ...valid, adminEmails: ['a@example.nl', 'b@example.nl'], sesRate: 14 });
+    expect(config).toEqual({ ...valid, adminEmails: ['a@example.nl', 'b@example.nl'], sesRate: 14, retentionYears: 2 });
   });
 
   it('reads sesRate from a -c string and an alarm email', () => {
@@ -780,6 +838,18 @@ describe('parseInfraConfig', () => {
     const parse = () => parseInfraConfig({ ...valid, sesRate });
     expect(parse).toThrow(InfraConfigError);
     expect(parse).toThrow(new RegExp(`^Invalid CDK context: sesRate ${JSON.stringify(sesRate).replace(/[.]/g, '\\.')}: `));
+    expect(parse).not.toThrow(/\n/);
+  });
+
+  it('reads retentionYears from a -c string', () => {
+    expect(parseInfraConfig({ ...valid, retentionYears: '5' })).toMatchObject({ retentionYears: 5 });
+    expect(parseInfraConfig({ ...valid, retentionYears: 1 })).toMatchObject({ retentionYears: 1 });
+  });
+
+  it.each(['-1', '0', '1.5', 'twee', '11', ''])('rejects retentionYears %j with a one-line message naming retentionYears', (retentionYears) => {
+    const parse = () => parseInfraConfig({ ...valid, retentionYears });
+    expect(parse).toThrow(InfraConfigError);
+    expect(parse).toThrow(new RegExp(`^Invalid CDK context: retentionYears ${JSON.stringify(retentionYears).replace(/[.]/g, '\\.')}: must be a whole number of school years from 1 to 10`));
     expect(parse).not.toThrow(/\n/);
   });
 
@@ -808,26 +878,22 @@ describe('parseInfraConfig', () => {
 });
 
 describe('infra/app.ts with bad context', () => {
-  it('prints one line naming the bad value, exits non-zero and writes no template', () => {
+  it.each([
+    [{ publicOrigin: 'http://werkplekleren.example.org', mailFrom: 'werkplekleren@example.org' }, 'publicOrigin "http://werkplekleren.example.org"'],
+    [{ publicOrigin: 'https://werkplekleren.example.org', mailFrom: 'werkplekleren@example.org', retentionYears: '-1' }, 'retentionYears "-1"'],
+  ])('prints one line naming the bad value, exits non-zero and writes no template (%j)', (context, named) => {
     const outdir = mkdtempSync(join(tmpdir(), 'werkplekleren-cdk-bad-'));
     try {
       // The CDK CLI hands `-c` values to the app through CDK_CONTEXT_JSON; do the same.
       const result = spawnSync(process.execPath, ['--import', 'tsx', 'infra/app.ts'], {
         cwd: root,
         encoding: 'utf8',
-        env: {
-          ...process.env,
-          CDK_OUTDIR: outdir,
-          CDK_CONTEXT_JSON: JSON.stringify({
-            publicOrigin: 'http://werkplekleren.example.org',
-            mailFrom: 'werkplekleren@example.org',
-          }),
-        },
+        env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify(context) },
       });
       expect(result.status).not.toBe(0);
       const stderr = result.stderr.trim();
       expect(stderr.split('\n')).toHaveLength(1);
-      expect(stderr).toContain('publicOrigin "http://werkplekleren.example.org"');
+      expect(stderr).toContain(named);
       expect(readdirSync(outdir).filter((file) => file.endsWith('.template.json'))).toEqual([]);
     } finally {
       rmSync(outdir, { recursive: true, force: true });
