@@ -7,8 +7,6 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { Temporal } from 'temporal-polyfill';
 import { formatDutchDate } from '#shared/calendar.ts';
 import { amsterdamDate, clockFromConfig, parseInstant } from '#shared/clock.ts';
 import { loadConfig } from '#shared/config.ts';
@@ -19,7 +17,7 @@ import { sendAll } from '#shared/digest/sender.ts';
 import { createAwsClients } from '#shared/store/clients.ts';
 import { ROLE_LABELS, type Role } from '#shared/tasks.ts';
 import { formTitle } from '#forms/index.ts';
-import { runCli, runningStackConfig, UsageError } from './local-config.ts';
+import { parseDateArgument, requireRunningTable, runCli, runningStackConfig, UsageError } from './local-config.ts';
 import { LOCAL_CREDENTIALS } from './stack.ts';
 
 
@@ -44,7 +42,7 @@ async function main(args: string[]): Promise<number> {
   const dryRun = options['dry-run'] === true;
 
   const base = loadConfig();
-  const date = options.date ? parseDate(options.date) : amsterdamDate(clockFromConfig(base.NOW).now());
+  const date = options.date ? parseDateArgument(options.date, USAGE) : amsterdamDate(clockFromConfig(base.NOW).now());
   const now = parseInstant(`${date.toString()}T${SCHEDULE_TIME}`);
 
   const config = await runningStackConfig(base, projectRoot);
@@ -52,12 +50,7 @@ async function main(args: string[]): Promise<number> {
     throw new UsageError(`Geen link-geheim in ${join(resolve(projectRoot, base.DATA_DIR), 'link-secret')}: start eerst npm start (of zet LINK_SECRET).`);
   }
   const clients = createAwsClients(config, LOCAL_CREDENTIALS);
-  try {
-    await clients.dynamodb.send(new DescribeTableCommand({ TableName: config.TABLE_NAME }));
-  } catch (error) {
-    if (error instanceof ResourceNotFoundException) throw new UsageError(`De tabel ${config.TABLE_NAME} bestaat niet: start eerst npm start.`);
-    throw new UsageError(`De lokale stack antwoordt niet op ${config.AWS_ENDPOINT_URL_DYNAMODB}: start eerst npm start.`);
-  }
+  await requireRunningTable(clients.dynamodb, config);
 
   const queue = new InProcessQueue();
   const plan = await planRun({ now, kind }, plannerDeps(config, clients, queue, { formTitle }));
@@ -106,15 +99,6 @@ async function main(args: string[]): Promise<number> {
       (extra.length > 0 ? `, ${extra.join(', ')}` : ''),
   );
   return summary.failed.length > 0 || summary.notStarted > 0 ? 1 : 0;
-}
-
-function parseDate(value: string): Temporal.PlainDate {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new UsageError(`"${value}" is geen datum als JJJJ-MM-DD.\n${USAGE}`);
-  try {
-    return Temporal.PlainDate.from(value, { overflow: 'reject' });
-  } catch {
-    throw new UsageError(`"${value}" is geen bestaande datum.`);
-  }
 }
 
 function roleLabel(role: string): string {

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { DescribeTableCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Temporal } from 'temporal-polyfill';
 import type { Config } from '#shared/config.ts';
 import { ConfigError } from '#shared/errors.ts';
 import { LOCAL_HOST } from './stack.ts';
@@ -40,6 +42,26 @@ export async function runningStackConfig(base: Config, projectRoot: string): Pro
 
 /** A mistake in how a command was called or in what it needs around it: one Dutch line, exit 2. */
 export class UsageError extends Error {}
+
+/** A `--date` argument as a date that exists (JJJJ-MM-DD), or a UsageError that shows the usage. */
+export function parseDateArgument(value: string, usage: string): Temporal.PlainDate {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new UsageError(`"${value}" is geen datum als JJJJ-MM-DD.\n${usage}`);
+  try {
+    return Temporal.PlainDate.from(value, { overflow: 'reject' });
+  } catch {
+    throw new UsageError(`"${value}" is geen bestaande datum.`);
+  }
+}
+
+/** Makes sure the local stack answers and has the table, or says to start it first. */
+export async function requireRunningTable(dynamodb: DynamoDBClient, config: Pick<Config, 'TABLE_NAME' | 'AWS_ENDPOINT_URL_DYNAMODB'>): Promise<void> {
+  try {
+    await dynamodb.send(new DescribeTableCommand({ TableName: config.TABLE_NAME }));
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) throw new UsageError(`De tabel ${config.TABLE_NAME} bestaat niet: start eerst npm start.`);
+    throw new UsageError(`De lokale stack antwoordt niet op ${config.AWS_ENDPOINT_URL_DYNAMODB}: start eerst npm start.`);
+  }
+}
 
 /**
  * Runs a command-line tool's main: its number is the exit code; a UsageError or ConfigError prints
