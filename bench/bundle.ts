@@ -1,96 +1,26 @@
 /**
- * Benchmark 1: bundle size and module-load time of each Lambda function, bundled with esbuild the
- * way infra/constructs/app-function.ts has CDK bundle it, against a bundle of only the AWS SDK
- * clients that function imports (found in the function's own esbuild metafile).
+ * Benchmark 1: bundle size and module-load time of each Lambda function (every
+ * `functions/<name>/handler.ts`), bundled with esbuild with the settings CDK uses
+ * (infra/bundling.ts), against a bundle of only the AWS SDK clients that function bundles (found in
+ * its own esbuild metafile). Building and sizing is infra/bundle-size.ts, which the size budgets
+ * (test/infra/bundles.test.ts, docs/bundles.md) use too.
  *
  * Run alone: `npx tsx bench/bundle.ts`.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { build, type BuildOptions, type Metafile } from 'esbuild';
-import { fmtBytes, fmtMs, fmtRatio, isMain, median, PROJECT_ROOT, runAlone, yesNo, type BenchContext } from './support.ts';
+import type { Metafile } from 'esbuild';
+import { lambdaFunctions, measureBundle, readBudgets } from '../infra/bundle-size.ts';
+import { fmtBytes, fmtMs, fmtRatio, isMain, median, runAlone, yesNo, type BenchContext } from './support.ts';
 
 const run = promisify(execFile);
 
-/** The four Lambda entries, as infra/werkplekleren-stack.ts wires them. */
-export const FUNCTIONS = [
-  { name: 'http', entry: 'functions/http/handler.ts' },
-  { name: 'digest-planner', entry: 'functions/digest-planner/handler.ts' },
-  { name: 'digest-sender', entry: 'functions/digest-sender/handler.ts' },
-  { name: 'ses-events', entry: 'functions/ses-events/handler.ts' },
-] as const;
-
 /** Times each module is loaded in a fresh node; the median counts. */
 const LOAD_RUNS = 7;
-const GOAL = 1.3;
-
-/** The banner of app-function.ts (`requireShim`), verbatim. */
-const REQUIRE_SHIM =
-  "import { createRequire as __bannerCreateRequire } from 'node:module'; const require = __bannerCreateRequire(import.meta.url);";
-
-/**
- * esbuild options equal to what NodejsFunction runs for AppFunction's `bundling`: `--bundle`,
- * target node22, platform node, format esm, `index.mjs`, minify, source map (linked, no sources
- * content), main fields module,main, the banner, no externals (bundleAwsSDK: true, externalModules: []).
- */
-function lambdaBuildOptions(outfile: string): BuildOptions {
-  return {
-    bundle: true,
-    target: 'node22',
-    platform: 'node',
-    format: 'esm',
-    outfile,
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
-    mainFields: ['module', 'main'],
-    banner: { js: REQUIRE_SHIM },
-    external: [],
-    absWorkingDir: PROJECT_ROOT,
-    logLevel: 'error',
-    metafile: true,
-  };
-}
-
-/** How to import and instantiate each AWS SDK package a function may bundle. */
-const SDK_CLIENTS: Record<string, { imports: string; create: string }> = {
-  '@aws-sdk/client-dynamodb': { imports: "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';", create: 'new DynamoDBClient({ region })' },
-  '@aws-sdk/lib-dynamodb': {
-    imports: "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';\nimport { DynamoDBClient as DdbForDoc } from '@aws-sdk/client-dynamodb';",
-    create: 'DynamoDBDocumentClient.from(new DdbForDoc({ region }))',
-  },
-  '@aws-sdk/client-s3': { imports: "import { S3Client } from '@aws-sdk/client-s3';", create: 'new S3Client({ region })' },
-  '@aws-sdk/s3-presigned-post': { imports: "import { createPresignedPost } from '@aws-sdk/s3-presigned-post';", create: 'createPresignedPost' },
-  '@aws-sdk/s3-request-presigner': { imports: "import { getSignedUrl } from '@aws-sdk/s3-request-presigner';", create: 'getSignedUrl' },
-  '@aws-sdk/client-ses': { imports: "import { SESClient } from '@aws-sdk/client-ses';", create: 'new SESClient({ region })' },
-  '@aws-sdk/client-sqs': { imports: "import { SQSClient } from '@aws-sdk/client-sqs';", create: 'new SQSClient({ region })' },
-  '@aws-sdk/client-secrets-manager': {
-    imports: "import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';",
-    create: 'new SecretsManagerClient({ region })',
-  },
-};
-
-/** The top-level AWS SDK packages (clients, document client, presigners) a bundle contains. */
-export function sdkPackagesIn(metafile: Metafile): string[] {
-  const found = new Set<string>();
-  for (const input of Object.keys(metafile.inputs)) {
-    const match = /node_modules\/(@aws-sdk\/[^/]+)\//.exec(input);
-    if (match?.[1] && match[1] in SDK_CLIENTS) found.add(match[1]);
-  }
-  return [...found].sort();
-}
-
-/** A tiny entry that imports and instantiates only these SDK clients. */
-export function sdkOnlyEntry(packages: readonly string[]): string {
-  const lines = packages.map((pkg) => SDK_CLIENTS[pkg]!.imports);
-  lines.push("const region = process.env.AWS_REGION ?? 'eu-west-1';");
-  lines.push(`export const clients = [${packages.map((pkg) => SDK_CLIENTS[pkg]!.create).join(', ')}];`);
-  return lines.join('\n');
-}
 
 /** The environment of a cold start: config the handlers read at import, endpoints that go nowhere real. */
 function childEnv(endpoints?: { dynamodb: string; s3: string; ses: string }): NodeJS.ProcessEnv {
@@ -146,30 +76,22 @@ async function loadTime(file: string, env: NodeJS.ProcessEnv): Promise<number> {
 export async function benchBundles(ctx: BenchContext): Promise<void> {
   const outDir = await mkdtemp(join(tmpdir(), 'werkplekleren-bench-bundles-'));
   const env = childEnv(ctx.stack?.endpoints);
+  const GOAL = (await readBudgets()).goal.maxRatio;
   const { stdout: nodeVersion } = await run(process.execPath, ['--version']);
   ctx.note(
-    `1: bundles built with esbuild's API using the options of infra/constructs/app-function.ts (ESM, minify, target node22, platform node, ` +
+    `1: bundles built with esbuild's API using the settings of infra/bundling.ts, which infra/constructs/app-function.ts gives CDK (ESM, minify, target node22, platform node, ` +
       `source map, main fields module,main, the require banner, AWS SDK bundled); size = the .mjs without its map. ` +
       `Load = median of ${LOAD_RUNS} fresh \`node ${nodeVersion.trim()} --input-type=module\` processes timing \`await import()\` (NODE_OPTIONS=--enable-source-maps as on Lambda), ` +
-      `handler and baseline runs interleaved, with the Lambda runtime's \`awslambda\` global stubbed (the HTTP handler's \`streamHandle\` calls \`awslambda.streamifyResponse\` at import). Baseline = a bundle of an entry that imports and instantiates only the SDK packages found in the function's metafile.`,
+      `handler and baseline runs interleaved, with the Lambda runtime's \`awslambda\` global stubbed (the HTTP handler's \`streamHandle\` calls \`awslambda.streamifyResponse\` at import). Baseline = a bundle of an entry that imports and instantiates only the SDK packages with code in the function's bundle (its metafile); the size budgets are in infra/bundle-budgets.json.`,
   );
   try {
-    for (const fn of FUNCTIONS) {
+    for (const fn of lambdaFunctions()) {
       const label = `1 ${fn.name}`;
       let sizeReported = false;
       try {
-        const fnFile = join(outDir, fn.name, 'index.mjs');
-        const fnBuild = await build({ ...lambdaBuildOptions(fnFile), entryPoints: [join(PROJECT_ROOT, fn.entry)] });
-        const packages = sdkPackagesIn(fnBuild.metafile!);
-        const sdkFile = join(outDir, `${fn.name}-sdk-only`, 'index.mjs');
-        await build({
-          ...lambdaBuildOptions(sdkFile),
-          stdin: { contents: sdkOnlyEntry(packages), resolveDir: PROJECT_ROOT, sourcefile: `${fn.name}-sdk-only.mjs`, loader: 'js' },
-        });
-        const fnSize = (await stat(fnFile)).size;
-        const sdkSize = (await stat(sdkFile)).size;
-        const sizeRatio = fnSize / sdkSize;
-        const short = packages.map((p) => p.replace('@aws-sdk/', '')).join(', ');
+        const measured = await measureBundle(fn.entry, { outDir, name: fn.name });
+        const { outFile: fnFile, sdkFile, bytes: fnSize, sdkBytes: sdkSize, ratio: sizeRatio } = measured;
+        const short = measured.sdkPackages.map((p) => p.replace('@aws-sdk/', '')).join(', ');
         ctx.report({
           benchmark: `${label}: bundle size`,
           figure: fmtBytes(fnSize),
@@ -200,7 +122,7 @@ export async function benchBundles(ctx: BenchContext): Promise<void> {
           goal: `≤ ${GOAL}×`,
           met: yesNo(loadRatio <= GOAL),
         });
-        const biggest = biggestNonSdkInputs(fnBuild.metafile!);
+        const biggest = biggestNonSdkInputs(measured.metafile);
         if (biggest) ctx.note(`1 ${fn.name}: largest non-SDK parts of the bundle: ${biggest}`);
       } catch (error) {
         ctx.report({

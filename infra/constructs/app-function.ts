@@ -11,17 +11,16 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { LAMBDA_BUNDLING } from '../bundling.ts';
 
 /** The repository root: entries and the lock file are found from here, whatever the cwd. */
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
- * Lets CommonJS dependencies that call `require()` (of Node built-ins) run inside the ESM bundle.
- * The alias keeps the banner's import from clashing with a `createRequire` that esbuild emits
- * itself when bundled code imports it from `node:module`.
+ * Lets CommonJS dependencies that call `require()` (of Node built-ins) run inside the ESM bundle
+ * (defined, with the other esbuild settings, in infra/bundling.ts).
  */
-const requireShim =
-  "import { createRequire as __bannerCreateRequire } from 'node:module'; const require = __bannerCreateRequire(import.meta.url);";
+const requireShim = LAMBDA_BUNDLING.banner;
 
 /** Properties of {@link AppFunction}. */
 export interface AppFunctionProps {
@@ -121,18 +120,20 @@ export class AppFunction extends NodejsFunction {
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
+      // The esbuild settings come from infra/bundling.ts, which the bundle size budgets
+      // (test/infra/bundles.test.ts) and `npm run bench` build with too.
       bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
+        format: LAMBDA_BUNDLING.format === 'esm' ? OutputFormat.ESM : OutputFormat.CJS,
+        target: LAMBDA_BUNDLING.target,
+        minify: LAMBDA_BUNDLING.minify,
+        sourceMap: LAMBDA_BUNDLING.sourceMap,
         sourceMapMode: SourceMapMode.DEFAULT,
         // Mappings are enough for stack traces; embedding the sources would double the asset.
-        sourcesContent: false,
-        mainFields: ['module', 'main'],
+        sourcesContent: LAMBDA_BUNDLING.sourcesContent,
+        mainFields: [...LAMBDA_BUNDLING.mainFields],
         banner: requireShim,
         bundleAwsSDK: true,
-        externalModules: [],
+        externalModules: [...LAMBDA_BUNDLING.externalModules],
         forceDockerBundling: false,
       },
     });

@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  budgetsSchema,
+  budgetViolation,
+  lambdaFunctions,
+  measureBundle,
+  readBudgets,
+  type BundleBudgets,
+  type BundleMeasurement,
+} from '#infra/bundle-size.ts';
+
+/**
+ * The size budgets of infra/bundle-budgets.json (see docs/bundles.md): every
+ * `functions/<name>/handler.ts` is bundled like CDK bundles it, once, with its SDK-only baseline.
+ */
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const functions = lambdaFunctions(root);
+
+let outDir = '';
+let budgets: BundleBudgets;
+/** Per function: its measurement, or why building it failed (so one broken build fails one test). */
+const measured = new Map<string, PromiseSettledResult<BundleMeasurement>>();
+
+beforeAll(async () => {
+  outDir = await mkdtemp(join(tmpdir(), 'werkplekleren-bundles-test-'));
+  budgets = await readBudgets();
+  const results = await Promise.allSettled(functions.map((fn) => measureBundle(fn.entry, { outDir, name: fn.name })));
+  functions.forEach((fn, i) => measured.set(fn.name, results[i]!));
+}, 120_000);
+
+afterAll(async () => {
+  if (outDir) await rm(outDir, { recursive: true, force: true });
+});
+
+function measurementOf(name: string): BundleMeasurement {
+  const result = measured.get(name);
+  if (!result) throw new Error(`${name} was not measured`);
+  if (result.status === 'rejected') throw new Error(`bundling functions/${name}/handler.ts failed`, { cause: result.reason });
+  return result.value;
+}
+
+describe('bundle size budgets (infra/bundle-budgets.json)', () => {
+  it('finds the Lambda functions by their functions/*/handler.ts', () => {
+    expect(functions.map((fn) => fn.name)).toEqual(expect.arrayContaining(['digest-planner', 'digest-sender', 'http', 'ses-events']));
+  });
+
+  it.each(functions.map((fn) => fn.name))('%s: the bundle is within its budget', (name) => {
+    const measurement = measurementOf(name);
+    const violation = budgetViolation(name, measurement, budgets.functions[name]);
+    if (violation) expect.fail(violation);
+  });
+
+  it('has no budget for a function that does not exist', () => {
+    const stale = Object.keys(budgets.functions).filter((name) => !existsSync(join(root, 'functions', name, 'handler.ts')));
+    expect(stale, `budgets in infra/bundle-budgets.json without a functions/<name>/handler.ts: ${stale.join(', ')}`).toEqual([]);
+  });
+
+  it('reports a bundle over its budget, and a function without one, with the figures', () => {
+    // Real figures: the http bundle as just built, against a budget 0.01 below its measured ratio.
+    const http = measurementOf('http');
+    const below = Math.floor(http.ratio * 100) / 100 - 0.01;
+    const over = budgetViolation('http', http, { maxRatio: below });
+    expect(over).toBeDefined();
+    expect(over).toContain(`${http.bytes} bytes`);
+    expect(over).toContain(`${http.sdkBytes} bytes`);
+    expect(over).toContain(`ratio ${http.ratio.toFixed(3)}`);
+    expect(over).toContain(`maxRatio ${below}`);
+
+    // The same figures pass a budget just above the ratio.
+    expect(budgetViolation('http', http, { maxRatio: Math.ceil(http.ratio * 100) / 100 })).toBeUndefined();
+
+    const missing = budgetViolation('some-new-function', http, undefined);
+    expect(missing).toMatch(/^functions\/some-new-function\/handler\.ts has no size budget/);
+    expect(missing).toContain(`${http.bytes} bytes`);
+  });
+
+  it('requires a reason for a budget above the goal', () => {
+    const file = (functions: BundleBudgets['functions']) => ({ about: [], goal: { maxRatio: 1.3 }, functions });
+    expect(budgetsSchema.safeParse(file({ a: { maxRatio: 1.2 } })).success).toBe(true);
+    expect(budgetsSchema.safeParse(file({ a: { maxRatio: 1.5, reason: 'zod' } })).success).toBe(true);
+    const noReason = budgetsSchema.safeParse(file({ a: { maxRatio: 1.5 } }));
+    expect(noReason.success).toBe(false);
+    expect(noReason.error?.issues[0]?.message).toContain('needs a reason');
+  });
+});
