@@ -89,8 +89,10 @@ export class Data extends Construct {
           id: 'tidy-up',
           // Uploads are presigned POSTs of small files; a dangling multipart upload is never wanted.
           abortIncompleteMultipartUploadAfter: Duration.days(7),
-          // A replaced or deleted attachment stays recoverable for a teaching period, then goes.
+          // A replaced or deleted attachment (also one the retention purge deleted) stays
+          // recoverable for a teaching period, then goes; so does the delete marker left behind.
           noncurrentVersionExpiration: Duration.days(90),
+          expiredObjectDeleteMarker: true,
         },
         {
           id: 'roster-uploads',

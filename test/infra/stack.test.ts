@@ -193,6 +193,22 @@ describe('WerkpleklerenStack', () => {
       template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     });
 
+    it('keeps a deleted or replaced attachment 90 days, then removes it and its delete marker', () => {
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        LifecycleConfiguration: {
+          Rules: Match.arrayWith([
+            Match.objectLike({
+              Id: 'tidy-up',
+              Status: 'Enabled',
+              NoncurrentVersionExpiration: { NoncurrentDays: 90 },
+              ExpiredObjectDeleteMarker: true,
+              AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+            }),
+          ]),
+        },
+      });
+    });
+
     it('removes roster files that were uploaded but never confirmed after a day, versions and all', () => {
       template.hasResourceProperties('AWS::S3::Bucket', {
         LifecycleConfiguration: {
