@@ -156,10 +156,10 @@ export function bindTable(fn: LambdaFunction, table: ITable, access: TableAccess
 
 /**
  * How much of the bucket a function may touch. `readPut` adds uploads (and presigning them) but
- * no deletes; `readWrite` also deletes objects (and their versions). None of them allows changing
- * the bucket itself, its policy or object ACLs.
+ * no deletes; `readDelete` adds deletes (objects and their versions) but no uploads; `readWrite`
+ * allows both. None of them allows changing the bucket itself, its policy or object ACLs.
  */
-export type BucketAccess = 'read' | 'readPut' | 'readWrite';
+export type BucketAccess = 'read' | 'readPut' | 'readDelete' | 'readWrite';
 
 /**
  * Grants a function access to a bucket and tells it the bucket's name, in one call, so the IAM
@@ -173,6 +173,10 @@ export function bindBucket(fn: LambdaFunction, bucket: IBucket, access: BucketAc
     case 'readPut':
       bucket.grantRead(fn);
       bucket.grantPut(fn);
+      break;
+    case 'readDelete':
+      bucket.grantRead(fn);
+      bucket.grantDelete(fn);
       break;
     case 'readWrite':
       // Not grantReadWrite(): read, put and delete is all a function here needs.

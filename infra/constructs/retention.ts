@@ -59,9 +59,9 @@ export class Retention extends Construct {
       retryAttempts: 2,
       maxEventAge: Duration.hours(2),
     });
-    // Reads and deletes items; lists and deletes attachment objects. It writes nothing new.
+    // Reads and deletes items (BatchWriteItem); lists and deletes attachment objects, uploads none.
     bindTable(this.fn, props.table, 'readWrite');
-    bindBucket(this.fn, props.bucket, 'readWrite');
+    bindBucket(this.fn, props.bucket, 'readDelete');
 
     this.schedulerRole = schedulerRole(this, 'SchedulerRole', this.fn, 'Werkplekleren N2: EventBridge Scheduler starts the retention purge');
     const { schedule, deadLetterQueue } = scheduleInvocation(this, 'Monthly', {

@@ -690,11 +690,11 @@ describe('WerkpleklerenStack', () => {
       });
     });
 
-    it('may delete attachment objects but not the bucket, its policy or its versions configuration', () => {
+    it('may list and delete attachment objects, but not upload any, nor touch the bucket, its policy or its versions configuration', () => {
       const s3 = statementsOf(stack.retention.fn).filter((statement) => asList(statement.Action).some((action) => action.startsWith('s3:')));
       const actions = s3.flatMap((statement) => asList(statement.Action));
       expect(actions).toEqual(expect.arrayContaining(['s3:DeleteObject*', 's3:List*']));
-      for (const forbidden of ['s3:DeleteBucket', 's3:PutBucketPolicy', 's3:PutBucketVersioning', 's3:PutLifecycleConfiguration', 's3:PutObjectAcl']) {
+      for (const forbidden of ['s3:PutObject', 's3:DeleteBucket', 's3:PutBucketPolicy', 's3:PutBucketVersioning', 's3:PutLifecycleConfiguration', 's3:PutObjectAcl']) {
         expect(actions.some((action) => allows([action], forbidden)), forbidden).toBe(false);
       }
     });

@@ -103,24 +103,18 @@ async function seedYear(schoolYear: string, students: number): Promise<{ request
     await clients.s3.send(new PutObjectCommand({ Bucket: bucketName, Key: key, Body: `%PDF-1.4 ${schoolYear} ${n}`, ContentType: 'application/pdf' }));
     const attachment = { id: attachmentId, key, name: 'verslag.pdf', size: 20, type: 'application/pdf', addedAt: clock.now().toString() };
     await requestDeps.requests.addAttachment(request, attachment);
-    const draft = await requestDeps.requests.saveVersion(request, 0, {
+    // A draft, then the submitted version on top of it.
+    const version = (status: 'concept' | 'ingediend', opmerking: string) => ({
       formId: request.formId,
       formVersion: 1,
-      answers: { opmerking: 'Goed begin' },
-      status: 'concept',
+      answers: { opmerking },
+      status,
       savedAt: clock.now().toString(),
       savedBy: 'link:wpb',
       attachments: [attachment],
     });
-    await requestDeps.requests.saveVersion({ ...request, latestVersion: draft.version }, draft.version, {
-      formId: request.formId,
-      formVersion: 1,
-      answers: { opmerking: 'Goed gedaan' },
-      status: 'ingediend',
-      savedAt: clock.now().toString(),
-      savedBy: 'link:wpb',
-      attachments: [attachment],
-    });
+    const draft = await requestDeps.requests.saveVersion(request, 0, version('concept', 'Goed begin'));
+    await requestDeps.requests.saveVersion({ ...request, latestVersion: draft.version }, draft.version, version('ingediend', 'Goed gedaan'));
     await audit.record({ schoolYear, studentNumber: p.studentNumber }, { actor: 'link:wpb', action: 'ingediend', requestId: request.requestId }, clock.now());
     requests.push((await requestDeps.requests.get(schoolYear, p.studentNumber, request.requestId))!);
   }
