@@ -289,14 +289,17 @@ export function deadlineInstant(period: Pick<Period, 'deadline'>): Temporal.Inst
   return startOfAmsterdamDay(date(period.deadline).add({ days: 1 }));
 }
 
+/**
+ * One formatter for every Dutch date, made once: building an Intl formatter costs far more than
+ * using one, and pages and emails format dozens of dates. It formats the date's midnight in UTC,
+ * so the calendar date is exactly the one given, whatever the machine's time zone.
+ */
+const DUTCH_DATE = new Intl.DateTimeFormat('nl-NL', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
 /** A date in Dutch with its weekday: "2026-02-04" gives "woensdag 4 februari 2026". */
 export function formatDutchDate(day: Temporal.PlainDate | string): string {
-  return Temporal.PlainDate.from(day).toLocaleString('nl-NL', {
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  });
+  const { year, month, day: dayOfMonth } = Temporal.PlainDate.from(day);
+  return DUTCH_DATE.format(Date.UTC(year, month - 1, dayOfMonth));
 }
 
 /** The Dutch label of a period: "periode 2 (OP2)". */

@@ -118,6 +118,18 @@ function itemSchema(item: FormItem, mode: AnswerMode) {
  * and a Dutch message.
  */
 export function answersSchema(def: FormDefinition, mode: AnswerMode): z.ZodType<Answers> {
+  // Built once per published form version and mode: definitions are immutable, and building a
+  // schema costs more than parsing with it.
+  const cached = schemaCache.get(def)?.[mode];
+  if (cached) return cached;
+  const schema = buildAnswersSchema(def, mode);
+  schemaCache.set(def, { ...schemaCache.get(def), [mode]: schema });
+  return schema;
+}
+
+const schemaCache = new WeakMap<FormDefinition, Partial<Record<AnswerMode, z.ZodType<Answers>>>>();
+
+function buildAnswersSchema(def: FormDefinition, mode: AnswerMode): z.ZodType<Answers> {
   const shape = Object.fromEntries(formItems(def).map((item) => [item.code, itemSchema(item, mode)]));
   return z.object(shape).transform((parsed) => {
     const answers: Answers = {};
