@@ -42,6 +42,8 @@ export interface AppDeps extends RequestDeps {
   adminEmails: readonly string[];
   /** Overrides of the sign-in rate limits (tests); defaults in `SIGN_IN_RATE_LIMITS`. */
   signInRateLimits?: Partial<SignInRateLimits>;
+  /** Override of the sign-in answer floor in ms (tests: 0); default `SIGN_IN_ANSWER_MS`. */
+  signInAnswerMs?: number;
   /** The append-only audit log (written best-effort, see audit.ts). */
   audit: AuditStore;
 }

@@ -84,11 +84,30 @@ authRoutes.use('/inloggen/*', async (c, next) => {
 
 authRoutes.get('/inloggen', (c) => c.html(<SignInPage signedOut={c.req.query('uitgelogd') === '1'} />));
 
+/**
+ * How long a sign-in request takes at least, in milliseconds. A known address costs a write and
+ * an email (a few hundred milliseconds with SES), an unknown one a single read: without a floor
+ * the answer's timing would tell a visitor which addresses belong to staff. One second covers
+ * SES's usual latency; a slower send still answers, and logs that the floor was passed.
+ */
+export const SIGN_IN_ANSWER_MS = 1000;
+
 authRoutes.post('/inloggen', async (c) => {
+  const started = performance.now();
   const parsed = SignInForm.safeParse(await c.req.parseBody());
   if (!parsed.success) return c.html(<SignInPage error="Vul een geldig e-mailadres in, bijvoorbeeld naam@hr.nl." />, 400);
   const deps = c.get('deps');
-  const email = emailKey(parsed.data.email);
+  await requestSignIn(deps, parsed.data.email);
+  const floor = deps.signInAnswerMs ?? SIGN_IN_ANSWER_MS;
+  const left = started + floor - performance.now();
+  if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
+  else if (floor > 0) console.warn(JSON.stringify({ level: 'warn', msg: 'sign-in took longer than its answer floor', ms: Math.round(floor - left) }));
+  return c.html(<SignInPage sent />);
+});
+
+/** Emails a sign-in link if the address may sign in; says nothing either way (see {@link SIGN_IN_ANSWER_MS}). */
+async function requestSignIn(deps: AppEnv['Variables']['deps'], entered: string): Promise<void> {
+  const email = emailKey(entered);
   const memberships = await deps.placements.membershipsOf(email);
   if (maySignIn(email, memberships, deps.adminEmails)) {
     const token = await deps.signIns.create(email, deps.clock.now());
@@ -96,7 +115,7 @@ authRoutes.post('/inloggen', async (c) => {
     try {
       await deps.mailer.send(
         renderEmail({
-          to: parsed.data.email,
+          to: entered,
           subject: 'Inloggen bij Werkplekleren N2',
           greeting: 'Beste collega,',
           paragraphs: [
@@ -112,8 +131,7 @@ authRoutes.post('/inloggen', async (c) => {
       console.error(JSON.stringify({ level: 'error', msg: 'sign-in email failed', error: String((error as Error).name) }));
     }
   }
-  return c.html(<SignInPage sent />);
-});
+}
 
 authRoutes.get('/inloggen/:token', async (c) => {
   const token = c.req.param('token');

@@ -53,6 +53,26 @@ describe('staff sign-in by emailed link, over the real SDK and the local stand-i
     expect(mails.at(-1)!.body.text).toContain('https://werkplekleren.test/inloggen/');
   });
 
+  it('answers known and unknown addresses no sooner than the answer floor, so timing tells nothing', async () => {
+    const floored = createApp({ ...deps, signInRateLimits: { perAddress: 1000, perClient: 1000 }, signInAnswerMs: 400 });
+    const timed = async (email: string) => {
+      const started = performance.now();
+      const response = await postForm(floored, '/inloggen', { email });
+      return { elapsed: performance.now() - started, text: await response.text(), status: response.status };
+    };
+    const before = (await inboxOf('io.si@hr.example.nl')).length;
+
+    const known = await timed('io.si@hr.example.nl');
+    const unknown = await timed('nobody.si@hr.example.nl');
+
+    // A lower bound only (a timer never fires early by more than its rounding): both waited for the floor.
+    expect(known.elapsed).toBeGreaterThanOrEqual(395);
+    expect(unknown.elapsed).toBeGreaterThanOrEqual(395);
+    expect([known.status, unknown.status]).toEqual([200, 200]);
+    expect(unknown.text).toBe(known.text);
+    expect(await inboxOf('io.si@hr.example.nl')).toHaveLength(before + 1);
+  });
+
   it('sends no link to a WPB, who is on the roster but not staff of the overview', async () => {
     await postForm(app, '/inloggen', { email: 'jan.880001@wolfert.example.nl' });
 
