@@ -8,9 +8,10 @@ import { loadConfig } from '#shared/config.ts';
 
 /**
  * The scheduler's payload: `at` is `<aws.scheduler.scheduled-time>`, so a retried run decides with
- * the time it was due; `dryRun` (for a manual test invocation) only counts.
+ * the time it was due; `dryRun` (for a manual test invocation) only counts. Strict: a mistyped key
+ * (`dryrun`) must fail, not quietly run a real purge.
  */
-export const RetentionPayloadSchema = z.object({
+export const RetentionPayloadSchema = z.strictObject({
   at: z.iso.datetime({ offset: true }).optional(),
   dryRun: z.boolean().optional(),
 });
@@ -22,12 +23,21 @@ export interface RetentionResult {
   purged: PurgeCounts[];
 }
 
+/**
+ * How far `at` may lie ahead of the clock for a real run: Scheduler's own time and Lambda's may
+ * differ a little. Further ahead only with `dryRun`, to look at what a later run would delete.
+ */
+const FUTURE_SLACK_MS = 5 * 60_000;
+
 /** The retention function over its dependencies (exported for tests). */
 export function createRetentionHandler(deps: PurgeDeps, retentionYears: number, clock: Clock, log: (line: string) => void = console.log) {
   return middy<unknown, RetentionResult>().handler(async (event) => {
     const payload = RetentionPayloadSchema.parse(event ?? {});
-    const now = payload.at ? Temporal.Instant.from(payload.at) : clock.now();
     const dryRun = payload.dryRun === true;
+    const now = payload.at ? Temporal.Instant.from(payload.at) : clock.now();
+    if (!dryRun && now.epochMilliseconds > clock.now().epochMilliseconds + FUTURE_SLACK_MS) {
+      throw new Error(`retention: "at" ${payload.at} lies in the future; only a dry run may look ahead`);
+    }
     const purged = await purgeDueYears(now, retentionYears, deps, { dryRun });
     for (const counts of purged) log(JSON.stringify({ message: dryRun ? 'retention dry run' : 'school year purged', retentionYears, ...counts }));
     if (purged.length === 0) log(JSON.stringify({ message: 'retention: nothing due', retentionYears, at: now.toString() }));

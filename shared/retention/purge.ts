@@ -1,4 +1,4 @@
-import { DeleteObjectsCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, ListObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { BatchWriteCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import pRetry from 'p-retry';
 import { linkKeys } from '../links.ts';
@@ -14,6 +14,8 @@ export interface PurgeDeps {
   s3: S3Client;
   tableName: string;
   bucketName: string;
+  /** Items per Query page and keys per S3 listing (tests make them small to page); defaults: DynamoDB's 1 MB, S3's 1,000. */
+  pageSize?: number;
 }
 
 /** What was (or, in a dry run, would be) deleted for one school year. */
@@ -23,9 +25,9 @@ export interface PurgeCounts {
   placements: number;
   /** Items in those partitions: placement, history, requests, versions, attachments, audit, student link. */
   items: number;
-  /** Role memberships in the person index (`PERSON#<email>`). */
+  /** Role membership keys in the person index (`PERSON#<email>`), derived from the placement and its history; one already gone counts too. */
   memberships: number;
-  /** Current access links of requests and student pages (`LINK#<hash>`). */
+  /** Access link keys (`LINK#<hash>`): the current and replaced links of requests and the student page; one already gone counts too. */
   links: number;
   /** CSV export events of the year's periods (`AUDIT#EXPORT#<year>#<period>`). */
   exportEvents: number;
@@ -40,7 +42,7 @@ class UnprocessedDeletes extends Error {}
 
 /** DynamoDB's BatchWriteItem limit. */
 const BATCH = 25;
-/** S3's DeleteObjects limit. */
+/** S3's DeleteObjects limit, and its largest listing page. */
 const S3_BATCH = 1000;
 /** The periods a school year may have export events for (four teaching periods, and room to spare). */
 const EXPORT_PERIODS = [1, 2, 3, 4, 5, 6];
@@ -48,11 +50,11 @@ const EXPORT_PERIODS = [1, 2, 3, 4, 5, 6];
 /**
  * Deletes everything stored for one school year (docs/retention.md): the attachments under
  * `attachments/<year>/`, every item of each placement's partition (`PLC#<year>#<nr>`), the role
- * memberships and current access links derived from them, and the year's CSV export events.
+ * memberships and access links derived from them, and the year's CSV export events.
  *
- * Safe to interrupt and run again: the attachments go first, and within a placement the
- * placement item goes last, so a rerun finds through the year index whatever is left and finishes
- * it. With `dryRun` nothing is deleted and the counts say what would be.
+ * Safe to interrupt and run again: the attachments go first, and within a partition the items
+ * the year index finds go last (the placement item very last), so a rerun finds whatever is left
+ * and finishes it. With `dryRun` nothing is deleted and the counts say what would be.
  */
 export async function purgeSchoolYear(schoolYear: string, deps: PurgeDeps, options: { dryRun?: boolean } = {}): Promise<PurgeCounts> {
   schoolYearStart(schoolYear); // throws on a malformed id, before anything is read
@@ -64,7 +66,6 @@ export async function purgeSchoolYear(schoolYear: string, deps: PurgeDeps, optio
   for (const partition of await yearPartitions(schoolYear, deps)) {
     const items = await queryAll(deps, partition);
     if (items.length === 0) continue;
-    const placementKey = { PK: partition, SK: 'PLACEMENT' };
     const memberships = new Map<string, Key>();
     const links = new Map<string, Key>();
     for (const item of items) {
@@ -77,21 +78,27 @@ export async function purgeSchoolYear(schoolYear: string, deps: PurgeDeps, optio
           memberships.set(`${key.PK}|${key.SK}`, key);
         }
       }
-      // Requests and the student link carry the hash of their current link.
-      if (typeof item.linkHash === 'string') {
-        const key = linkKeys(item.linkHash);
-        links.set(key.PK, key);
+      // Requests and the student link carry the hash of their current link, requests also those they replaced.
+      const superseded = Array.isArray(item.supersededLinkHashes) ? item.supersededLinkHashes : [];
+      for (const hash of [item.linkHash, ...superseded]) {
+        if (typeof hash === 'string') links.set(hash, linkKeys(hash));
       }
     }
-    const rest = items.map(keyOf).filter((key) => key.SK !== 'PLACEMENT');
-    const hasPlacement = items.some((item) => item.SK === 'PLACEMENT');
-    counts.placements += hasPlacement ? 1 : 0;
+    // What the year index finds (placement, requests, student link) goes after everything else,
+    // the placement item last: a run cut off anywhere leaves an indexed item behind, so the next
+    // run finds this partition again and finishes it.
+    const indexed = (item: Record<string, unknown>) => typeof item.GSI1PK === 'string';
+    const unindexed = items.filter((item) => !indexed(item)).map(keyOf);
+    const indexedFirst = items.filter((item) => indexed(item) && item.SK !== 'PLACEMENT').map(keyOf);
+    const placement = items.filter((item) => item.SK === 'PLACEMENT').map(keyOf);
+    counts.placements += placement.length;
     counts.items += items.length;
     counts.memberships += memberships.size;
     counts.links += links.size;
     if (dryRun) continue;
-    await deleteKeys(deps, [...links.values(), ...memberships.values(), ...rest]);
-    if (hasPlacement) await deleteKeys(deps, [placementKey]);
+    await deleteKeys(deps, [...links.values(), ...memberships.values(), ...unindexed]);
+    await deleteKeys(deps, indexedFirst);
+    await deleteKeys(deps, placement);
   }
 
   for (const period of EXPORT_PERIODS) {
@@ -106,7 +113,7 @@ export async function purgeSchoolYear(schoolYear: string, deps: PurgeDeps, optio
 async function yearPartitions(schoolYear: string, deps: PurgeDeps): Promise<string[]> {
   const partitions = new Set<string>();
   const pages = paginateQuery(
-    { client: deps.doc },
+    { client: deps.doc, pageSize: deps.pageSize },
     {
       TableName: deps.tableName,
       IndexName: GSI1,
@@ -122,7 +129,7 @@ async function yearPartitions(schoolYear: string, deps: PurgeDeps): Promise<stri
 async function queryAll(deps: PurgeDeps, partition: string): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   const pages = paginateQuery(
-    { client: deps.doc },
+    { client: deps.doc, pageSize: deps.pageSize },
     { TableName: deps.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': partition } },
   );
   for await (const page of pages) items.push(...(page.Items ?? []));
@@ -149,27 +156,31 @@ async function deleteKeys(deps: PurgeDeps, keysToDelete: readonly Key[]): Promis
 }
 
 /**
- * Deletes the objects under a prefix, 1,000 per request. On the versioned bucket this leaves
- * delete markers; the bucket's lifecycle removes the earlier versions 90 days later
- * (infra/constructs/data.ts), which is the window in which a mistaken purge can be undone.
+ * Deletes the objects under a prefix, up to 1,000 per request. Listed with ListObjects (v1) and
+ * `Marker` = the last key seen, which S3 and s3rver both page alike; s3rver's ListObjectsV2
+ * continuation tokens need a cipher Node 22's OpenSSL no longer has, so any truncated V2 listing
+ * fails locally. On the versioned bucket a delete leaves a delete
+ * marker; the bucket's lifecycle removes the earlier versions 90 days later
+ * (infra/constructs/data.ts), the window in which a mistaken purge can be undone.
  */
 async function purgeObjects(prefix: string, deps: PurgeDeps, dryRun: boolean): Promise<number> {
   let count = 0;
-  for await (const page of paginateListObjectsV2({ client: deps.s3 }, { Bucket: deps.bucketName, Prefix: prefix })) {
+  let marker: string | undefined;
+  for (;;) {
+    const page = await deps.s3.send(new ListObjectsCommand({ Bucket: deps.bucketName, Prefix: prefix, Marker: marker, MaxKeys: deps.pageSize ?? S3_BATCH }));
     const objects = (page.Contents ?? []).flatMap((object) => (object.Key ? [{ Key: object.Key }] : []));
+    if (objects.length === 0) return count;
     count += objects.length;
-    if (dryRun) continue;
-    for (let start = 0; start < objects.length; start += S3_BATCH) {
-      const result = await deps.s3.send(
-        new DeleteObjectsCommand({ Bucket: deps.bucketName, Delete: { Objects: objects.slice(start, start + S3_BATCH), Quiet: true } }),
-      );
+    marker = objects.at(-1)!.Key;
+    if (!dryRun) {
+      const result = await deps.s3.send(new DeleteObjectsCommand({ Bucket: deps.bucketName, Delete: { Objects: objects, Quiet: true } }));
       const failed = result.Errors ?? [];
       if (failed.length > 0) {
         throw new Error(`S3 did not delete ${failed.length} of ${objects.length} objects under ${prefix}: ${failed[0]?.Code ?? 'unknown'}`);
       }
     }
+    if (!page.IsTruncated) return count;
   }
-  return count;
 }
 
 /** Whether a purge found anything at all. */

@@ -299,9 +299,9 @@ export class RequestStore {
           Update: {
             TableName: this.tableName,
             Key: requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
-            UpdateExpression: 'SET linkId = :id, linkHash = :hash REMOVE linkRevokedAt',
+            UpdateExpression: `SET linkId = :id, linkHash = :hash, ${SUPERSEDED_APPEND} REMOVE linkRevokedAt`,
             ConditionExpression: 'linkHash = :old',
-            ExpressionAttributeValues: { ':id': linkId, ':hash': link.hash, ':old': request.linkHash },
+            ExpressionAttributeValues: { ':id': linkId, ':hash': link.hash, ':old': request.linkHash, ':oldList': [request.linkHash], ':none': [] },
           },
         },
         ...this.swapLinkItems(request.linkHash, link, at),
@@ -353,7 +353,7 @@ export class RequestStore {
           Update: {
             TableName: this.tableName,
             Key: requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
-            UpdateExpression: 'SET observer = :observer, linkId = :id, linkHash = :hash REMOVE linkRevokedAt',
+            UpdateExpression: `SET observer = :observer, linkId = :id, linkHash = :hash, ${SUPERSEDED_APPEND} REMOVE linkRevokedAt`,
             ConditionExpression: 'linkHash = :old AND #state <> :submitted',
             ExpressionAttributeNames: { '#state': 'state' },
             ExpressionAttributeValues: {
@@ -361,6 +361,8 @@ export class RequestStore {
               ':id': linkId,
               ':hash': link.hash,
               ':old': request.linkHash,
+              ':oldList': [request.linkHash],
+              ':none': [],
               ':submitted': 'ingediend',
             },
           },
@@ -371,7 +373,11 @@ export class RequestStore {
     );
   }
 
-  /** The two writes that replace a link: the new one stored, the old one revoked (kept revoked). */
+  /**
+   * The two writes that replace a link: the new one stored, the old one revoked (kept revoked, so
+   * it answers 410). The request remembers the old hash (`supersededLinkHashes`), so the retention
+   * purge finds and deletes that link item with the rest of the school year.
+   */
   private swapLinkItems(oldHash: string, link: LinkItem, at: string) {
     return [
       { Put: { TableName: this.tableName, Item: linkItem(link), ConditionExpression: 'attribute_not_exists(PK)' } },
@@ -507,7 +513,10 @@ export function versionRef(ref: { studentNumber: string; requestId: string; vers
   return `${ref.studentNumber}#${ref.requestId}#${ref.version}`;
 }
 
+/** The update clause that adds the replaced link's hash (`:oldList`) to the request's list of them. */
+const SUPERSEDED_APPEND = 'supersededLinkHashes = list_append(if_not_exists(supersededLinkHashes, :none), :oldList)';
+
 function stripKeys<T>(item: Record<string, unknown>): T {
-  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g1s, GSI2PK: _g2, GSI2SK: _g2s, entity: _entity, ...rest } = item;
+  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g1s, GSI2PK: _g2, GSI2SK: _g2s, entity: _entity, supersededLinkHashes: _superseded, ...rest } = item;
   return rest as T;
 }

@@ -56,9 +56,9 @@ async function objectKeys(): Promise<string[]> {
   return (listed.Contents ?? []).map((object) => object.Key ?? '').sort();
 }
 
-/** Whether an item mentions a school year anywhere in its keys. */
+/** Whether an item belongs to a school year: by its keys, or (a link) by the keys of its owner. */
 const ofYear = (year: string) => (item: Record<string, unknown>) =>
-  [item.PK, item.SK, item.GSI1PK, item.GSI2PK].some((key) => typeof key === 'string' && key.includes(year));
+  [item.PK, item.SK, item.GSI1PK, item.GSI2PK, item.ownerPk].some((key) => typeof key === 'string' && key.includes(year));
 
 /**
  * Everything one school year can hold, written through the app's own stores: placements (one
@@ -133,13 +133,17 @@ describe('purging a school year (DynamoDB Local, s3rver)', () => {
     const old = await seedYear('2024-2025', 3);
     await seedYear('2025-2026', 2);
     const before = await allItems();
-    const keptBefore = before.filter((item) => !ofYear('2024-2025')(item) && !String(item.PK).startsWith('LINK#') && !String(item.PK).startsWith('PERSON#'));
+    const keptBefore = before.filter((item) => !ofYear('2024-2025')(item));
     expect(before.filter(ofYear('2024-2025')).length).toBeGreaterThan(20);
+    // Links of both years are there to begin with, one of 2024-2025 replaced (revoked, kept for its 410).
+    expect(before.filter((item) => String(item.PK).startsWith('LINK#') && ofYear('2024-2025')(item))).toHaveLength(7);
+    expect(before.filter((item) => String(item.PK).startsWith('LINK#') && ofYear('2025-2026')(item))).toHaveLength(5);
 
     const counts = await purgeSchoolYear('2024-2025', deps);
 
     const after = await allItems();
-    // No item of the purged year is left: partitions, index entries, export events, memberships.
+    // No item of the purged year is left: partitions, index entries, export events, memberships,
+    // links (current and replaced).
     expect(after.filter(ofYear('2024-2025'))).toEqual([]);
     // Its current links are gone (the form link and the student page link of every student).
     for (const request of old.requests) {
@@ -149,10 +153,9 @@ describe('purging a school year (DynamoDB Local, s3rver)', () => {
       const key = linkKeys(hashToken(tokenFor(TEST_LINK_SECRET, linkId)));
       expect((await clients.doc.send(new GetCommand({ TableName: tableName, Key: key }))).Item).toBeUndefined();
     }
-    // The other year is untouched, item for item.
-    const keptAfter = after.filter((item) => !String(item.PK).startsWith('LINK#') && !String(item.PK).startsWith('PERSON#'));
-    expect(keptAfter).toEqual(expect.arrayContaining(keptBefore));
-    expect(keptAfter).toHaveLength(keptBefore.length);
+    // The other year is untouched, item for item: partitions, index entries, links, memberships.
+    expect(after).toEqual(expect.arrayContaining(keptBefore));
+    expect(after).toHaveLength(keptBefore.length);
     const people = after.filter((item) => String(item.PK).startsWith('PERSON#'));
     expect(people.length).toBe(2 * 5);
     expect(people.every((item) => String(item.SK).includes('#2025-2026#'))).toBe(true);
@@ -163,7 +166,9 @@ describe('purging a school year (DynamoDB Local, s3rver)', () => {
     const body = await (await clients.s3.send(new GetObjectCommand({ Bucket: bucketName, Key: remaining[0] }))).Body!.transformToString();
     expect(body).toContain('2025-2026');
 
-    expect(counts).toMatchObject({ schoolYear: '2024-2025', placements: 3, memberships: 3 * 5 + 1, links: 6, exportEvents: 1, objects: 3 });
+    // Memberships: 5 roles × 3, plus the key of the replaced mentor (derived from the history, already gone).
+    // Links: 3 form links, 3 student page links and the one replaced form link.
+    expect(counts).toMatchObject({ schoolYear: '2024-2025', placements: 3, memberships: 3 * 5 + 1, links: 7, exportEvents: 1, objects: 3 });
     // Per student: placement, student link, request, attachment, two versions, audit event; one history entry.
     expect(counts.items).toBe(3 * 7 + 1);
   });
@@ -212,19 +217,96 @@ describe('purging a school year (DynamoDB Local, s3rver)', () => {
     }
   });
 
-  it('a placement whose other items went already is finished from the year index', async () => {
+  it('a run cut off after the unindexed items is finished from the year index', async () => {
     const { requests } = await seedYear('2024-2025', 1);
     const request = requests[0]!;
-    // As if a run died right after deleting everything but the placement item.
-    const partitionItems = (await allItems()).filter((item) => item.PK === keys.placementPartition('2024-2025', request.studentNumber) && item.SK !== 'PLACEMENT');
-    for (const item of partitionItems) {
+    // As the purge leaves a partition when it dies after its first batch of deletes: links,
+    // memberships, versions, attachments, history and audit gone; requests, the student link and
+    // the placement (what the year index finds) still there.
+    const stateAfterFirstBatch = (await allItems()).filter(
+      (item) =>
+        ofYear('2024-2025')(item) &&
+        !(item.PK === keys.placementPartition('2024-2025', request.studentNumber) && typeof item.GSI1PK === 'string') &&
+        !String(item.PK).startsWith('AUDIT#EXPORT#'),
+    );
+    for (const item of stateAfterFirstBatch) {
       await clients.doc.send(new DeleteCommand({ TableName: tableName, Key: { PK: item.PK, SK: item.SK } }));
     }
+    expect((await allItems()).filter(ofYear('2024-2025')).map((item) => String(item.SK).split('#')[0]).sort()).toEqual(
+      ['AUDIT', 'PLACEMENT', 'REQ', 'STUDENTLINK'],
+    );
 
     const counts = await purgeSchoolYear('2024-2025', deps);
 
     expect(counts.placements).toBe(1);
     expect((await allItems()).filter(ofYear('2024-2025'))).toEqual([]);
+  });
+
+  it('a run that fails in the middle of the DynamoDB deletes is finished by the next', async () => {
+    await seedYear('2024-2025', 3);
+    await seedYear('2025-2026', 1);
+    const otherYear = (await allItems()).filter(ofYear('2025-2026'));
+    // The fourth batch delete fails the way a lost connection does: not retried by the purge.
+    let batches = 0;
+    clients.doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'BatchWriteItemCommand' && ++batches === 4) {
+          throw Object.assign(new Error('socket hang up'), { name: 'NetworkingError' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'failFourthBatch' },
+    );
+    try {
+      await expect(purgeSchoolYear('2024-2025', deps)).rejects.toThrow(/socket hang up/);
+      const left = (await allItems()).filter(ofYear('2024-2025'));
+      expect(left.length).toBeGreaterThan(0);
+      // Whatever is left, a placement item is among it, so the year index leads the next run there.
+      expect(left.some((item) => item.SK === 'PLACEMENT')).toBe(true);
+    } finally {
+      clients.doc.middlewareStack.remove('failFourthBatch');
+    }
+
+    await purgeSchoolYear('2024-2025', deps);
+
+    expect((await allItems()).filter(ofYear('2024-2025'))).toEqual([]);
+    expect((await allItems()).filter(ofYear('2025-2026'))).toEqual(otherYear);
+  });
+
+  it('reads every page: year index, partitions and the attachment listing in pages of 2', async () => {
+    await seedYear('2024-2025', 3);
+    const paged = { ...deps, pageSize: 2 };
+    let queries = 0;
+    let listings = 0;
+    clients.doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'QueryCommand') queries++;
+        return next(args);
+      },
+      { step: 'initialize', name: 'countQueries' },
+    );
+    clients.s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'ListObjectsCommand') listings++;
+        return next(args);
+      },
+      { step: 'initialize', name: 'countListings' },
+    );
+    try {
+      const dry = await purgeSchoolYear('2024-2025', paged, { dryRun: true });
+      expect(dry).toMatchObject({ placements: 3, items: 3 * 7 + 1, objects: 3 });
+      // 3 objects in pages of 2; 3 students' index entries (9) and partitions (7 or 8 items) in pages of 2.
+      expect(listings).toBe(2);
+      expect(queries).toBeGreaterThan(3 + 1 + 6);
+
+      const real = await purgeSchoolYear('2024-2025', paged);
+      expect(real).toEqual(dry);
+      expect((await allItems()).filter(ofYear('2024-2025'))).toEqual([]);
+      expect(await objectKeys()).toEqual([]);
+    } finally {
+      clients.doc.middlewareStack.remove('countQueries');
+      clients.s3.middlewareStack.remove('countListings');
+    }
   });
 
   it('purges only the years that are due: 2024-2025 from 1 September 2027 with two years kept', async () => {
@@ -254,13 +336,13 @@ describe('purging a school year (DynamoDB Local, s3rver)', () => {
 
 describe('the retention function', () => {
   const lines: string[] = [];
-  const handler = () => createRetentionHandler(deps, 2, fixedClock(Temporal.Instant.from('2026-11-22T12:00:00Z')), (line) => lines.push(line));
+  const handler = (now = '2026-11-22T12:00:00Z') => createRetentionHandler(deps, 2, fixedClock(Temporal.Instant.from(now)), (line) => lines.push(line));
 
   it('purges what is due at the scheduled time, and logs counts without names or addresses', async () => {
     await seedYear('2024-2025', 2);
     lines.length = 0;
 
-    const result = await handler()({ at: '2027-09-01T03:00:00+02:00' }, {} as never);
+    const result = await handler('2027-09-01T01:00:05Z')({ at: '2027-09-01T03:00:00+02:00' }, {} as never);
 
     expect(result.purged.map((counts) => counts.schoolYear)).toEqual(['2024-2025']);
     expect((await allItems()).filter(ofYear('2024-2025'))).toEqual([]);
@@ -294,6 +376,10 @@ describe('the retention function', () => {
 
     await expect(handler()({ at: 'gisteren' }, {} as never)).rejects.toThrow(/at/);
     await expect(handler()({ at: '2030-01-01T00:00:00Z', dryRun: 'ja' }, {} as never)).rejects.toThrow(/dryRun/);
+    // A mistyped key must not turn a dry run into a real one.
+    await expect(handler()({ at: '2030-01-01T00:00:00Z', dryrun: true }, {} as never)).rejects.toThrow(/dryrun/);
+    // Only a dry run may look ahead: a real run with a time in the future would delete the current year.
+    await expect(handler()({ at: '2030-01-01T00:00:00Z' }, {} as never)).rejects.toThrow(/lies in the future/);
     expect(await allItems()).toHaveLength(before.length);
   });
 });
