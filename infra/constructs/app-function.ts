@@ -141,8 +141,11 @@ export class AppFunction extends NodejsFunction {
   }
 }
 
-/** How much of the table a function may touch. */
-export type TableAccess = 'read' | 'readWrite';
+/**
+ * How much of the table a function may touch. `queryDelete` is only Query (table and indexes) and
+ * BatchWriteItem, for a function that finds items and deletes them (the retention purge).
+ */
+export type TableAccess = 'read' | 'readWrite' | 'queryDelete';
 
 /**
  * Grants a function access to a table and tells it the table's name, in one call, so the IAM
@@ -150,40 +153,47 @@ export type TableAccess = 'read' | 'readWrite';
  */
 export function bindTable(fn: LambdaFunction, table: ITable, access: TableAccess, envName = 'TABLE_NAME'): void {
   if (access === 'read') table.grantReadData(fn);
-  else table.grantReadWriteData(fn);
+  else if (access === 'readWrite') table.grantReadWriteData(fn);
+  else table.grant(fn, 'dynamodb:Query', 'dynamodb:BatchWriteItem');
   fn.addEnvironment(envName, table.tableName);
 }
 
 /**
  * How much of the bucket a function may touch. `readPut` adds uploads (and presigning them) but
- * no deletes; `readDelete` adds deletes (objects and their versions) but no uploads; `readWrite`
- * allows both. None of them allows changing the bucket itself, its policy or object ACLs.
+ * no deletes; `readWrite` also deletes objects (and their versions); `listDelete` may only list
+ * the keys under a prefix and delete the current objects there (no reads, no uploads, no version
+ * deletes, so the bucket's versions keep a deleted object recoverable). None of them allows
+ * changing the bucket itself, its policy or object ACLs.
  */
-export type BucketAccess = 'read' | 'readPut' | 'readDelete' | 'readWrite';
+export type BucketAccess = 'read' | 'readPut' | 'readWrite' | { listDelete: string };
 
 /**
  * Grants a function access to a bucket and tells it the bucket's name, in one call, so the IAM
  * grant and the `BUCKET_NAME` variable cannot drift apart.
  */
 export function bindBucket(fn: LambdaFunction, bucket: IBucket, access: BucketAccess, envName = 'BUCKET_NAME'): void {
-  switch (access) {
-    case 'read':
-      bucket.grantRead(fn);
-      break;
-    case 'readPut':
-      bucket.grantRead(fn);
-      bucket.grantPut(fn);
-      break;
-    case 'readDelete':
-      bucket.grantRead(fn);
-      bucket.grantDelete(fn);
-      break;
-    case 'readWrite':
-      // Not grantReadWrite(): read, put and delete is all a function here needs.
-      bucket.grantRead(fn);
-      bucket.grantPut(fn);
-      bucket.grantDelete(fn);
-      break;
+  if (typeof access === 'object') {
+    const prefix = access.listDelete;
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': `${prefix}*` } } }),
+    );
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:DeleteObject'], resources: [bucket.arnForObjects(`${prefix}*`)] }));
+  } else {
+    switch (access) {
+      case 'read':
+        bucket.grantRead(fn);
+        break;
+      case 'readPut':
+        bucket.grantRead(fn);
+        bucket.grantPut(fn);
+        break;
+      case 'readWrite':
+        // Not grantReadWrite(): read, put and delete is all a function here needs.
+        bucket.grantRead(fn);
+        bucket.grantPut(fn);
+        bucket.grantDelete(fn);
+        break;
+    }
   }
   fn.addEnvironment(envName, bucket.bucketName);
 }

@@ -10,6 +10,7 @@ import type { InfraConfig } from '../config.ts';
 import type { Alarms } from './alarms.ts';
 import { AppFunction, bindBucket, bindTable } from './app-function.ts';
 import { newDeadLetterQueue, scheduleInvocation, schedulerRole } from './scheduled.ts';
+import { ATTACHMENTS_PREFIX } from '#shared/attachments/policy.ts';
 
 /**
  * When the purge runs: the first of every month at 03:00 Amsterdam time. A school year becomes
@@ -59,9 +60,10 @@ export class Retention extends Construct {
       retryAttempts: 2,
       maxEventAge: Duration.hours(2),
     });
-    // Reads and deletes items (BatchWriteItem); lists and deletes attachment objects, uploads none.
-    bindTable(this.fn, props.table, 'readWrite');
-    bindBucket(this.fn, props.bucket, 'readDelete');
+    // Finds items (Query) and deletes them (BatchWriteItem); lists and deletes attachment objects,
+    // reads and uploads none, and cannot delete an object's versions (the 90-day undo window).
+    bindTable(this.fn, props.table, 'queryDelete');
+    bindBucket(this.fn, props.bucket, { listDelete: ATTACHMENTS_PREFIX });
 
     this.schedulerRole = schedulerRole(this, 'SchedulerRole', this.fn, 'Werkplekleren N2: EventBridge Scheduler starts the retention purge');
     const { schedule, deadLetterQueue } = scheduleInvocation(this, 'Monthly', {

@@ -275,3 +275,6 @@ function encodeRfc5987(value: string): string {
     (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
   );
 }
+
+/** Where attachments live in the bucket: `attachments/<schoolYear>/…` (see `attachmentKey` in store.ts). */
+export const ATTACHMENTS_PREFIX = 'attachments/';

@@ -9,6 +9,7 @@ import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { fileTypeFromBuffer } from 'file-type';
 import {
+  ATTACHMENTS_PREFIX,
   allowedTypeByDetected,
   allowedTypeByMime,
   assertMaxBytes,
@@ -97,7 +98,7 @@ export function attachmentKey(parts: AttachmentKeyParts): string {
     const value = parts[name as keyof AttachmentKeyParts];
     if (!pattern.test(value)) throw new Error(`attachmentKey: invalid ${name} ${JSON.stringify(value)}`);
   }
-  return `attachments/${parts.schoolYear}/${parts.studentNumber}/${parts.requestId}/${parts.attachmentId}`;
+  return `${ATTACHMENTS_PREFIX}${parts.schoolYear}/${parts.studentNumber}/${parts.requestId}/${parts.attachmentId}`;
 }
 
 /** A new random attachment id: 16 random bytes, base64url (22 characters, URL- and key-safe). */

@@ -1,6 +1,7 @@
 import { DeleteObjectsCommand, ListObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { BatchWriteCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import pRetry from 'p-retry';
+import { ATTACHMENTS_PREFIX } from '../attachments/policy.ts';
 import { linkKeys } from '../links.ts';
 import { PLACEMENT_ROLES } from '../roster/placement.ts';
 import { keys } from '../store/keys.ts';
@@ -61,7 +62,7 @@ export async function purgeSchoolYear(schoolYear: string, deps: PurgeDeps, optio
   const dryRun = options.dryRun === true;
   const counts: PurgeCounts = { schoolYear, placements: 0, items: 0, memberships: 0, links: 0, exportEvents: 0, objects: 0 };
 
-  counts.objects = await purgeObjects(`attachments/${schoolYear}/`, deps, dryRun);
+  counts.objects = await purgeObjects(`${ATTACHMENTS_PREFIX}${schoolYear}/`, deps, dryRun);
 
   for (const partition of await yearPartitions(schoolYear, deps)) {
     const items = await queryAll(deps, partition);

@@ -690,13 +690,20 @@ describe('WerkpleklerenStack', () => {
       });
     });
 
-    it('may list and delete attachment objects, but not upload any, nor touch the bucket, its policy or its versions configuration', () => {
-      const s3 = statementsOf(stack.retention.fn).filter((statement) => asList(statement.Action).some((action) => action.startsWith('s3:')));
-      const actions = s3.flatMap((statement) => asList(statement.Action));
-      expect(actions).toEqual(expect.arrayContaining(['s3:DeleteObject*', 's3:List*']));
-      for (const forbidden of ['s3:PutObject', 's3:DeleteBucket', 's3:PutBucketPolicy', 's3:PutBucketVersioning', 's3:PutLifecycleConfiguration', 's3:PutObjectAcl']) {
-        expect(actions.some((action) => allows([action], forbidden)), forbidden).toBe(false);
+    it('may only list and delete current attachment objects, and only query and batch-delete table items', () => {
+      const statements = statementsOf(stack.retention.fn);
+      const bucketArn = getAtt(stack.data.bucket, 'Arn');
+      const s3 = statements.filter((statement) => asList(statement.Action).some((action) => action.startsWith('s3:')));
+      expect(s3).toEqual([
+        expect.objectContaining({ Action: 's3:ListBucket', Resource: bucketArn, Condition: { StringLike: { 's3:prefix': 'attachments/*' } } }),
+        expect.objectContaining({ Action: 's3:DeleteObject', Resource: { 'Fn::Join': ['', [bucketArn, '/attachments/*']] } }),
+      ]);
+      // Not even reading an attachment, and no version deletes: a purged object stays recoverable 90 days.
+      for (const forbidden of ['s3:GetObject', 's3:PutObject', 's3:DeleteObjectVersion', 's3:DeleteBucket', 's3:PutBucketPolicy', 's3:PutLifecycleConfiguration']) {
+        expect(s3.some((statement) => allows(asList(statement.Action), forbidden)), forbidden).toBe(false);
       }
+      const dynamo = statements.filter((statement) => asList(statement.Action).some((action) => action.startsWith('dynamodb:')));
+      expect(dynamo.flatMap((statement) => asList(statement.Action)).sort()).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:Query']);
     });
 
     it('its schedule role may only invoke the purge and write to its own dead-letter queue', () => {
