@@ -120,6 +120,8 @@ export async function measureBundle(entry: string, options: { outDir?: string; n
 const budgetSchema = z.strictObject({
   /** Largest allowed `bytes / sdkBytes`. */
   maxRatio: z.number().positive(),
+  /** The AWS SDK packages the bundle may contain: exactly these (see {@link sdkViolation}). */
+  sdk: z.array(z.string().refine((pkg) => pkg in SDK_CLIENTS, 'is not an AWS SDK package the measurement knows (SDK_CLIENTS)')),
   /** Why the budget is above the goal (what the bundle holds beyond the SDK). */
   reason: z.string().min(1).optional(),
 });
@@ -169,7 +171,7 @@ export function describeMeasurement(m: Pick<BundleMeasurement, 'bytes' | 'sdkByt
 export function budgetViolation(
   name: string,
   measurement: Pick<BundleMeasurement, 'bytes' | 'sdkBytes' | 'ratio' | 'sdkPackages'>,
-  budget: BundleBudget | undefined,
+  budget: Pick<BundleBudget, 'maxRatio'> | undefined,
 ): string | undefined {
   if (!budget) {
     return (
@@ -182,5 +184,23 @@ export function budgetViolation(
     `${name}: bundle over its size budget: ${describeMeasurement(measurement)} > maxRatio ${budget.maxRatio} ` +
     `(allows ${Math.floor(budget.maxRatio * measurement.sdkBytes)} bytes; over by ${Math.ceil(measurement.bytes - budget.maxRatio * measurement.sdkBytes)} bytes). ` +
     `Trim the bundle, or raise the budget in infra/bundle-budgets.json with a reason in the commit`
+  );
+}
+
+/**
+ * Compares the SDK packages in a bundle with those its budget allows: `undefined` when they are
+ * the same, else which are extra or missing. The baseline is built from what is in the bundle, so
+ * a client pulled in by mistake would not show in the ratio; this check catches it.
+ */
+export function sdkViolation(name: string, measurement: Pick<BundleMeasurement, 'sdkPackages'>, budget: Pick<BundleBudget, 'sdk'>): string | undefined {
+  const allowed = new Set(budget.sdk);
+  const found = new Set(measurement.sdkPackages);
+  const extra = [...found].filter((pkg) => !allowed.has(pkg));
+  const missing = [...allowed].filter((pkg) => !found.has(pkg));
+  if (extra.length === 0 && missing.length === 0) return undefined;
+  return (
+    `${name}: the bundle's AWS SDK packages differ from its budget's "sdk" list in infra/bundle-budgets.json: ` +
+    [extra.length > 0 ? `extra ${extra.join(', ')}` : '', missing.length > 0 ? `missing ${missing.join(', ')}` : ''].filter(Boolean).join('; ') +
+    '. Build only the clients the function calls (shared/store/clients.ts has one factory per service), or change the list with a reason'
   );
 }

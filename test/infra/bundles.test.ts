@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   budgetsSchema,
   budgetViolation,
+  sdkViolation,
   lambdaFunctions,
   measureBundle,
   readBudgets,
@@ -46,13 +47,31 @@ function measurementOf(name: string): BundleMeasurement {
 
 describe('bundle size budgets (infra/bundle-budgets.json)', () => {
   it('finds the Lambda functions by their functions/*/handler.ts', () => {
-    expect(functions.map((fn) => fn.name)).toEqual(expect.arrayContaining(['digest-planner', 'digest-sender', 'http', 'ses-events']));
+    expect(functions.map((fn) => fn.name)).toEqual(expect.arrayContaining(['digest-planner', 'digest-sender', 'http', 'retention', 'ses-events']));
   });
 
   it.each(functions.map((fn) => fn.name))('%s: the bundle is within its budget', (name) => {
     const measurement = measurementOf(name);
     const violation = budgetViolation(name, measurement, budgets.functions[name]);
     if (violation) expect.fail(violation);
+  });
+
+  it.each(functions.map((fn) => fn.name))('%s: bundles exactly the AWS SDK packages its budget lists', (name) => {
+    const budget = budgets.functions[name];
+    if (!budget) return expect.fail(`functions/${name}/handler.ts has no budget`);
+    const violation = sdkViolation(name, measurementOf(name), budget);
+    if (violation) expect.fail(violation);
+  });
+
+  it('reports an SDK client a function bundles without needing it', () => {
+    // The real ses-events bundle, against a list without one of its packages and with one it lacks.
+    const sesEvents = measurementOf('ses-events');
+    const [first, ...rest] = sesEvents.sdkPackages;
+    expect(first).toBeDefined();
+    const violation = sdkViolation('ses-events', sesEvents, { sdk: [...rest, '@aws-sdk/client-sqs'] });
+    expect(violation).toContain(`extra ${first}`);
+    expect(violation).toContain('missing @aws-sdk/client-sqs');
+    expect(sdkViolation('ses-events', sesEvents, { sdk: sesEvents.sdkPackages })).toBeUndefined();
   });
 
   it('has no budget for a function that does not exist', () => {
@@ -81,9 +100,11 @@ describe('bundle size budgets (infra/bundle-budgets.json)', () => {
 
   it('requires a reason for a budget above the goal', () => {
     const file = (functions: BundleBudgets['functions']) => ({ about: [], goal: { maxRatio: 1.3 }, functions });
-    expect(budgetsSchema.safeParse(file({ a: { maxRatio: 1.2 } })).success).toBe(true);
-    expect(budgetsSchema.safeParse(file({ a: { maxRatio: 1.5, reason: 'zod' } })).success).toBe(true);
-    const noReason = budgetsSchema.safeParse(file({ a: { maxRatio: 1.5 } }));
+    const sdk = ['@aws-sdk/client-dynamodb'];
+    expect(budgetsSchema.safeParse(file({ a: { maxRatio: 1.2, sdk } })).success).toBe(true);
+    expect(budgetsSchema.safeParse(file({ a: { maxRatio: 1.5, sdk, reason: 'zod' } })).success).toBe(true);
+    expect(budgetsSchema.safeParse(file({ a: { maxRatio: 1.2, sdk: ['left-pad'] } })).success).toBe(false);
+    const noReason = budgetsSchema.safeParse(file({ a: { maxRatio: 1.5, sdk } }));
     expect(noReason.success).toBe(false);
     expect(noReason.error?.issues[0]?.message).toContain('needs a reason');
   });
