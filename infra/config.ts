@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { DEFAULT_RETENTION_YEARS, MAX_RETENTION_YEARS, MIN_RETENTION_YEARS } from '#shared/retention/policy.ts';
+import { DEFAULT_RETENTION_YEARS, MAX_RETENTION_YEARS, MIN_RETENTION_YEARS } from '#shared/retention/limits.ts';
 
 /** Splits `-c adminEmails=a@x.nl,b@x.nl` (a string) into a list; cdk.json may also hold a JSON array. */
 function commaSeparated(value: unknown): unknown {

@@ -299,7 +299,10 @@ const DUTCH_DATE = new Intl.DateTimeFormat('nl-NL', { weekday: 'long', day: 'num
 /** A date in Dutch with its weekday: "2026-02-04" gives "woensdag 4 februari 2026". */
 export function formatDutchDate(day: Temporal.PlainDate | string): string {
   const { year, month, day: dayOfMonth } = Temporal.PlainDate.from(day);
-  return DUTCH_DATE.format(Date.UTC(year, month - 1, dayOfMonth));
+  const midnight = new Date(0);
+  // setUTCFullYear, not Date.UTC: Date.UTC reads the years 0 to 99 as 1900 to 1999.
+  midnight.setUTCFullYear(year, month - 1, dayOfMonth);
+  return DUTCH_DATE.format(midnight);
 }
 
 /** The Dutch label of a period: "periode 2 (OP2)". */

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ConfigError } from './errors.ts';
-import { DEFAULT_RETENTION_YEARS, MAX_RETENTION_YEARS, MIN_RETENTION_YEARS } from './retention/policy.ts';
+import { DEFAULT_RETENTION_YEARS, MAX_RETENTION_YEARS, MIN_RETENTION_YEARS } from './retention/limits.ts';
 
 const Port = z.coerce.number().int().min(1).max(65535);
 

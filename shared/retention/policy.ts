@@ -2,15 +2,6 @@ import { Temporal } from 'temporal-polyfill';
 import { TIME_ZONE } from '../clock.ts';
 
 /**
- * How long the data of a school year is kept: whole school years after it ends. Two by default,
- * the period a hogeschool keeps assessment work after the result is set; the Hogeschool's
- * privacy officer decides, and the deploy sets it (`-c retentionYears=N`, docs/retention.md).
- */
-export const DEFAULT_RETENTION_YEARS = 2;
-export const MIN_RETENTION_YEARS = 1;
-export const MAX_RETENTION_YEARS = 10;
-
-/**
  * The first school year the purge looks at. Nothing older can exist (the service started with
  * 2024-2025); looking a few years further back costs a handful of empty queries a month.
  */

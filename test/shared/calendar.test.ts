@@ -404,6 +404,11 @@ describe('formatDutchDate and periodLabel', () => {
     { day: '2026-02-04', expected: 'woensdag 4 februari 2026' },
     { day: '2024-08-26', expected: 'maandag 26 augustus 2024' },
     { day: '2027-05-28', expected: 'vrijdag 28 mei 2027' },
+    // Around the DST changes and the turn of the year, and a year below 100 (not read as 19xx).
+    { day: '2026-03-29', expected: 'zondag 29 maart 2026' },
+    { day: '2026-10-25', expected: 'zondag 25 oktober 2026' },
+    { day: '2025-12-31', expected: 'woensdag 31 december 2025' },
+    { day: '0050-03-01', expected: 'dinsdag 1 maart 50' },
   ])('writes $day as "$expected"', ({ day, expected }) => {
     const text = formatDutchDate(day);
 

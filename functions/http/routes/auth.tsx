@@ -110,9 +110,9 @@ async function requestSignIn(deps: AppEnv['Variables']['deps'], entered: string)
   const email = emailKey(entered);
   const memberships = await deps.placements.membershipsOf(email);
   if (maySignIn(email, memberships, deps.adminEmails)) {
-    const token = await deps.signIns.create(email, deps.clock.now());
-    const url = `${deps.publicOrigin}/inloggen/${token}`;
     try {
+      const token = await deps.signIns.create(email, deps.clock.now());
+      const url = `${deps.publicOrigin}/inloggen/${token}`;
       await deps.mailer.send(
         renderEmail({
           to: entered,
@@ -127,8 +127,8 @@ async function requestSignIn(deps: AppEnv['Variables']['deps'], entered: string)
         }),
       );
     } catch (error) {
-      // The same answer either way: a failed email must not tell the visitor the address is known.
-      console.error(JSON.stringify({ level: 'error', msg: 'sign-in email failed', error: String((error as Error).name) }));
+      // The same answer either way: a failed write or email must not tell the visitor the address is known.
+      console.error(JSON.stringify({ level: 'error', msg: 'sign-in link not sent', error: String((error as Error).name) }));
     }
   }
 }

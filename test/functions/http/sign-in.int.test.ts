@@ -73,6 +73,23 @@ describe('staff sign-in by emailed link, over the real SDK and the local stand-i
     expect(await inboxOf('io.si@hr.example.nl')).toHaveLength(before + 1);
   });
 
+  it('gives the same answer when storing the sign-in link fails for a known address', async () => {
+    const failingSignIns = Object.assign(Object.create(Object.getPrototypeOf(deps.signIns)), deps.signIns, {
+      create: async () => {
+        throw Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' });
+      },
+    });
+    const broken = createApp({ ...deps, signIns: failingSignIns, signInRateLimits: { perAddress: 1000, perClient: 1000 } });
+    const before = (await inboxOf('io.si@hr.example.nl')).length;
+
+    const known = await postForm(broken, '/inloggen', { email: 'io.si@hr.example.nl' });
+    const unknown = await postForm(broken, '/inloggen', { email: 'nobody.si@hr.example.nl' });
+
+    expect([known.status, unknown.status]).toEqual([200, 200]);
+    expect(await known.text()).toBe(await unknown.text());
+    expect(await inboxOf('io.si@hr.example.nl')).toHaveLength(before);
+  });
+
   it('sends no link to a WPB, who is on the roster but not staff of the overview', async () => {
     await postForm(app, '/inloggen', { email: 'jan.880001@wolfert.example.nl' });
 
