@@ -44,7 +44,7 @@ describe('WerkpleklerenStack', () => {
     const app = new App({ outdir, context: cdkContext });
     const config = parseInfraConfig({ ...cdkContext, mailReplyTo: 'io@example.org', alarmEmail: 'ops@example.org' });
     stack = new WerkpleklerenStack(app, 'Test', { config });
-    // Synthesises once, bundling the four handlers with the local esbuild.
+    // Synthesises once, bundling the five handlers with the local esbuild.
     template = Template.fromStack(stack);
     logicalId = (construct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
     // The first synthesis in a process also loads CDK's built-in CloudFormation validation (~5 s).
