@@ -19,15 +19,14 @@ import { getForm } from '../forms/index.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../infra/local/stack.ts';
 import type { FormDefinition } from '../shared/forms/definition.ts';
 import { FIELD_PREFIX } from '../shared/forms/answers.ts';
-import { hashToken, tokenFor } from '../shared/links.ts';
 import { createAwsClients, type AwsClients } from '../shared/store/clients.ts';
-import { requestKeys, type RequestRecord, type SubmissionVersion } from '../shared/store/requests.ts';
+import { requestKeys, type SubmissionVersion } from '../shared/store/requests.ts';
 import { GSI2 } from '../shared/store/table.ts';
 import { appDeps } from '../test/support/app.ts';
 import { completeFields } from '../test/support/forms.ts';
 import { requestItem } from '../test/support/year-items.ts';
 import { batchWrite } from './digest-planner.ts';
-import { BENCH_LINK_SECRET, BENCH_ORIGIN, benchClock, benchPlacement } from './fixtures.ts';
+import { BENCH_ORIGIN, benchClock, benchPlacement, benchRequest } from './fixtures.ts';
 import { fmtInt, fmtMs, fmtRatio, freshTable, isMain, median, runAlone, yesNo, type BenchContext } from './support.ts';
 
 const SCHOOL_YEAR = '2025-2026';
@@ -93,28 +92,17 @@ function submittedItems(count: number): Record<string, unknown>[] {
     const linkId = `csv-link-${n}`;
     const requestId = `20251001T080000-csv${n}`;
     const savedAt = '2025-10-20T12:00:00Z';
-    const request: RequestRecord = {
-      schoolYear: p.schoolYear,
-      studentNumber: p.studentNumber,
+    const request = benchRequest(p, {
       requestId,
       formId: def.id,
       observerRole: 'wpb',
-      observer: p.wpb,
-      lessonDate: '2025-10-08',
       className: 'H2b',
       period: PERIOD,
-      deadline: '2025-11-12',
       state: 'ingediend',
       latestVersion: 1,
       submittedAt: savedAt,
       linkId,
-      linkHash: hashToken(tokenFor(BENCH_LINK_SECRET, linkId)),
-      createdAt: '2025-10-01T08:00:00Z',
-      origin: 'student',
-      student: p.student,
-      school: p.school,
-      vak: p.vak,
-    };
+    });
     const version: SubmissionVersion = {
       requestId,
       version: 1,

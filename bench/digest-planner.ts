@@ -16,11 +16,11 @@ import { InProcessQueue } from '../shared/digest/queue.ts';
 import { hashToken, tokenFor } from '../shared/links.ts';
 import type { AwsClients } from '../shared/store/clients.ts';
 import { keys } from '../shared/store/keys.ts';
-import type { RequestRecord, RequestState } from '../shared/store/requests.ts';
+import type { RequestState } from '../shared/store/requests.ts';
 import { PlacementStore } from '../shared/store/placements.ts';
 import { GSI1 } from '../shared/store/table.ts';
 import { placementItem, requestItem, studentLinkItem } from '../test/support/year-items.ts';
-import { BENCH_LINK_SECRET, BENCH_ORIGIN, benchPlacement } from './fixtures.ts';
+import { BENCH_LINK_SECRET, BENCH_ORIGIN, benchPlacement, benchRequest } from './fixtures.ts';
 import { fmtInt, fmtMs, fmtRatio, freshTable, isMain, median, runAlone, yesNo, type BenchContext, type BenchStack } from './support.ts';
 
 /** Monday 10 November 2025, 07:00 in Amsterdam, when the weekly schedule fires: period 1 of 2025-2026. */
@@ -56,27 +56,16 @@ export function yearIndexItems(count: number): Record<string, unknown>[] {
     asked.forEach((ask, k) => {
       const state = states[(n + k) % states.length]!;
       const linkId = `request-link-${n}-${k}`;
-      const request: RequestRecord = {
-        schoolYear: p.schoolYear,
-        studentNumber: p.studentNumber,
+      const request = benchRequest(p, {
         requestId: `20251001T080000-bench${n}x${k}`,
         formId: ask.formId,
         observerRole: ask.observerRole,
-        observer: p[ask.observerRole],
-        lessonDate: '2025-10-08',
         period: 1,
-        deadline: '2025-11-12',
         state,
         latestVersion: state === 'gevraagd' ? 0 : state === 'concept' ? 1 : 2,
         ...(state === 'ingediend' ? { submittedAt: '2025-10-20T12:00:00Z' } : {}),
         linkId,
-        linkHash: hashToken(tokenFor(BENCH_LINK_SECRET, linkId)),
-        createdAt: '2025-10-01T08:00:00Z',
-        origin: 'student',
-        student: p.student,
-        school: p.school,
-        vak: p.vak,
-      };
+      });
       items.push(requestItem(request));
     });
   }

@@ -2,7 +2,9 @@
 import { getForm } from '../forms/index.ts';
 import { fixedClock, parseInstant, type Clock } from '../shared/clock.ts';
 import type { FormDefinition } from '../shared/forms/definition.ts';
+import { hashToken, tokenFor } from '../shared/links.ts';
 import type { Placement } from '../shared/roster/placement.ts';
+import type { RequestRecord } from '../shared/store/requests.ts';
 import { completeFields } from '../test/support/forms.ts';
 
 /** Monday 10 November 2025, 09:00 in Amsterdam: period 1 of 2025-2026, two days before its deadline. */
@@ -46,5 +48,30 @@ export function benchPlacement(n: number, domain = 'bench.example.org'): Placeme
     so: { name: `Schoolopleider ${school}`, email: `so${school}@${domain}` },
     io: { name: `Instituutsopleider ${Math.floor(n / STUDENTS_PER_IO)}`, email: `io${Math.floor(n / STUDENTS_PER_IO)}@${domain}` },
     sco: { name: `Coördinator ${school}`, email: `sco${school}@${domain}` },
+  };
+}
+
+/**
+ * A request record of a bench placement, as the request code would store it: the placement's
+ * people and school, a link derived with the bench secret, asked by the student on 1 October 2025
+ * for a lesson of 8 October, in a period with deadline 12 November. `fields` sets the rest.
+ */
+export function benchRequest(
+  p: Placement,
+  fields: Pick<RequestRecord, 'requestId' | 'formId' | 'observerRole' | 'period' | 'state' | 'latestVersion' | 'linkId'> & Partial<RequestRecord>,
+): RequestRecord {
+  return {
+    schoolYear: p.schoolYear,
+    studentNumber: p.studentNumber,
+    observer: p[fields.observerRole],
+    lessonDate: '2025-10-08',
+    deadline: '2025-11-12',
+    linkHash: hashToken(tokenFor(BENCH_LINK_SECRET, fields.linkId)),
+    createdAt: '2025-10-01T08:00:00Z',
+    origin: 'student',
+    student: p.student,
+    school: p.school,
+    vak: p.vak,
+    ...fields,
   };
 }

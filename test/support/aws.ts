@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { inject } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/stack.ts';
 import { createAwsClients, type AwsClients } from '../../shared/store/clients.ts';
@@ -31,4 +32,15 @@ export async function freshBucket(clients: AwsClients): Promise<string> {
   const name = `test-${randomUUID().slice(0, 8)}`;
   await ensureBucket(clients.s3, name);
   return name;
+}
+
+/** Whether an object is in the bucket (HeadObject: 404 is no, any other failure throws). */
+export async function objectExists(clients: Pick<AwsClients, 's3'>, bucket: string, key: string): Promise<boolean> {
+  try {
+    await clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return true;
+  } catch (error) {
+    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
+    throw error;
+  }
 }

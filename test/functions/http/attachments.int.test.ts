@@ -1,4 +1,3 @@
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../functions/http/app.tsx';
 import { attachmentKey } from '../../../shared/attachments/store.ts';
@@ -8,7 +7,7 @@ import { Placement } from '../../../shared/roster/placement.ts';
 import type { AwsClients } from '../../../shared/store/clients.ts';
 import type { RequestRecord } from '../../../shared/store/requests.ts';
 import { appDeps, TEST_ORIGIN } from '../../support/app.ts';
-import { freshBucket, freshTable, localClients } from '../../support/aws.ts';
+import { freshBucket, freshTable, localClients, objectExists } from '../../support/aws.ts';
 import { inboxOf, tokenIn } from '../../support/inbox.ts';
 
 /**
@@ -133,15 +132,7 @@ describe('attachments through the routes, over the real SDK and s3rver', () => {
     return attachmentKey({ schoolYear: request.schoolYear, studentNumber: request.studentNumber, requestId: request.requestId, attachmentId: id });
   }
 
-  async function existsInS3(key: string): Promise<boolean> {
-    try {
-      await clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      return true;
-    } catch (error) {
-      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
-      throw error;
-    }
-  }
+  const existsInS3 = (key: string) => objectExists(clients, bucket, key);
 
   beforeAll(async () => {
     clients = localClients();

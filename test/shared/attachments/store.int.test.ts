@@ -1,5 +1,5 @@
 import { crc32, deflateSync } from 'node:zlib';
-import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { fileTypeFromBuffer } from 'file-type';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { contentDisposition, reasons } from '#shared/attachments/policy.ts';
@@ -12,7 +12,7 @@ import {
   type VerifyResult,
 } from '#shared/attachments/store.ts';
 import type { AwsClients } from '#shared/store/clients.ts';
-import { freshBucket, localClients } from '../../support/aws.ts';
+import { freshBucket, localClients, objectExists } from '../../support/aws.ts';
 
 const PDF = 'application/pdf';
 const PNG = 'image/png';
@@ -221,15 +221,7 @@ describe('AttachmentStore against s3rver', () => {
     return key;
   }
 
-  async function exists(key: string): Promise<boolean> {
-    try {
-      await clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      return true;
-    } catch (error) {
-      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
-      throw error;
-    }
-  }
+  const exists = (key: string) => objectExists(clients, bucket, key);
 
   function refusal(result: VerifyResult) {
     if (result.ok) throw new Error(`expected a refusal, got ${result.type.ext}`);
