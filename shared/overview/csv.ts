@@ -11,8 +11,9 @@ import { amsterdamMinute, type PeriodChoice } from './period.ts';
 /**
  * A period's submissions as CSV for Dutch Excel: one row per submitted request (its latest
  * version), fixed columns, then one column per item code of the period's forms, the free texts,
- * and the attachments as app links. UTF-8 with BOM, `;` by default, CRLF, quoting by
- * csv-stringify (RFC 4180), no `sep=` line, and a formula guard on text cells.
+ * and the attachments as app links. UTF-8 with BOM, `;` by default, CRLF between records, quoting
+ * by csv-stringify (RFC 4180: a cell with the delimiter, a quote, CR or LF is quoted), no `sep=`
+ * line, and a formula guard on text cells.
  */
 
 /** The fixed columns, in order. */
@@ -44,6 +45,11 @@ const FORMULA_START = /^[=+\-@\t\r]/;
  * Neutralises a text cell a spreadsheet would run as a formula (= + - @ tab CR at the start) by a
  * leading apostrophe, which Excel shows as text and hides. Numbers are written as numbers and
  * never pass through here.
+ *
+ * Only the start of a cell is guarded, not the start of each line in it: a cell with a line break
+ * is always quoted, and a spreadsheet reads a quoted cell as one value, which is a formula only
+ * when the cell itself starts with one of these characters. A second line "@SUM(1,2)" stays text,
+ * as typed; guarding it too would change what the observer wrote.
  */
 export function guardFormula(text: string): string {
   return FORMULA_START.test(text) ? `'${text}` : text;
@@ -104,7 +110,9 @@ export async function* exportChunks(requests: RequestStore, plan: ExportPlan, op
   const answerColumns = [...columns.items, ...columns.texts];
   const known = new Set(answerColumns.map((c) => c.key));
   const titles = new Map(defs.map((def) => [def.id, def.title]));
-  const format = { delimiter: options.delimiter, record_delimiter: 'windows' as const };
+  // `record_delimiter: 'windows'` alone quotes only cells holding CR LF; answers hold plain LF and
+  // the links are joined by LF, so every cell with a CR or LF is quoted too, or a reader splits it.
+  const format = { delimiter: options.delimiter, record_delimiter: 'windows' as const, quoted_match: /[\r\n]/ };
   yield stringify([[...FIXED_HEADERS, ...answerColumns.map((c) => c.header), OTHER_HEADER, ATTACHMENTS_HEADER]], { ...format, bom: true });
   for (const query of plan.queries) {
     for await (const page of requests.submittedPages(choice.year.id, choice.period.number, { ...(query.prefix ? { prefix: query.prefix } : {}), pageSize: options.pageSize ?? 100 })) {

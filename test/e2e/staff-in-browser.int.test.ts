@@ -19,7 +19,10 @@ import { appDeps } from '../support/app.ts';
 import { freshBucket, freshTable, localClients } from '../support/aws.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { inboxOf } from '../support/inbox.ts';
+import { readWithPython } from '../support/python-csv.ts';
 import { staffPlacement } from '../support/staff.ts';
+import { tokenFor } from '../../shared/links.ts';
+import type { RequestRecord } from '../../shared/store/requests.ts';
 
 const YEAR = '2025-2026';
 const choice = { year: getSchoolYear(YEAR)!, period: getPeriod(YEAR, 1)! };
@@ -29,6 +32,17 @@ const IO = 'io.e2e@hr.example.nl';
 const NASTY = 'Punt; komma, "aanhalingstekens"\r\nnieuwe regel 🎉 en Zoë';
 const FORMULA = '=HYPERLINK("http://x","klik")';
 const TIP = "Zoë: 'meer' rust; \"echt\" 👍\nvan 't Hek zegt: top";
+/** What a WPB types in the browser: plain line breaks and nothing else special (the CSV used to split it). */
+const MULTILINE = 'Goede les\nVolgende keer meer tijd';
+const QUOTED = 'Let op; "echt" goed 👍';
+
+/** A small but real PDF: file-type recognises it by its `%PDF` header. */
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
+
+/** A record's cell of an item code. */
+function cellOf(record: Record<string, string>, code: string): string | undefined {
+  return record[Object.keys(record).find((h) => h.startsWith(`${code} `))!];
+}
 
 async function seriousViolations(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
@@ -47,6 +61,28 @@ describe('an IO signs in, sees the overview and downloads the CSV in a real brow
   const sem = staffPlacement('830002', 'e2e', { student: { name: "Sem van 't Hek", email: 'sem.830002@student.example.nl' } });
   const bram = staffPlacement('830003', 'e2e', { student: { name: 'Bram Stil', email: 'bram.830003@student.example.nl' } });
   const otherIo = staffPlacement('830004', 'ander', { student: { name: 'Piet Anders', email: 'piet.830004@student.example.nl' } });
+
+  /** Sem's kijkwijzer, which the WPB fills in in the browser, with two attachments. */
+  let semRequest: RequestRecord;
+
+  /**
+   * Adds an attachment through the same HTTP calls as the form page's script
+   * (functions/http/static/upload.ts): declare the file, post it straight to S3 with the presigned
+   * fields, ask the app to verify it.
+   */
+  async function attach(token: string, name: string, bytes: Buffer) {
+    const post = (path: string, body: unknown) =>
+      fetch(`${origin}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: origin }, body: JSON.stringify(body) });
+    const declared = await post(`/f/${token}/bijlagen`, { name, size: bytes.length, type: 'application/pdf' });
+    const plan = (await declared.json()) as { id: string; name: string; contentType: string; url: string; fields: Record<string, string> };
+    expect(declared.status, JSON.stringify(plan)).toBe(200);
+    const form = new FormData();
+    for (const [key, value] of Object.entries(plan.fields)) form.append(key, value);
+    form.append('file', new Blob([bytes], { type: plan.contentType }), name);
+    expect((await fetch(plan.url, { method: 'POST', body: form })).ok).toBe(true);
+    const verified = await post(`/f/${token}/bijlagen/${plan.id}`, { name: plan.name, contentType: plan.contentType });
+    expect(verified.ok, await verified.clone().text()).toBe(true);
+  }
 
   /** Every answer of a submission, by item code, as stored. */
   const submitted = new Map<string, { formId: string; answers: Record<string, string> }>();
@@ -98,7 +134,7 @@ describe('an IO signs in, sees the overview and downloads the CSV in a real brow
     for (const p of [zoe, sem, bram, otherIo]) await deps.placements.create(p, '2025-09-01T08:00:00Z');
     await submit(zoe, 'kijkwijzer-pedagogiek', answersFor('kijkwijzer-pedagogiek', 'voldoende', { FEEDBACK: NASTY, FEEDUP: FORMULA, FEEDFORWARD: TIP }));
     await ask(zoe, 'kijkwijzer-didactiek');
-    await submit(sem, 'kijkwijzer-didactiek', answersFor('kijkwijzer-didactiek', 'goed', { FEEDBACK: "Sem van 't Hek: rustig en helder 🎉" }));
+    semRequest = await ask(sem, 'kijkwijzer-didactiek');
     await submit(otherIo, 'kijkwijzer-pedagogiek', answersFor('kijkwijzer-pedagogiek', 'goed', { FEEDBACK: 'niet van deze IO' }));
     submitted.delete(`${otherIo.studentNumber}#kijkwijzer-pedagogiek`);
     browser = await launchBrowser();
@@ -113,6 +149,24 @@ describe('an IO signs in, sees the overview and downloads the CSV in a real brow
     const context = await browser.newContext({ acceptDownloads: true });
     const page = await context.newPage();
     const axe: Record<string, string[]> = {};
+
+    // Sem's WPB adds two attachments, then types a multi-line answer and one with ; and quotes in
+    // the browser and submits.
+    const semToken = tokenFor(deps.linkSecret, semRequest.linkId);
+    await attach(semToken, 'lesplan.pdf', PDF);
+    await attach(semToken, 'lesplan; versie "2".pdf', PDF);
+    await page.goto(`${origin}/f/${semToken}`);
+    await page.fill('#a-FEEDBACK', MULTILINE);
+    await page.fill('#a-FEEDUP', QUOTED);
+    const texts = page.locator('textarea:not(#a-FEEDBACK):not(#a-FEEDUP)');
+    for (let i = 0; i < (await texts.count()); i++) await texts.nth(i).fill(`Rustig; "helder" ${i}`);
+    const radios = page.locator('fieldset[role=radiogroup] input[type=radio][value=goed]');
+    for (let i = 0; i < (await radios.count()); i++) await radios.nth(i).check();
+    await page.click('button:has-text("Versturen")');
+    await expect.poll(() => page.locator('.success').textContent()).toContain('het formulier is ingediend');
+    const semVersion = await deps.requests.getVersion(semRequest, 1);
+    expect(semVersion?.answers.FEEDBACK).toBe(MULTILINE);
+    submitted.set(`${sem.studentNumber}#kijkwijzer-didactiek`, { formId: 'kijkwijzer-didactiek', answers: semVersion!.answers });
 
     // The IO asks for a sign-in link.
     await page.goto(`${origin}/inloggen`);
@@ -151,8 +205,8 @@ describe('an IO signs in, sees the overview and downloads the CSV in a real brow
     expect(await rowOf(bram).textContent()).toContain('Niets ingediend deze periode.');
     axe.overview = await seriousViolations(page);
 
-    // "Download CSV" gives a file download.
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("Download CSV")')]);
+    // "CSV downloaden" gives a file download.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("CSV downloaden")')]);
     expect(download.suggestedFilename()).toBe('werkplekleren-2025-2026-OP1.csv');
     const bytes = await readFile((await download.path())!);
 
@@ -162,7 +216,8 @@ describe('an IO signs in, sees the overview and downloads the CSV in a real brow
     expect(text.startsWith('\uFEFFschooljaar;periode;studentnummer;student;')).toBe(true);
     expect(text).not.toMatch(/^\uFEFF?sep=/);
     expect(text.endsWith('\r\n')).toBe(true);
-    const records = parse(text, { bom: true, delimiter: ';', columns: true, record_delimiter: '\r\n' }) as Record<string, string>[];
+    // Read as Excel and LibreOffice do: a row ends at any CR LF, LF or CR outside quotes.
+    const records = parse(text, { bom: true, delimiter: ';', columns: true, record_delimiter: ['\r\n', '\n', '\r'] }) as Record<string, string>[];
 
     expect(records.map((r) => `${r.studentnummer} ${r.student}`).sort()).toEqual(['830001 Zoë de Vries', "830002 Sem van 't Hek"]);
     for (const record of records) {
@@ -185,6 +240,28 @@ describe('an IO signs in, sees the overview and downloads the CSV in a real brow
     expect(column('FEEDFORWARD')).toBe(TIP);
     // The formula answer is text to Excel: a leading apostrophe, nothing else changed.
     expect(column('FEEDUP')).toBe(`'=HYPERLINK("http://x","klik")`);
+
+    // Sem's submission from the browser: the multi-line text intact, both attachments in one cell.
+    const semRecord = records.find((r) => r.studentnummer === '830002')!;
+    const semColumn = (code: string) => semRecord[Object.keys(semRecord).find((h) => h.startsWith(`${code} `))!];
+    expect(semColumn('FEEDBACK')).toBe(MULTILINE);
+    expect(semColumn('FEEDUP')).toBe(QUOTED);
+    const links = semRecord.bijlagen!.split('\n');
+    expect(links).toHaveLength(2);
+    for (const link of links) expect(link).toMatch(new RegExp(`^${origin}/overzicht/bijlage/${YEAR}/830002/${semRequest.requestId}/[A-Za-z0-9_-]{22}$`));
+    expect(new Set(links).size).toBe(2);
+
+    // Python's csv module, an independent reader, finds the same: one row per submission, every
+    // row as wide as the header, the texts and links intact.
+    const [pyHeader, ...pyRows] = readWithPython(bytes, ';');
+    expect(pyRows).toHaveLength(records.length);
+    for (const row of pyRows) expect(row).toHaveLength(pyHeader!.length);
+    const pySem = pyRows.find((row) => row[pyHeader!.indexOf('studentnummer')] === '830002')!;
+    const pyColumn = (code: string) => pySem[pyHeader!.findIndex((h) => h.startsWith(`${code} `))];
+    expect(pyColumn('FEEDBACK')).toBe(MULTILINE);
+    expect(pyColumn('FEEDUP')).toBe(QUOTED);
+    expect(pySem[pyHeader!.indexOf('bijlagen')]).toBe(semRecord.bijlagen);
+    expect(pyRows.map((row) => row[pyHeader!.findIndex((h) => h.startsWith('FEEDBACK '))]).sort()).toEqual(records.map((r) => cellOf(r, 'FEEDBACK')).sort());
 
     expect(axe).toEqual({ signIn: [], overview: [] });
     await context.close();
