@@ -3,11 +3,16 @@ import { Temporal } from 'temporal-polyfill';
 import { formatDutchDate, periodLabel, type SchoolYear } from '../calendar.ts';
 import { TIME_ZONE } from '../clock.ts';
 import { ROLE_LABELS, tasksFor, type Role } from '../tasks.ts';
+import { toSafeLine, toSafeText } from '../text.ts';
 
 /**
  * The calendar feed (ICS) of a school year for one role: each period's student deadline as an
  * all-day event with the role's tasks of that period, and each period itself. Made with
  * ical-generator; dates are Amsterdam calendar dates.
+ *
+ * Every text passes `shared/text.ts` on its way in: a CR or LF ends an ICS property, so a name with
+ * one (stored before names were checked) could add events of its own. Names are refused with such
+ * characters at every entry point; this makes old or foreign data harmless too.
  */
 
 /** The domain of every event's UID. */
@@ -43,9 +48,11 @@ export function calendarFeed(input: CalendarFeedInput): string {
   const { year, role } = input;
   const mark = year.provisional ? ' (voorlopig)' : '';
   const stamp = input.now ?? Temporal.PlainDate.from(year.start).toZonedDateTime({ timeZone: TIME_ZONE }).toInstant();
+  const name = input.name ? toSafeLine(input.name) : '';
   const calendar = ical({
-    name: `Werkplekleren N2 ${year.id}${input.name ? ` – ${input.name}` : ''}${mark}`,
-    description: `Deadlines en taken (${ROLE_LABELS[role]}) van werkplekleren N2, schooljaar ${year.id}.`,
+    // ical-generator writes NAME and X-WR-CALNAME as given, unescaped (it escapes event texts).
+    name: escapeText(`Werkplekleren N2 ${year.id}${name ? ` – ${name}` : ''}${mark}`),
+    description: escapeText(`Deadlines en taken van werkplekleren N2, schooljaar ${year.id}. Rol: ${ROLE_LABELS[role]}.`),
     prodId: { company: 'Hogeschool Rotterdam', product: 'werkplekleren-n2', language: 'NL' },
   });
   // Every event is an all-day date, which has no time zone; the calendar names Amsterdam for
@@ -64,14 +71,16 @@ export function calendarFeed(input: CalendarFeedInput): string {
       allDay: true,
       stamp,
       transparency: ICalEventTransparency.TRANSPARENT,
-      summary: `Deadline OP${period.number} werkplekleren N2${mark}`,
-      description: [
-        `Deadline van ${label}: ${formatDutchDate(period.deadline)} (schooljaar ${year.id}).`,
-        ...(year.provisional && year.note ? [year.note] : []),
-        '',
-        `Taken in ${label} (${ROLE_LABELS[role]}):`,
-        ...taskLines,
-      ].join('\n'),
+      summary: toSafeLine(`Deadline OP${period.number} werkplekleren N2${mark}`),
+      description: toSafeText(
+        [
+          `Deadline van ${label}: ${formatDutchDate(period.deadline)} (schooljaar ${year.id}).`,
+          ...(year.provisional && year.note ? [year.note] : []),
+          '',
+          `Taken in ${label} voor de rol ${ROLE_LABELS[role]}:`,
+          ...taskLines,
+        ].join('\n'),
+      ),
     });
     calendar.createEvent({
       id: periodUid(year.id, period.number),
@@ -80,11 +89,16 @@ export function calendarFeed(input: CalendarFeedInput): string {
       allDay: true,
       stamp,
       transparency: ICalEventTransparency.TRANSPARENT,
-      summary: `OP${period.number} werkplekleren N2${mark}`,
-      description: `${capitalizeFirst(label)}: ${formatDutchDate(period.start)} tot en met ${formatDutchDate(period.end)}; deadline ${formatDutchDate(period.deadline)}.`,
+      summary: toSafeLine(`OP${period.number} werkplekleren N2${mark}`),
+      description: toSafeText(`${capitalizeFirst(label)}: ${formatDutchDate(period.start)} tot en met ${formatDutchDate(period.end)}; deadline ${formatDutchDate(period.deadline)}.`),
     });
   }
   return calendar.toString();
+}
+
+/** RFC 5545 TEXT escaping (section 3.3.11) of one line: backslash, semicolon and comma. */
+function escapeText(line: string): string {
+  return line.replace(/[\\;,]/g, (char) => `\\${char}`);
 }
 
 function capitalizeFirst(text: string): string {

@@ -1,6 +1,10 @@
 import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import { toSafeLine } from '../text.ts';
 
-/** One email: Dutch, always both plain text and HTML. */
+/**
+ * One email: Dutch, always both plain text and HTML. The subject is made one line of visible text
+ * on sending (`shared/text.ts`), so a name with a line break cannot add a header.
+ */
 export interface EmailMessage {
   to: string;
   subject: string;
@@ -33,7 +37,7 @@ export class SesMailer implements Mailer {
         ReplyToAddresses: this.replyTo ? [this.replyTo] : undefined,
         Destination: { ToAddresses: [message.to] },
         Message: {
-          Subject: { Data: message.subject, Charset: 'UTF-8' },
+          Subject: { Data: toSafeLine(message.subject), Charset: 'UTF-8' },
           Body: {
             Text: { Data: message.text, Charset: 'UTF-8' },
             Html: { Data: message.html, Charset: 'UTF-8' },
@@ -49,7 +53,8 @@ export class SesMailer implements Mailer {
 export class MemoryMailer implements Mailer {
   readonly sent: EmailMessage[] = [];
   async send(message: EmailMessage): Promise<string> {
-    this.sent.push(message);
+    // As SES gets it from SesMailer.
+    this.sent.push({ ...message, subject: toSafeLine(message.subject) });
     return `memory-${this.sent.length}`;
   }
 }

@@ -1,6 +1,7 @@
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { EmailMessage } from './mailer.ts';
+import { toSafeLine } from '../text.ts';
 
 /** A line of a section's list, optionally with its own link (a form to open, say). */
 export interface EmailItem {
@@ -38,14 +39,14 @@ export function renderEmail(content: EmailContent): EmailMessage {
     content.greeting,
     '',
     ...content.paragraphs.flatMap((p) => [p, '']),
-    ...(content.list?.length ? [...content.list.map((item) => `- ${item.label}: ${item.value}`), ''] : []),
+    ...(content.list?.length ? [...content.list.map((item) => `- ${item.label}${/[?:]$/.test(item.label) ? '' : ':'} ${item.value}`), ''] : []),
     ...(content.sections ?? []).flatMap(sectionText),
     ...(content.action ? [`${content.action.label}: ${content.action.url}`, ''] : []),
     '--',
     content.footer,
   ];
   const body = html`<!doctype html>
-<html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${content.subject}</title></head>
+<html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${toSafeLine(content.subject)}</title></head>
 <body style="margin:0;padding:16px;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#1d1d1b;background:#ffffff">
 <div style="max-width:560px;margin:0 auto">
 <p>${content.greeting}</p>
@@ -63,7 +64,8 @@ ${content.action
 <hr style="border:none;border-top:1px solid #d9d9d9;margin:24px 0">
 <p style="font-size:14px;color:#5c5c5c">${content.footer}</p>
 </div></body></html>`;
-  return { to: content.to, subject: content.subject, text: textParts.join('\n'), html: toString(body) };
+  // The subject is a header: one line whatever a name in it held (see `shared/text.ts`).
+  return { to: content.to, subject: toSafeLine(content.subject), text: textParts.join('\n'), html: toString(body) };
 }
 
 const LINK_STYLE = 'color:#c8102e;font-weight:bold';

@@ -1,5 +1,7 @@
 import { parse as parseCsv, CsvError } from 'csv-parse/sync';
 import { Placement, samePlacement, emailKey } from './placement.ts';
+import { visible } from '../text.ts';
+import { dutchList } from '../dutch.ts';
 
 /** The roster columns in the import format, Dutch, as coordinators write them. */
 export const ROSTER_COLUMNS = [
@@ -67,14 +69,17 @@ export function parseRoster(bytes: Uint8Array, options: ParseRosterOptions): Ros
     ]);
   }
 
-  let records: { record: string[]; info: { lines: number } }[];
+  let records: { record: string[]; line: number }[];
   try {
-    records = parseCsv(text, {
-      delimiter,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      info: true,
-    }) as unknown as typeof records;
+    // Empty lines are kept here (and dropped below) so that every record's first line can be
+    // counted: a quoted cell may span lines, and csv-parse's own count is off after one.
+    const parsed = parseCsv(text, { delimiter, relax_column_count: true }) as string[][];
+    let line = 1;
+    records = parsed.map((record) => {
+      const start = line;
+      line += 1 + record.reduce((breaks, cell) => breaks + (cell.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
+      return { record, line: start };
+    });
   } catch (error) {
     if (error instanceof CsvError) {
       const line = (error as CsvError & { lines?: number }).lines ?? 1;
@@ -83,21 +88,21 @@ export function parseRoster(bytes: Uint8Array, options: ParseRosterOptions): Ros
     throw error;
   }
 
-  const [header, ...rows] = records;
+  const [header, ...rows] = records.filter(({ record }) => !record.every((cell) => cell.trim() === ''));
   if (!header) return fail([{ line: 1, message: 'Het bestand is leeg.' }]);
   const names = header.record.map((name) => name.trim().toLowerCase().replace(/\s+/g, '_'));
   const missing = ROSTER_COLUMNS.filter((column) => !names.includes(column));
   if (missing.length > 0) {
     return fail(
       missing.map((column) => ({
-        line: header.info.lines,
+        line: header.line,
         column,
         message: `kolom "${column}" ontbreekt in de kopregel.`,
       })),
     );
   }
   const unknown = names.filter((name) => name !== '' && !(ROSTER_COLUMNS as readonly string[]).includes(name));
-  if (unknown.length > 0) notes.push(`Onbekende kolommen genegeerd: ${unknown.join(', ')}.`);
+  if (unknown.length > 0) notes.push(`Onbekende kolommen genegeerd: ${unknown.map(visible).join(', ')}.`);
   if (rows.length === 0) return fail([{ line: 2, message: 'Het bestand bevat alleen een kopregel en geen plaatsingen.' }]);
 
   const index = Object.fromEntries(ROSTER_COLUMNS.map((column) => [column, names.indexOf(column)])) as Record<Column, number>;
@@ -106,9 +111,7 @@ export function parseRoster(bytes: Uint8Array, options: ParseRosterOptions): Ros
   const byStudent = new Map<string, { line: number; placement: Placement }>();
   const byStudentEmail = new Map<string, { line: number; studentNumber: string }>();
 
-  for (const { record, info } of rows) {
-    const line = info.lines;
-    if (record.every((cell) => cell.trim() === '')) continue;
+  for (const { record, line } of rows) {
     if (record.length !== names.length) {
       problems.push({
         line,
@@ -123,7 +126,7 @@ export function parseRoster(bytes: Uint8Array, options: ParseRosterOptions): Ros
         line,
         column: 'schooljaar',
         message: schoolYear
-          ? `onbekend schooljaar "${schoolYear}"; bekend zijn ${options.knownYears.join(', ')}.`
+          ? `onbekend schooljaar "${visible(schoolYear)}"; bekend zijn ${dutchList(options.knownYears)}.`
           : 'is leeg.',
       });
     }
@@ -143,7 +146,8 @@ export function parseRoster(bytes: Uint8Array, options: ParseRosterOptions): Ros
       for (const issue of parsed.error.issues) {
         const column = columnOf(issue.path);
         if (column === 'schooljaar') continue; // reported above, against the calendar data
-        const value = column ? cell(column).trim() : '';
+        // The value as a person can read it: a line break or bidi override shown as [U+000A].
+        const value = column ? visible(cell(column).trim()) : '';
         const shown = value && issue.message !== 'is leeg' ? `"${value}" ` : '';
         problems.push({ line, column, message: `${shown}${issue.message}.` });
       }

@@ -6,7 +6,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { Placement, PLACEMENT_ROLES, emailKey, type PlacementRole } from '../roster/placement.ts';
+import { PLACEMENT_ROLES, StoredPlacement, emailKey, type Placement, type PlacementRole } from '../roster/placement.ts';
 import { keys } from './keys.ts';
 import { GSI1 } from './table.ts';
 import { DomainError } from '../errors.ts';
@@ -249,5 +249,6 @@ function memberships(p: Placement): Membership[] {
 }
 
 function toRecord(item: Record<string, unknown>): PlacementRecord {
-  return { ...Placement.parse(item), rev: Number(item.rev ?? 0), updatedAt: String(item.updatedAt ?? '') };
+  // Leniently: a name stored before the character rules must still load (outputs neutralise it).
+  return { ...StoredPlacement.parse(item), rev: Number(item.rev ?? 0), updatedAt: String(item.updatedAt ?? '') };
 }

@@ -26,6 +26,7 @@ const unescape = (text: string): string => text.replace(/\\n/g, '\n').replace(/\
 
 describe('calendarFeed', () => {
   const year = getSchoolYear('2025-2026')!;
+  const ics = (name: string) => calendarFeed({ year, role: 'wpb', name });
 
   it('has a deadline and a period event for each of the four periods', () => {
     const ics = calendarFeed({ year, role: 'student', name: 'Zoë de Vries' });
@@ -83,6 +84,33 @@ describe('calendarFeed', () => {
       'Deadline OP2 werkplekleren N2 (voorlopig)',
     );
     expect(lines.some((line) => line.startsWith('X-WR-CALNAME:') && line.includes('(voorlopig)'))).toBe(true);
+  });
+
+  it('writes a name with line breaks, a line separator and a bidi override as one harmless line, adding no event or property', () => {
+    const injected = 'Eva\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:evil@x\r\nSUMMARY:Betaal nu\u2028DESCRIPTION:x\u202Eahc, de Boer; jr\\';
+
+    const { lines, events } = parse(calendarFeed({ year, role: 'wpb', name: injected }));
+
+    expect(events).toHaveLength(8);
+    expect(events.map((e) => e.get('UID'))).not.toContain('evil@x');
+    expect(events.map((e) => e.get('SUMMARY'))).not.toContain('Betaal nu');
+    // Every line is a property this feed writes; nothing starts where the name broke off.
+    const names = new Set(lines.map((line) => line.split(/[:;]/, 1)[0]));
+    expect([...names].sort()).toEqual(
+      ['BEGIN', 'END', 'VERSION', 'PRODID', 'NAME', 'X-WR-CALNAME', 'X-WR-CALDESC', 'X-WR-TIMEZONE', 'UID', 'SEQUENCE', 'DTSTAMP', 'DTSTART', 'DTEND', 'X-MICROSOFT-CDO-ALLDAYEVENT', 'X-MICROSOFT-MSNCALENDAR-ALLDAYEVENT', 'SUMMARY', 'TRANSP', 'DESCRIPTION'].sort(),
+    );
+    const calname = lines.find((line) => line.startsWith('X-WR-CALNAME:'))!.slice('X-WR-CALNAME:'.length);
+    expect(unescape(calname)).toBe('Werkplekleren N2 2025-2026 – Eva END:VEVENT BEGIN:VEVENT UID:evil@x SUMMARY:Betaal nu DESCRIPTION:xahc, de Boer; jr\\');
+    expect(lines.find((line) => line.startsWith('NAME:'))).toBe(`NAME:${calname}`);
+    const stray = [...ics(injected)].filter((c) => c !== '\r' && c !== '\n' && /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]/u.test(c));
+    expect(stray).toEqual([]);
+  });
+
+  it('keeps names in any script as they are', () => {
+    for (const name of ["Daniëlle van 't Hoff", 'Óscar Çelik', 'Ayşe Yılmaz', 'محمد']) {
+      const calname = parse(ics(name)).lines.find((line) => line.startsWith('X-WR-CALNAME:'))!;
+      expect(calname).toBe(`X-WR-CALNAME:Werkplekleren N2 2025-2026 – ${name}`);
+    }
   });
 
   it('does not mark a published year provisional', () => {

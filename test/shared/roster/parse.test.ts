@@ -105,7 +105,7 @@ describe('parseRoster', () => {
     );
 
     expect(problems).toEqual([
-      'Regel 3, kolom schooljaar: onbekend schooljaar "2019-2020"; bekend zijn 2024-2025, 2025-2026, 2026-2027.',
+      'Regel 3, kolom schooljaar: onbekend schooljaar "2019-2020"; bekend zijn 2024-2025, 2025-2026 en 2026-2027.',
       'Regel 3, kolom wpb_email: "geen-adres" is geen geldig e-mailadres.',
       'Regel 4, kolom io_email: is leeg.',
     ]);
@@ -117,6 +117,49 @@ describe('parseRoster', () => {
     expect(problems).toEqual([
       'Regel 2, kolom student_naam: "=cmd|\' /C calc\'!A0" begint met een formuleteken (= + - @): dat is geen naam.',
     ]);
+  });
+
+  it.each([
+    ['a carriage return', 'Jan\rBakker', 'Regel 3, kolom wpb_naam: "Jan[U+000D]Bakker" bevat een regeleinde (U+000D) op positie 4; alleen zichtbare tekst op één regel is toegestaan.'],
+    ['a line feed', 'Jan\nBakker', 'Regel 3, kolom wpb_naam: "Jan[U+000A]Bakker" bevat een regeleinde (U+000A) op positie 4; alleen zichtbare tekst op één regel is toegestaan.'],
+    ['an injected calendar event', 'Jan\r\nEND:VEVENT', 'Regel 3, kolom wpb_naam: "Jan[U+000D][U+000A]END:VEVENT" bevat een regeleinde (U+000D) op positie 4; alleen zichtbare tekst op één regel is toegestaan.'],
+    ['a NUL', 'Jan\u0000Bakker', 'Regel 3, kolom wpb_naam: "Jan[U+0000]Bakker" bevat een nulteken (U+0000) op positie 4; alleen zichtbare tekst op één regel is toegestaan.'],
+    ['a line separator', 'Jan\u2028Bakker', 'Regel 3, kolom wpb_naam: "Jan[U+2028]Bakker" bevat een regeleinde (U+2028) op positie 4; alleen zichtbare tekst op één regel is toegestaan.'],
+    ['a right-to-left override', 'Jan\u202Eexe.fdp', 'Regel 3, kolom wpb_naam: "Jan[U+202E]exe.fdp" bevat een onzichtbaar teken dat de leesrichting verandert (U+202E) op positie 4; alleen zichtbare tekst op één regel is toegestaan.'],
+    ['a zero-width space', 'Jan\u200BBakker', 'Regel 3, kolom wpb_naam: "Jan[U+200B]Bakker" bevat een onzichtbaar teken (U+200B) op positie 4; alleen zichtbare tekst op één regel is toegestaan.'],
+  ])('refuses a name with %s, naming line, column and position, and imports nothing', (_what, name, message) => {
+    const problems = problemsOf(parse(rosterCsv([row(1), row(2, { wpb_naam: name })])));
+
+    expect(problems).toEqual([message]);
+  });
+
+  it('counts lines from where a record starts, also after a quoted cell that spans lines', () => {
+    // Line 3 holds a name that runs on to line 4 (refused); line 5 the next row, with a bad email.
+    const problems = problemsOf(parse(rosterCsv([row(1), row(2, { student_naam: 'Anna\r\nde Wit' }), row(3, { so_email: 'so@' })])));
+
+    expect(problems).toEqual([
+      'Regel 3, kolom student_naam: "Anna[U+000D][U+000A]de Wit" bevat een regeleinde (U+000D) op positie 5; alleen zichtbare tekst op één regel is toegestaan.',
+      'Regel 5, kolom so_email: "so@" is geen geldig e-mailadres.',
+    ]);
+  });
+
+  it('refuses control and bidi characters in every name, email, subject and school column', () => {
+    const columns = ['student_naam', 'student_email', 'vak', 'school', 'wpb_naam', 'wpb_email', 'so_naam', 'so_email', 'io_naam', 'io_email', 'sco_naam', 'sco_email'] as const;
+    const bad = Object.fromEntries(columns.map((column, i) => [column, `x${'\u0007\u0085\u2029\u2066\u00AD\uFEFF'[i % 6]}y${column.endsWith('email') ? '@school.nl' : ''}`]));
+
+    const problems = problemsOf(parse(rosterCsv([row(1, bad)])));
+
+    expect(problems.map((p) => p.split(':')[0])).toEqual(columns.map((column) => `Regel 2, kolom ${column}`));
+  });
+
+  it('accepts names in any script, with diacritics, apostrophes and joiners', () => {
+    const names = ["Daniëlle van 't Hoff", 'Óscar Çelik', 'Ayşe Yılmaz', 'محمد العلي', 'Ĳsbrand Ðorđević', 'فرزانه\u200Cای'];
+    const rows = names.map((name, i) => row(i, { student_naam: name, wpb_naam: name }));
+
+    const placements = placementsOf(parse(rosterCsv(rows)));
+
+    expect(placements.map((p) => p.student.name)).toEqual(names);
+    expect(placements.map((p) => p.wpb.name)).toEqual(names);
   });
 
   it('reports the same student twice with different data, naming both lines', () => {
