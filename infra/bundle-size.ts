@@ -29,7 +29,6 @@ export const SDK_CLIENTS: Record<string, { imports: string; create: string }> = 
   },
   '@aws-sdk/client-s3': { imports: "import { S3Client } from '@aws-sdk/client-s3';", create: 'new S3Client({ region })' },
   '@aws-sdk/s3-presigned-post': { imports: "import { createPresignedPost } from '@aws-sdk/s3-presigned-post';", create: 'createPresignedPost' },
-  '@aws-sdk/s3-request-presigner': { imports: "import { getSignedUrl } from '@aws-sdk/s3-request-presigner';", create: 'getSignedUrl' },
   '@aws-sdk/client-ses': { imports: "import { SESClient } from '@aws-sdk/client-ses';", create: 'new SESClient({ region })' },
   '@aws-sdk/client-sqs': { imports: "import { SQSClient } from '@aws-sdk/client-sqs';", create: 'new SQSClient({ region })' },
   '@aws-sdk/client-secrets-manager': {

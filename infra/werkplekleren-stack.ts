@@ -7,6 +7,7 @@ import { Data } from './constructs/data.ts';
 import { Digest } from './constructs/digest.ts';
 import { HttpFunction } from './constructs/http-function.ts';
 import { Mail } from './constructs/mail.ts';
+import { MalwareProtection } from './constructs/malware.ts';
 import { Retention } from './constructs/retention.ts';
 import { acknowledgeNagFindings } from './nag.ts';
 
@@ -34,12 +35,15 @@ export class WerkpleklerenStack extends Stack {
   readonly digest: Digest;
   /** The monthly purge of school years past their retention. */
   readonly retention: Retention;
+  /** GuardDuty Malware Protection for S3 on the attachments, and the bucket's quarantine rule. */
+  readonly malware: MalwareProtection;
 
   constructor(scope: Construct, id: string, props: WerkpleklerenStackProps) {
     super(scope, id, props);
 
     const { config } = props;
     this.data = new Data(this, 'Data', { appOrigin: config.publicOrigin });
+    this.malware = new MalwareProtection(this, 'Malware', { bucket: this.data.bucket });
     this.alarms = new Alarms(this, 'Alarms', { email: config.alarmEmail });
     this.mail = new Mail(this, 'Mail', { config, table: this.data.table, alarms: this.alarms });
     this.http = new HttpFunction(this, 'Http', {

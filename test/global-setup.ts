@@ -10,7 +10,11 @@ declare module 'vitest' {
   }
 }
 
-/** Starts the local stand-ins once for the integration project, on free ports, in memory. */
+/**
+ * Starts the local stand-ins once for the integration project, on free ports, in memory: DynamoDB
+ * Local, s3rver, the SES stand-in, and clamd with the tagger that writes the malware scan tag of
+ * every object under `attachments/`. The teardown stops them all (clamd included).
+ */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dataDir = await mkdtemp(join(tmpdir(), 'werkplekleren-test-'));
   const stack = await startLocalStack({

