@@ -4,6 +4,7 @@ import { ConfigError } from '#shared/errors.ts';
 import { LinkStore } from '#shared/links.ts';
 import { SesMailer } from '#shared/mail/mailer.ts';
 import { AttachmentStore } from '#shared/attachments/store.ts';
+import { ScanStatusReader } from '#shared/attachments/scan.ts';
 import { createAwsClients } from '#shared/store/clients.ts';
 import { PlacementStore } from '#shared/store/placements.ts';
 import { AuditStore } from '#shared/store/audit.ts';
@@ -38,6 +39,7 @@ export function buildDeps(
     links: new LinkStore(clients.doc, config.TABLE_NAME),
     mailer: new SesMailer(clients.ses, config.MAIL_FROM, config.MAIL_REPLY_TO, config.SES_CONFIGURATION_SET),
     attachments: new AttachmentStore(clients.s3, config.BUCKET_NAME, { maxBytes: maxUploadBytes }),
+    scans: new ScanStatusReader(clients.s3, config.BUCKET_NAME),
     signIns: new SignInStore(clients.doc, config.TABLE_NAME),
     sessions: new SessionStore(clients.doc, config.TABLE_NAME, {
       idleMinutes: config.SESSION_IDLE_MINUTES,

@@ -102,6 +102,15 @@ export class Data extends Construct {
           expiration: Duration.days(1),
           noncurrentVersionExpiration: Duration.days(1),
         },
+        {
+          id: 'attachment-uploads',
+          // Browsers upload here; verification copies the checked bytes to attachments/ and deletes
+          // the upload. What is left (never verified, or posted again with a still valid presigned
+          // POST) is never served and goes after a day, versions and all.
+          prefix: 'uploads/',
+          expiration: Duration.days(1),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
       ],
       removalPolicy,
     });

@@ -1,11 +1,14 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import type { FunctionUrl } from 'aws-cdk-lib/aws-lambda';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { InfraConfig } from '../config.ts';
-import { AppFunction, bindBucket, bindSecret, bindTable } from './app-function.ts';
+import { ATTACHMENTS_PREFIX, UPLOADS_PREFIX } from '#shared/attachments/policy.ts';
+import { ROSTER_UPLOAD_PREFIX } from '#shared/roster/upload-store.ts';
+import { AppFunction, bindSecret, bindTable } from './app-function.ts';
 import { bindMailSending } from './mail.ts';
 import type { Mail } from './mail.ts';
 
@@ -52,10 +55,7 @@ export class HttpFunction extends Construct {
     });
 
     bindTable(this.fn, props.table, 'readWrite');
-    // Uploads are presigned here and verified with HeadObject/GetObject (of the exact version);
-    // an upload that fails the check is deleted, version and all. Roster files wait under
-    // roster-uploads/ between preview and confirmation, and are deleted (version and all) after it.
-    bindBucket(this.fn, props.bucket, 'readWrite');
+    bindHttpBucketAccess(this.fn, props.bucket);
     bindSecret(this.fn, props.linkSecret, 'LINK_SECRET_ARN');
 
     // Sign-in links and form requests go out by email.
@@ -66,4 +66,34 @@ export class HttpFunction extends Construct {
       invokeMode: InvokeMode.RESPONSE_STREAM,
     });
   }
+}
+
+/**
+ * The HTTP function's access to the attachments bucket, on the three prefixes it uses and no other:
+ * - `uploads/`: presigned POSTs (signed with this role, so it needs PutObject), verified with
+ *   HeadObject/GetObject of the exact version, then deleted (that version: DeleteObjectVersion);
+ * - `attachments/`: the verified copy (CopyObject: GetObject on the source, PutObject here), served
+ *   by version, its scan tag read; a removed attachment is deleted with every version
+ *   (ListBucketVersions, only under `attachments/`, and DeleteObjectVersion);
+ * - `roster-uploads/`: roster files between preview and confirmation, deleted version and all.
+ * ListBucket (no prefix condition: HeadObject has none to match) lets a missing key answer 404, not 403.
+ * No PutObjectTagging: the app can never write the malware scan tag it trusts.
+ */
+function bindHttpBucketAccess(fn: AppFunction, bucket: IBucket): void {
+  const objects = [UPLOADS_PREFIX, ATTACHMENTS_PREFIX, ROSTER_UPLOAD_PREFIX].map((prefix) => bucket.arnForObjects(`${prefix}*`));
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:GetObjectVersionTagging', 's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'],
+      resources: objects,
+    }),
+  );
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['s3:ListBucketVersions'],
+      resources: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': `${ATTACHMENTS_PREFIX}*` } },
+    }),
+  );
+  fn.addEnvironment('BUCKET_NAME', bucket.bucketName);
 }

@@ -81,8 +81,8 @@ export const ALLOWED_TYPES: readonly AllowedType[] = [
   },
 ];
 
-/** The allowed types as users read them: "pdf, jpg, png, docx, pptx, mp4". */
-export const ALLOWED_LABELS = ALLOWED_TYPES.map((type) => type.ext).join(', ');
+/** The allowed types as users read them: "pdf, jpg, png, docx, pptx en mp4". */
+export const ALLOWED_LABELS = ALLOWED_TYPES.map((type) => type.ext).join(', ').replace(/, ([^,]*)$/, ' en $1');
 
 /** The canonical MIME type S3 stores for an allowed type. */
 export function canonicalMime(type: AllowedType): string {
@@ -134,6 +134,8 @@ export const reasons = {
   contentMismatch: (declared: AllowedType, detected: AllowedType) =>
     `Dit bestand is een ${detected.ext}-bestand en geen ${declared.ext}-bestand. Kies het juiste bestand.`,
   changedDuringCheck: 'Het bestand is tijdens de controle vervangen. Upload het opnieuw.',
+  unknownUpload: 'Deze upload is onbekend of al afgerond. Kies het bestand opnieuw en upload het nog eens.',
+  removeAfterSubmit: 'Dit formulier is al ingediend: de bijlagen horen nu bij het ingediende formulier en kunnen niet meer worden verwijderd.',
 } as const;
 
 const sizeFormat = new Intl.NumberFormat('nl-NL', { maximumFractionDigits: 1 });
@@ -253,19 +255,20 @@ function trimStem(stem: string): string {
 }
 
 /**
- * A Content-Disposition header value that makes browsers download the file under its (safe) name,
- * per RFC 6266: `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded>`.
+ * A Content-Disposition header value that names the file under its (safe) name, per RFC 6266:
+ * `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded>` (browsers download
+ * it), or the same with `inline` (browsers show it, and use the name when it is saved).
  * The name goes through {@link safeFileName} first, so no input can break out of the header.
  * The fallback, for clients that ignore `filename*`, drops diacritics (Zoë → Zoe) and replaces
  * everything else outside printable ASCII, and `%` (some clients percent-decode it), with `_`.
  */
-export function contentDisposition(name: string): string {
+export function contentDisposition(name: string, disposition: 'attachment' | 'inline' = 'attachment'): string {
   const safe = safeFileName(name);
   const fallback = safe
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
     .replace(/[^\x20-\x7e]|["\\%]/gu, '_');
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeRfc5987(safe)}`;
+  return `${disposition}; filename="${fallback}"; filename*=UTF-8''${encodeRfc5987(safe)}`;
 }
 
 /** RFC 5987 ext-value encoding: encodeURIComponent leaves `'()*` alone, which attr-char does not allow. */
@@ -278,3 +281,22 @@ function encodeRfc5987(value: string): string {
 
 /** Where attachments live in the bucket: `attachments/<schoolYear>/…` (see `attachmentKey` in store.ts). */
 export const ATTACHMENTS_PREFIX = 'attachments/';
+
+/**
+ * Where browsers upload to: `uploads/<schoolYear>/…` (see `uploadKey` in store.ts). Nothing is ever
+ * served from here: verification copies the checked bytes to {@link ATTACHMENTS_PREFIX} and deletes
+ * the upload, so a presigned POST used again later only writes a key nobody reads. A bucket
+ * lifecycle rule removes what is left here after a day.
+ */
+export const UPLOADS_PREFIX = 'uploads/';
+
+/**
+ * The verified types a browser may show inline (PDF, JPEG, PNG): its own viewers render them, and
+ * they are served with nosniff and a sandboxing CSP. Everything else is served as a download.
+ */
+export const INLINE_MIME_TYPES: readonly string[] = ['application/pdf', 'image/jpeg', 'image/png'];
+
+/** Whether a verified (canonical) MIME type is shown inline rather than downloaded. */
+export function isInlineType(mime: string): boolean {
+  return INLINE_MIME_TYPES.includes(bareMime(mime));
+}

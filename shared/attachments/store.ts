@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectVersionsCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { fileTypeFromBuffer } from 'file-type';
 import {
   ATTACHMENTS_PREFIX,
@@ -14,10 +15,10 @@ import {
   allowedTypeByMime,
   assertMaxBytes,
   canonicalMime,
-  contentDisposition,
   DEFAULT_MAX_BYTES,
   officeTypeFromZipEntries,
   reasons,
+  UPLOADS_PREFIX,
   type AllowedType,
 } from './policy.ts';
 
@@ -30,8 +31,6 @@ export interface AttachmentStoreOptions {
   maxBytes?: number;
   /** How long a presigned upload (POST) stays usable. @default 600 */
   uploadUrlTtlSeconds?: number;
-  /** How long a presigned download (GET) stays usable. @default 60 */
-  downloadUrlTtlSeconds?: number;
 }
 
 /** A presigned POST: the browser posts `fields` (in this order) and then the file, as `file`, to `url`. */
@@ -58,12 +57,12 @@ export type VerifyResult =
       size: number;
       /** The verified type (the allowed type's canonical extension and MIME type). */
       type: { ext: string; mime: string };
-      /** ETag of the verified object. */
+      /** ETag of the verified object ({@link AttachmentStore.accept}: of the served copy). */
       etag: string | undefined;
       /**
-       * The verified version in a versioned bucket (undefined locally). Store it and pass it to
-       * {@link AttachmentStore.presignDownload}: the upload URL stays usable until it expires, so
-       * the key's current version may later be something that was never verified.
+       * The verified version in a versioned bucket (undefined locally: s3rver keeps no versions).
+       * From {@link AttachmentStore.accept} it is the served copy's version: store it and pass it
+       * to {@link AttachmentStore.open}, so only those bytes are ever served.
        */
       versionId: string | undefined;
     }
@@ -89,16 +88,45 @@ const KEY_PART_PATTERNS: Record<keyof AttachmentKeyParts, RegExp> = {
 };
 
 /**
- * The object key of an attachment: `attachments/<schoolYear>/<studentNumber>/<requestId>/<attachmentId>`.
+ * The object key an attachment is served from: `attachments/<schoolYear>/<studentNumber>/<requestId>/<attachmentId>`.
+ * Only {@link AttachmentStore.accept} writes it (a copy of verified bytes); no browser can post to it.
  * Every part is checked against a strict pattern, so a key can never carry a path or user text;
  * a bad part is a programming error and throws.
  */
 export function attachmentKey(parts: AttachmentKeyParts): string {
+  return keyUnder(ATTACHMENTS_PREFIX, parts);
+}
+
+/**
+ * The object key a browser uploads an attachment to: `uploads/<schoolYear>/<studentNumber>/<requestId>/<attachmentId>`.
+ * Never served: {@link AttachmentStore.accept} copies the verified bytes to {@link attachmentKey}.
+ */
+export function uploadKey(parts: AttachmentKeyParts): string {
+  return keyUnder(UPLOADS_PREFIX, parts);
+}
+
+function keyUnder(prefix: string, parts: AttachmentKeyParts): string {
   for (const [name, pattern] of Object.entries(KEY_PART_PATTERNS)) {
     const value = parts[name as keyof AttachmentKeyParts];
     if (!pattern.test(value)) throw new Error(`attachmentKey: invalid ${name} ${JSON.stringify(value)}`);
   }
-  return `${ATTACHMENTS_PREFIX}${parts.schoolYear}/${parts.studentNumber}/${parts.requestId}/${parts.attachmentId}`;
+  return `${prefix}${parts.schoolYear}/${parts.studentNumber}/${parts.requestId}/${parts.attachmentId}`;
+}
+
+/** The pinned bytes of an attachment, from {@link AttachmentStore.open}. */
+export interface OpenedAttachment {
+  /** The bytes, streamed from S3. */
+  body: ReadableStream<Uint8Array>;
+  /** Their length in bytes. */
+  size: number | undefined;
+}
+
+/** The stored attachment is not the verified one any more (its ETag changed): it is not served. */
+export class AttachmentChangedError extends Error {
+  constructor(key: string) {
+    super(`attachment ${key} no longer matches its verified ETag`);
+    this.name = 'AttachmentChangedError';
+  }
 }
 
 /** A new random attachment id: 16 random bytes, base64url (22 characters, URL- and key-safe). */
@@ -107,23 +135,27 @@ export function newAttachmentId(): string {
 }
 
 /**
- * The attachments adapter over S3: presigned uploads straight from the browser, verification of
- * what arrived (the real gate: S3 policy conditions are not enforced by every S3, s3rver ignores
- * them), short presigned downloads, removal.
+ * The attachments adapter over S3: presigned uploads straight from the browser (to `uploads/`),
+ * verification of what arrived (the real gate: S3 policy conditions are not enforced by every S3,
+ * s3rver ignores them) and its copy to the served key (`attachments/`), reading exactly the
+ * verified version back, removal of every version.
  */
 export class AttachmentStore {
   readonly #s3: S3Client;
   readonly #bucket: string;
   readonly #maxBytes: number;
   readonly #uploadUrlTtlSeconds: number;
-  readonly #downloadUrlTtlSeconds: number;
 
   constructor(s3: S3Client, bucket: string, options: AttachmentStoreOptions = {}) {
     this.#s3 = s3;
     this.#bucket = bucket;
     this.#maxBytes = assertMaxBytes(options.maxBytes ?? DEFAULT_MAX_BYTES);
     this.#uploadUrlTtlSeconds = options.uploadUrlTtlSeconds ?? 600;
-    this.#downloadUrlTtlSeconds = options.downloadUrlTtlSeconds ?? 60;
+  }
+
+  /** How long a presigned upload stays usable, in seconds. */
+  get uploadUrlTtlSeconds(): number {
+    return this.#uploadUrlTtlSeconds;
   }
 
   /**
@@ -223,34 +255,112 @@ export class AttachmentStore {
   }
 
   /**
-   * A short presigned GET (downloadUrlTtlSeconds) that makes the browser download the file as
-   * `fileName` (made safe, RFC 6266 header with a UTF-8 name).
+   * Verifies an upload ({@link verify}) and, when it passes, makes it an attachment: the exact
+   * verified version is copied to `servedKey` (only if its ETag is still the verified one) and the
+   * upload is deleted. The upload key is thereby spent: its presigned POST stays usable until it
+   * expires, but whatever is posted with it again lands at a key nothing serves.
    *
-   * The response type is always application/octet-stream, not the verified type: the bytes are the
-   * user's, and with octet-stream no browser renders them inline (no HTML/SVG/PDF-script served from
-   * the bucket's origin), while the file name's extension still tells the OS which app opens it.
-   * `private, no-store` keeps shared caches from holding a copy of student data.
+   * The copy starts without tags (`TaggingDirective: REPLACE`), so the served object gets a malware
+   * scan of its own (GuardDuty scans `attachments/` only; locally the ClamAV tagger does the same),
+   * and no tag the upload may carry can pass for a scan result.
    *
-   * @param options.versionId the version {@link verify} returned (versioned buckets)
+   * @returns the verify result, with the served copy's ETag and version
    */
-  async presignDownload(key: string, fileName: string, options: { versionId?: string } = {}): Promise<string> {
-    const command = new GetObjectCommand({
-      Bucket: this.#bucket,
-      Key: key,
-      VersionId: options.versionId,
-      ResponseContentDisposition: contentDisposition(fileName),
-      ResponseContentType: 'application/octet-stream',
-      ResponseCacheControl: 'private, no-store',
-    });
-    return getSignedUrl(this.#s3, command, { expiresIn: this.#downloadUrlTtlSeconds });
+  async accept(
+    uploadKey: string,
+    servedKey: string,
+    options: { declaredType: string; maxBytes?: number },
+  ): Promise<VerifyResult> {
+    const verified = await this.verify(uploadKey, options);
+    if (!verified.ok) return verified;
+    const source = `${this.#bucket}/${uploadKey}${verified.versionId ? `?versionId=${encodeURIComponent(verified.versionId)}` : ''}`;
+    let copy;
+    try {
+      copy = await this.#s3.send(
+        new CopyObjectCommand({
+          Bucket: this.#bucket,
+          Key: servedKey,
+          CopySource: source,
+          CopySourceIfMatch: verified.etag,
+          MetadataDirective: 'COPY',
+          TaggingDirective: 'REPLACE',
+        }),
+      );
+    } catch (error) {
+      if (statusOf(error) !== 412) throw error;
+      await this.#deleteVersion(uploadKey, verified.versionId);
+      return { ok: false, code: 'changed', reason: reasons.changedDuringCheck };
+    }
+    await this.#deleteVersion(uploadKey, verified.versionId);
+    return { ...verified, etag: copy.CopyObjectResult?.ETag ?? verified.etag, versionId: copy.VersionId };
   }
 
   /**
-   * Deletes an attachment. In a versioned bucket this adds a delete marker; older versions go by
-   * the bucket's lifecycle rule.
+   * Opens exactly the verified bytes of an attachment for serving: the given version (versioned
+   * buckets), and only while its ETag is the verified one (also where there are no versions).
+   *
+   * @throws AttachmentChangedError when the object's ETag is no longer `etag`
+   */
+  async open(key: string, pin: { versionId?: string | undefined; etag?: string | undefined }): Promise<OpenedAttachment> {
+    let result;
+    try {
+      result = await this.#s3.send(new GetObjectCommand({ Bucket: this.#bucket, Key: key, VersionId: pin.versionId, IfMatch: pin.etag }));
+    } catch (error) {
+      if (statusOf(error) === 412) throw new AttachmentChangedError(key);
+      throw error;
+    }
+    if (!result.Body) throw new Error(`GetObject ${key} returned no body`);
+    const body = result.Body.transformToWebStream();
+    // S3 answers 412 itself; s3rver ignores If-Match, so the ETag it returns is checked too.
+    if (pin.etag !== undefined && result.ETag !== pin.etag) {
+      await body.cancel();
+      throw new AttachmentChangedError(key);
+    }
+    return { body, size: result.ContentLength };
+  }
+
+  /**
+   * Deletes an object (an upload that will not be used). In a versioned bucket this adds a delete
+   * marker; older versions go by the bucket's lifecycle rule.
    */
   async remove(key: string): Promise<void> {
     await this.#s3.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: key }));
+  }
+
+  /**
+   * Deletes an object with every version and delete marker it has (ListObjectVersions, then
+   * DeleteObject per version), so no copy of the bytes stays in the bucket's history. Only the
+   * exact key: the listing is by prefix, and a longer key sharing it is left alone.
+   *
+   * s3rver keeps no versions and answers ListObjectVersions with MethodNotAllowed; there one plain
+   * delete removes the bytes for good.
+   *
+   * @returns how many versions (and delete markers) were deleted
+   */
+  async removeAllVersions(key: string): Promise<number> {
+    const versions: (string | undefined)[] = [];
+    try {
+      let markers: { KeyMarker?: string; VersionIdMarker?: string } = {};
+      for (;;) {
+        const page = await this.#s3.send(new ListObjectVersionsCommand({ Bucket: this.#bucket, Prefix: key, ...markers }));
+        for (const entry of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
+          if (entry.Key === key) versions.push(entry.VersionId);
+        }
+        if (!page.IsTruncated) break;
+        markers = { KeyMarker: page.NextKeyMarker, VersionIdMarker: page.NextVersionIdMarker };
+      }
+    } catch (error) {
+      if ((error as { name?: string }).name !== 'MethodNotAllowed') throw error;
+      await this.remove(key);
+      return 1;
+    }
+    for (const versionId of versions) await this.#deleteVersion(key, versionId);
+    return versions.length;
+  }
+
+  /** Deletes one version for good (with a version id), or the object (without, as locally). */
+  async #deleteVersion(key: string, versionId: string | undefined): Promise<void> {
+    await this.#s3.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: key, VersionId: versionId }));
   }
 
   async #head(key: string) {

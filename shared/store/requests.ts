@@ -1,11 +1,15 @@
 import {
   BatchGetCommand,
+  DeleteCommand,
   GetCommand,
   paginateQuery,
+  PutCommand,
   TransactWriteCommand,
+  UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { MAX_FILES_PER_FORM, reasons } from '../attachments/policy.ts';
 import { DomainError } from '../errors.ts';
 import type { Person } from '../roster/placement.ts';
 import { linkItem, linkKeys, type LinkItem } from '../links.ts';
@@ -15,8 +19,11 @@ import { GSI2 } from './table.ts';
 export const OBSERVER_ROLES = ['wpb', 'so', 'io'] as const;
 export type ObserverRole = (typeof OBSERVER_ROLES)[number];
 
-/** Where a request stands: asked, a draft saved, or submitted. */
-export type RequestState = 'gevraagd' | 'concept' | 'ingediend';
+/** Where a request stands: asked, a draft saved, submitted, or withdrawn by the student before any submission. */
+export type RequestState = 'gevraagd' | 'concept' | 'ingediend' | 'ingetrokken';
+
+/** The states in which nothing has been submitted yet and the student may still withdraw the request. */
+export const WITHDRAWABLE_STATES = ['gevraagd', 'concept'] as const satisfies readonly RequestState[];
 
 /** A form asked of an observer for one student in one period. */
 export interface RequestRecord {
@@ -39,6 +46,8 @@ export interface RequestRecord {
   linkHash: string;
   /** Set when staff revoked the request's link (the link item says so too); a reissue clears it. */
   linkRevokedAt?: string;
+  /** When the student withdrew the request (state `ingetrokken`); its link is revoked then too. */
+  withdrawnAt?: string;
   createdAt: string;
   origin: 'student' | 'auto';
   student: Person;
@@ -56,7 +65,46 @@ export interface AttachmentRef {
   addedAt: string;
   /** The S3 object version that was verified; downloads serve exactly that one. */
   versionId?: string;
+  /** The ETag of the verified bytes; downloads serve them only while it matches (also where S3 keeps no versions). */
+  etag?: string;
+  /**
+   * The malware scan's final verdict, recorded the first time it is read, so pages need not ask
+   * S3 again. Absent while the scan is pending (and on attachments stored before scanning).
+   */
+  scanVerdict?: FinalScanVerdict;
 }
+
+/** A malware scan verdict that no longer changes. */
+export type FinalScanVerdict = 'clean' | 'threat' | 'unscannable';
+
+/**
+ * An upload the app presigned and has not verified yet. Verify acts only on one of these, and
+ * claims it with one conditional delete: a replay, a parallel call or an id of another form
+ * finds nothing and changes nothing.
+ */
+export interface PendingUpload {
+  id: string;
+  /** Where the browser posts the bytes (`uploads/...`). */
+  uploadKey: string;
+  /** Where the verified bytes will be served from (`attachments/...`). */
+  key: string;
+  /** The safe file name, as declared. */
+  name: string;
+  /** The canonical MIME type the upload was presigned with. */
+  type: string;
+  /** Verify is refused after this instant (epoch ms): a little after the presigned POST expires. */
+  validUntilMs: number;
+}
+
+/** The form already has the most attachments allowed. */
+export class TooManyAttachmentsError extends DomainError {
+  constructor(max: number) {
+    super(reasons.tooMany(max), 409);
+  }
+}
+
+/** The attachment cannot be removed: the form was submitted, or the attachment is gone. */
+export class AttachmentNotRemovableError extends DomainError {}
 
 /** One saved version of a form: append-only. */
 export interface SubmissionVersion {
@@ -94,6 +142,13 @@ export class LinkChangedError extends DomainError {
   }
 }
 
+/** The request was submitted, withdrawn or given another link between read and write. */
+export class WithdrawConflictError extends DomainError {
+  constructor() {
+    super('Deze aanvraag is intussen gewijzigd. Laad de pagina opnieuw.', 409);
+  }
+}
+
 /** The request already exists (an automatic request made twice). */
 export class RequestExistsError extends DomainError {
   constructor() {
@@ -117,6 +172,10 @@ export const requestKeys = {
   attachment: (schoolYear: string, studentNumber: string, requestId: string, attachmentId: string) => ({
     PK: `PLC#${schoolYear}#${studentNumber}`,
     SK: `ATT#${requestId}#${attachmentId}`,
+  }),
+  pendingUpload: (schoolYear: string, studentNumber: string, requestId: string, attachmentId: string) => ({
+    PK: `PLC#${schoolYear}#${studentNumber}`,
+    SK: `UPL#${requestId}#${attachmentId}`,
   }),
   studentLink: (schoolYear: string, studentNumber: string) => ({
     PK: `PLC#${schoolYear}#${studentNumber}`,
@@ -193,6 +252,7 @@ export class RequestStore {
       ':basis': basis,
       ':next': next.version,
       ':state': submitted ? 'ingediend' : 'concept',
+      ':withdrawn': 'ingetrokken',
     };
     let update = 'SET #state = :state, latestVersion = :next';
     if (submitted) {
@@ -219,11 +279,23 @@ export class RequestStore {
             TableName: this.tableName,
             Key: requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
             UpdateExpression: update,
-            ConditionExpression: 'latestVersion = :basis',
+            // A withdrawn request takes no more versions: a submit racing a withdrawal, one wins.
+            ConditionExpression: 'latestVersion = :basis AND #state <> :withdrawn',
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
           },
         },
+        // A submission lists its attachments (the CSV links them): each must still exist, so an
+        // attachment removed while the submit was under way is never referenced by it.
+        ...(submitted
+          ? version.attachments.map((attachment) => ({
+              ConditionCheck: {
+                TableName: this.tableName,
+                Key: requestKeys.attachment(request.schoolYear, request.studentNumber, request.requestId, attachment.id),
+                ConditionExpression: 'attribute_exists(PK)',
+              },
+            }))
+          : []),
       ],
       () => new VersionConflictError(),
     );
@@ -300,7 +372,8 @@ export class RequestStore {
             TableName: this.tableName,
             Key: requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
             UpdateExpression: `SET linkId = :id, linkHash = :hash, ${SUPERSEDED_APPEND} REMOVE linkRevokedAt`,
-            ConditionExpression: 'linkHash = :old',
+            // A withdrawn request stays without a working link.
+            ConditionExpression: 'linkHash = :old AND attribute_not_exists(withdrawnAt)',
             ExpressionAttributeValues: { ':id': linkId, ':hash': link.hash, ':old': request.linkHash, ':oldList': [request.linkHash], ':none': [] },
           },
         },
@@ -341,6 +414,41 @@ export class RequestStore {
   }
 
   /**
+   * Withdraws a request nothing has been submitted for (`gevraagd` or `concept`), in one
+   * transaction: the request's state becomes `ingetrokken` only if it is still in one of those
+   * states and still has the link the caller saw, and that link is revoked (410 from then on).
+   * A submit racing it conflicts on the same item (`saveVersion` refuses a withdrawn request), so
+   * exactly one of the two wins. Throws WithdrawConflictError when the condition fails; the caller
+   * re-reads the request to tell a replay, a submission and a changed link apart.
+   */
+  async withdraw(request: RequestRecord, at: string): Promise<void> {
+    await this.transact(
+      [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
+            UpdateExpression: 'SET #state = :withdrawn, withdrawnAt = :at',
+            ConditionExpression: '#state IN (:asked, :draft) AND linkHash = :hash',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':withdrawn': 'ingetrokken', ':at': at, ':asked': 'gevraagd', ':draft': 'concept', ':hash': request.linkHash },
+          },
+        },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: linkKeys(request.linkHash),
+            UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeValues: { ':at': at },
+          },
+        },
+      ],
+      () => new WithdrawConflictError(),
+    );
+  }
+
+  /**
    * Gives an open request another observer (a replaced WPB) with a new link, in one transaction:
    * the request's observer and link change only if it still has the link the caller saw and is
    * not submitted; the new link is stored and the old one marked revoked. Drafts stay with the
@@ -354,7 +462,7 @@ export class RequestStore {
             TableName: this.tableName,
             Key: requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
             UpdateExpression: `SET observer = :observer, linkId = :id, linkHash = :hash, ${SUPERSEDED_APPEND} REMOVE linkRevokedAt`,
-            ConditionExpression: 'linkHash = :old AND #state <> :submitted',
+            ConditionExpression: 'linkHash = :old AND #state <> :submitted AND attribute_not_exists(withdrawnAt)',
             ExpressionAttributeNames: { '#state': 'state' },
             ExpressionAttributeValues: {
               ':observer': { name: observer.name, email: observer.email },
@@ -446,34 +554,165 @@ export class RequestStore {
     }
   }
 
-  /** Records a verified attachment of a request. */
-  async addAttachment(request: RequestRecord, attachment: AttachmentRef): Promise<void> {
-    await this.transact(
-      [
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: {
-              ...requestKeys.attachment(request.schoolYear, request.studentNumber, request.requestId, attachment.id),
-              entity: 'attachment',
-              requestId: request.requestId,
-              ...attachment,
-            },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          },
+  /** Records an upload the app presigned; it expires (TTL) a day after `validUntilMs`. */
+  async addPendingUpload(request: RequestRecord, pending: PendingUpload): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...requestKeys.pendingUpload(request.schoolYear, request.studentNumber, request.requestId, pending.id),
+          entity: 'pending-upload',
+          requestId: request.requestId,
+          ...pending,
+          expiresAt: Math.floor(pending.validUntilMs / 1000) + 24 * 3600,
         },
-      ],
-      () => new DomainError('Deze bijlage is al toegevoegd.', 409),
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
     );
+  }
+
+  /**
+   * Claims a pending upload of this request: one conditional delete, so of any number of calls
+   * for the same id exactly one gets it. Undefined when there is none (never issued, another
+   * request's, already claimed) or it has expired (TTL deletes late; this checks `validUntilMs`).
+   */
+  async claimPendingUpload(
+    request: Pick<RequestRecord, 'schoolYear' | 'studentNumber' | 'requestId'>,
+    id: string,
+    nowMs: number,
+  ): Promise<PendingUpload | undefined> {
+    try {
+      const result = await this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: requestKeys.pendingUpload(request.schoolYear, request.studentNumber, request.requestId, id),
+          ConditionExpression: 'attribute_exists(PK)',
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      const { uploadKey, key, name, type, validUntilMs } = result.Attributes as PendingUpload;
+      return validUntilMs >= nowMs ? { id, uploadKey, key, name, type, validUntilMs } : undefined;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Records a verified attachment of a request and counts it on the request item, in one
+   * transaction whose condition keeps the count below `max`: parallel uploads can never store more.
+   *
+   * @param options.max at most this many, default {@link MAX_FILES_PER_FORM}
+   * @param options.existing how many attachments the request had when it was read (default 0); it
+   *   seeds the count of a request stored before the count existed
+   * @throws TooManyAttachmentsError when the request already has `max`
+   */
+  async addAttachment(request: RequestRecord, attachment: AttachmentRef, options: { max?: number; existing?: number } = {}): Promise<void> {
+    const { max = MAX_FILES_PER_FORM, existing = 0 } = options;
+    if (existing >= max) throw new TooManyAttachmentsError(max);
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
+                UpdateExpression: 'SET attachmentCount = if_not_exists(attachmentCount, :existing) + :one',
+                // Without a count yet, `existing` (checked above) seeds it.
+                ConditionExpression: 'attribute_exists(PK) AND (attachmentCount < :max OR attribute_not_exists(attachmentCount))',
+                ExpressionAttributeValues: { ':existing': existing, ':one': 1, ':max': max },
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...requestKeys.attachment(request.schoolYear, request.studentNumber, request.requestId, attachment.id),
+                  entity: 'attachment',
+                  requestId: request.requestId,
+                  ...attachment,
+                },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      const cancelled = error instanceof TransactionCanceledException ? error.CancellationReasons : undefined;
+      if (cancelled?.[0]?.Code === 'ConditionalCheckFailed') throw new TooManyAttachmentsError(max);
+      if (cancelled?.[1]?.Code === 'ConditionalCheckFailed') throw new DomainError('Deze bijlage is al toegevoegd.', 409);
+      throw error;
+    }
+  }
+
+  /**
+   * Removes an attachment of a request that is not submitted yet, and lowers the count, in one
+   * transaction. Once the request is submitted its attachments are part of the submitted record.
+   *
+   * @param options.existing how many attachments the request had when it was read (see {@link addAttachment})
+   * @returns the removed attachment
+   * @throws AttachmentNotRemovableError (409) after submission, 404 when it does not exist
+   */
+  async removeAttachment(request: RequestRecord, attachmentId: string, options: { existing: number }): Promise<AttachmentRef> {
+    const key = requestKeys.attachment(request.schoolYear, request.studentNumber, request.requestId, attachmentId);
+    const found = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key }));
+    if (!found.Item) throw new AttachmentNotRemovableError('Deze bijlage bestaat niet (meer).', 404);
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
+                UpdateExpression: 'SET attachmentCount = if_not_exists(attachmentCount, :existing) - :one',
+                ConditionExpression: 'attribute_exists(PK) AND #state <> :submitted',
+                ExpressionAttributeNames: { '#state': 'state' },
+                ExpressionAttributeValues: { ':existing': options.existing, ':one': 1, ':submitted': 'ingediend' },
+              },
+            },
+            { Delete: { TableName: this.tableName, Key: key, ConditionExpression: 'attribute_exists(PK)' } },
+          ],
+        }),
+      );
+    } catch (error) {
+      const cancelled = error instanceof TransactionCanceledException ? error.CancellationReasons : undefined;
+      if (cancelled?.[0]?.Code === 'ConditionalCheckFailed') {
+        throw new AttachmentNotRemovableError(reasons.removeAfterSubmit, 409);
+      }
+      if (cancelled?.[1]?.Code === 'ConditionalCheckFailed') throw new AttachmentNotRemovableError('Deze bijlage bestaat niet (meer).', 404);
+      throw error;
+    }
+    return attachmentOf(found.Item);
+  }
+
+  /** Records an attachment's final scan verdict once (a later, different one is ignored). */
+  async recordScanVerdict(
+    request: Pick<RequestRecord, 'schoolYear' | 'studentNumber' | 'requestId'>,
+    attachmentId: string,
+    verdict: FinalScanVerdict,
+  ): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: requestKeys.attachment(request.schoolYear, request.studentNumber, request.requestId, attachmentId),
+          UpdateExpression: 'SET scanVerdict = :verdict',
+          ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(scanVerdict)',
+          ExpressionAttributeValues: { ':verdict': verdict },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   /** The verified attachments of a request. */
   async listAttachments(request: Pick<RequestRecord, 'schoolYear' | 'studentNumber' | 'requestId'>): Promise<AttachmentRef[]> {
     const items = await this.queryPrefix(requestKeys.partition(request.schoolYear, request.studentNumber), `ATT#${request.requestId}#`);
-    return items.map((item) => {
-      const { id, key, name, size, type, addedAt, versionId } = item as unknown as AttachmentRef;
-      return { id, key, name, size, type, addedAt, ...(versionId ? { versionId } : {}) };
-    });
+    return items.map(attachmentOf);
   }
 
   private async queryPrefix(pk: string, prefix: string): Promise<Record<string, unknown>[]> {
@@ -506,6 +745,12 @@ export class RequestStore {
       throw error;
     }
   }
+}
+
+/** An attachment item's stored fields, without keys or absent optional ones. */
+function attachmentOf(item: Record<string, unknown>): AttachmentRef {
+  const { id, key, name, size, type, addedAt, versionId, etag, scanVerdict } = item as unknown as AttachmentRef;
+  return { id, key, name, size, type, addedAt, ...(versionId ? { versionId } : {}), ...(etag ? { etag } : {}), ...(scanVerdict ? { scanVerdict } : {}) };
 }
 
 /** The key of a version in {@link RequestStore.getVersions}' answer. */

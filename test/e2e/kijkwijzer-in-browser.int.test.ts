@@ -13,12 +13,19 @@ import { appDeps } from '../support/app.ts';
 import { freshTable, localClients } from '../support/aws.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { inboxOf, tokenIn } from '../support/inbox.ts';
+import { waitForScanTag } from '../support/malware.ts';
 import { freePort } from '../../infra/local/stack.ts';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 
 /** A minimal valid PDF, as a WPB's lesson plan would start. */
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+
+/** A 1×1 PNG, as a phone photo of the board would be (only smaller). */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+
+/** An answer typed as a WPB types it: plain line breaks, nothing else special. */
+const TWO_LINES = 'Eerste punt: rustige start\nTweede punt: heldere instructie';
 
 async function seriousViolations(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
@@ -112,14 +119,24 @@ describe('a WPB fills in a kijkwijzer in a real browser, on the local stand-ins'
     expect(await page.inputValue('#a-FEEDBACK')).toBe('Heldere uitleg, rustige start.');
     expect(await radios.first().isChecked()).toBe(true);
 
-    // An attachment goes straight to S3 and is verified by the app.
+    // An answer is typed (with a line break) and not saved; then two attachments go straight to S3
+    // and are verified by the app, without a reload: the typed answer stays in its field.
+    await page.fill('#a-FEEDUP', TWO_LINES);
+    await page.evaluate(() => ((globalThis as unknown as { notReloaded: boolean }).notReloaded = true));
     await page.setInputFiles('#bijlage', { name: 'lesplan.pdf', mimeType: 'application/pdf', buffer: PDF });
     await page.click('#bijlage-uploaden');
-    await expect.poll(() => page.locator('a:has-text("lesplan.pdf")').count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => page.locator('#bijlagen-lijst li:has-text("lesplan.pdf")').count(), { timeout: 15_000 }).toBe(1);
+    await page.setInputFiles('#bijlage', { name: 'bord.png', mimeType: 'image/png', buffer: PNG });
+    await page.click('#bijlage-uploaden');
+    await expect.poll(() => page.locator('#bijlagen-lijst li:has-text("bord.png")').count(), { timeout: 15_000 }).toBe(1);
+    expect(await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await page.inputValue('#a-FEEDUP')).toBe(TWO_LINES);
+    expect(await page.locator('#bijlage-status').textContent()).toContain('Bijlage toegevoegd: bord.png');
 
     // The form is completed and submitted.
-    for (const id of ['#a-FEEDUP', '#a-FEEDFORWARD']) await page.fill(id, 'Volgende keer: check of iedereen de opdracht snapt.');
+    await page.fill('#a-FEEDFORWARD', 'Volgende keer: check of iedereen de opdracht snapt.');
     const otherTexts = page.locator('textarea:not(#a-FEEDBACK):not(#a-FEEDUP):not(#a-FEEDFORWARD)');
+    expect(await page.inputValue('#a-FEEDUP')).toBe(TWO_LINES);
     for (let i = 0; i < (await otherTexts.count()); i++) await otherTexts.nth(i).fill('Goede vragen gesteld.');
     for (let i = 0; i < scaleCount; i++) await radios.nth(i).check();
     await page.click('button:has-text("Versturen")');
@@ -135,10 +152,34 @@ describe('a WPB fills in a kijkwijzer in a real browser, on the local stand-ins'
     expect(request?.state).toBe('ingediend');
     const versions = await deps.requests.listVersions(request!);
     expect(versions.at(-1)?.answers.FEEDBACK).toBe('Heldere uitleg, rustige start.');
-    const [attachment] = await deps.requests.listAttachments(request!);
-    expect(attachment?.name).toBe('lesplan.pdf');
-    const head = await clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: attachment!.key }));
+    expect(versions.at(-1)?.answers.FEEDUP).toBe(TWO_LINES);
+    expect(versions.at(-1)?.attachments.map((a) => a.name).sort()).toEqual(['bord.png', 'lesplan.pdf']);
+    const attachments = await deps.requests.listAttachments(request!);
+    const pdfAttachment = attachments.find((a) => a.name === 'lesplan.pdf')!;
+    const pngAttachment = attachments.find((a) => a.name === 'bord.png')!;
+    const head = await clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: pdfAttachment.key }));
     expect(head.ContentLength).toBe(PDF.length);
+
+    // Once scanned, the attachments open in the browser: the image renders, the PDF opens inline
+    // (served sandboxed, with nosniff), neither is saved as a download.
+    for (const a of [pdfAttachment, pngAttachment]) expect(await waitForScanTag(clients.s3, bucket, a.key)).toBe('NO_THREATS_FOUND');
+    const downloads: string[] = [];
+    page.on('download', (d) => downloads.push(d.suggestedFilename()));
+    const image = await page.goto(`${formUrl}/bijlagen/${pngAttachment.id}`);
+    expect(image?.headers()['content-type']).toBe('image/png');
+    expect(await page.locator('img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(1);
+    // Chromium hands a PDF to its own viewer and shows that viewer's headers to the page: the
+    // served headers are read with the same browser context's request API.
+    const pdf = await page.goto(`${formUrl}/bijlagen/${pdfAttachment.id}`);
+    expect(pdf?.status()).toBe(200);
+    const served = await context.request.get(`${formUrl}/bijlagen/${pdfAttachment.id}`);
+    expect(served.headers()).toMatchObject({
+      'content-type': 'application/pdf',
+      'x-content-type-options': 'nosniff',
+      'content-disposition': expect.stringMatching(/^inline; filename="lesplan.pdf"/),
+      'content-security-policy': expect.stringMatching(/^sandbox; /),
+    });
+    expect(downloads).toEqual([]);
 
     // The student's page shows it, with a read-only view.
     await page.goto(studentUrl);
@@ -152,4 +193,21 @@ describe('a WPB fills in a kijkwijzer in a real browser, on the local stand-ins'
 
     expect(axe).toEqual({ student: [], form: [], errors: [], submitted: [], view: [], notFound: [] });
   }, 120_000);
+
+  it('hides the upload button without JavaScript, and says so', async () => {
+    const [request] = await deps.requests.listForPlacement(placement.schoolYear, placement.studentNumber);
+    const wpbMail = (await inboxOf(placement.wpb.email)).find((m) => m.subject.startsWith('Kijkwijzer'));
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+
+    await page.goto(`${origin}/f/${tokenIn(wpbMail, 'f')}`);
+
+    expect(request).toBeDefined();
+    expect(await page.locator('#bijlage-uploaden').isVisible()).toBe(false);
+    expect(await page.locator('#bijlage').isVisible()).toBe(false);
+    const notice = page.locator('noscript > p.notice');
+    expect(await notice.isVisible()).toBe(true);
+    expect(await notice.textContent()).toBe('Bijlagen toevoegen werkt alleen als JavaScript aanstaat. Het formulier zelf werkt ook zonder.');
+    await context.close();
+  }, 60_000);
 });

@@ -14,6 +14,7 @@ import { senderConcurrency } from '#infra/constructs/digest.ts';
 import { WerkpleklerenStack } from '#infra/werkplekleren-stack.ts';
 import { tableDefinition, TTL_ATTRIBUTE } from '#shared/store/table.ts';
 import { ROSTER_UPLOAD_PREFIX } from '#shared/roster/upload-store.ts';
+import { UPLOADS_PREFIX } from '#shared/attachments/policy.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 /** The same context (feature flags, demo config) that `npm run synth` uses. */
@@ -209,6 +210,17 @@ describe('WerkpleklerenStack', () => {
       });
     });
 
+    it('removes attachment uploads (never served) after a day, versions and all', () => {
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        LifecycleConfiguration: {
+          Rules: Match.arrayWith([
+            Match.objectLike({ Id: 'attachment-uploads', Prefix: UPLOADS_PREFIX, Status: 'Enabled', ExpirationInDays: 1, NoncurrentVersionExpiration: { NoncurrentDays: 1 } }),
+          ]),
+        },
+      });
+      expect(UPLOADS_PREFIX).toBe('uploads/');
+    });
+
     it('removes roster files that were uploaded but never confirmed after a day, versions and all', () => {
       template.hasResourceProperties('AWS::S3::Bucket', {
         LifecycleConfiguration: {
@@ -246,6 +258,115 @@ describe('WerkpleklerenStack', () => {
           ]),
         },
       });
+    });
+  });
+
+  describe('malware scanning (GuardDuty Malware Protection for S3)', () => {
+    const bucketArn = () => getAtt(stack.data.bucket, 'Arn');
+    const objects = (suffix: string) => ({ 'Fn::Join': ['', [bucketArn(), `/${suffix}`]] });
+    const scanRoleStatements = (): (PolicyStatement & { Sid?: string })[] => {
+      const role = template.findResources('AWS::IAM::Role', {
+        Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'malware-protection-plan.guardduty.amazonaws.com' } })] } },
+      });
+      expect(Object.keys(role)).toEqual([logicalId(stack.malware.role)]);
+      type Role = { Properties: { Policies: { PolicyDocument: { Statement: PolicyStatement[] } }[] } };
+      return Object.values(role as Record<string, Role>).flatMap((r) => r.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement));
+    };
+
+    it('protects the attachments bucket, scans only attachments/ and tags the result', () => {
+      template.hasResourceProperties('AWS::GuardDuty::MalwareProtectionPlan', {
+        ProtectedResource: { S3Bucket: { BucketName: ref(stack.data.bucket), ObjectPrefixes: ['attachments/'] } },
+        Actions: { Tagging: { Status: 'ENABLED' } },
+        Role: getAtt(stack.malware.role, 'Arn'),
+      });
+    });
+
+    it('runs the scan as a role only GuardDuty Malware Protection may assume', () => {
+      template.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: {
+          Statement: [
+            { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'malware-protection-plan.guardduty.amazonaws.com' } },
+          ],
+        },
+        ManagedPolicyArns: Match.absent(),
+      });
+    });
+
+    it("lets the role read and tag new attachments, and manage only GuardDuty's own EventBridge rule", () => {
+      const statements = scanRoleStatements();
+      const actionsOn = (resource: unknown) =>
+        statements.filter((s) => asList(s.Resource).some((r) => JSON.stringify(r) === JSON.stringify(resource))).flatMap((s) => asList(s.Action));
+      expect(actionsOn(objects('attachments/*')).sort()).toEqual(
+        ['s3:GetObject', 's3:GetObjectTagging', 's3:GetObjectVersion', 's3:GetObjectVersionTagging', 's3:PutObjectTagging', 's3:PutObjectVersionTagging'].sort(),
+      );
+      expect(actionsOn(bucketArn()).sort()).toEqual(['s3:GetBucketNotification', 's3:ListBucket', 's3:PutBucketNotification']);
+      const actions = statements.flatMap((s) => asList(s.Action));
+      for (const unwanted of ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutBucketPolicy', 's3:PutObjectAcl']) {
+        expect(allows(actions, unwanted), unwanted).toBe(false);
+      }
+      // s3:PutObject only for the validation object GuardDuty writes when the plan is created.
+      const puts = statements.filter((s) => asList(s.Action).includes('s3:PutObject'));
+      expect(puts.flatMap((s) => asList(s.Resource))).toEqual([objects('malware-protection-resource-validation-object')]);
+      const events = statements.filter((s) => asList(s.Action).some((a) => a.startsWith('events:')));
+      for (const statement of events) {
+        expect(JSON.stringify(statement.Resource)).toContain(':rule/DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3*');
+      }
+      expect(events.find((s) => asList(s.Action).includes('events:PutRule'))?.Condition).toEqual({
+        StringLike: { 'events:ManagedBy': 'malware-protection-plan.guardduty.amazonaws.com' },
+      });
+    });
+
+    it('quarantines attachments in the bucket policy: no read of one not scanned clean, except by the scanner', () => {
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: ref(stack.data.bucket),
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Sid: 'QuarantineUntilScannedClean',
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: ['s3:GetObject', 's3:GetObjectVersion'],
+              Resource: objects('attachments/*'),
+              Condition: {
+                StringNotEquals: { 's3:ExistingObjectTag/GuardDutyMalwareScanStatus': 'NO_THREATS_FOUND' },
+                ArnNotEquals: { 'aws:PrincipalArn': getAtt(stack.malware.role, 'Arn') },
+              },
+            },
+          ]),
+        },
+      });
+    });
+
+    it('leaves uploads/ readable, so the app can verify an upload before copying it under attachments/', () => {
+      const policies = template.findResources('AWS::S3::BucketPolicy', { Properties: { Bucket: ref(stack.data.bucket) } });
+      type Policy = { Properties: { PolicyDocument: { Statement: PolicyStatement[] } } };
+      const denies = Object.values(policies as Record<string, Policy>)
+        .flatMap((p) => p.Properties.PolicyDocument.Statement)
+        .filter((s) => s.Effect === 'Deny' && asList(s.Action).some((a) => allows([a], 's3:GetObject')));
+      // Apart from the transport rules (TLS only, TLS 1.2 or later), which cover every request.
+      const transport = (s: PolicyStatement) => /aws:SecureTransport|s3:TlsVersion/.test(JSON.stringify(s.Condition ?? {}));
+      expect(denies.filter((s) => !transport(s))).toHaveLength(1);
+      for (const deny of denies.filter((s) => !transport(s))) {
+        expect(asList(deny.Resource)).toEqual([objects('attachments/*')]);
+      }
+    });
+
+    it('lets no function write a tag, so only GuardDuty can mark an attachment clean', () => {
+      for (const fn of [stack.http.fn, stack.digest.planner, stack.digest.sender, stack.mail.eventsFunction, stack.retention.fn]) {
+        const actions = statementsOf(fn).flatMap((s) => asList(s.Action));
+        for (const write of ['s3:PutObjectTagging', 's3:PutObjectVersionTagging', 's3:DeleteObjectTagging', 's3:PutBucketPolicy']) {
+          expect(allows(actions, write), `${fn.node.path}: ${write}`).toBe(false);
+        }
+      }
+    });
+
+    it('lets the HTTP function read the scan tag of any attachment version', () => {
+      const s3 = statementsOf(stack.http.fn).filter((s) => asList(s.Action).some((a) => a.startsWith('s3:')));
+      for (const wanted of ['s3:GetObjectTagging', 's3:GetObjectVersionTagging']) {
+        const granting = s3.filter((s) => allows(asList(s.Action), wanted));
+        const resources = granting.flatMap((s) => asList(s.Resource));
+        expect([objects('*'), objects('attachments/*')].some((covering) => resources.some((r) => JSON.stringify(r) === JSON.stringify(covering))), wanted).toBe(true);
+      }
     });
   });
 
@@ -328,24 +449,37 @@ describe('WerkpleklerenStack', () => {
       expect(asList(dynamo[0]!.Action)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query']));
     });
 
-    it('grant S3 actions only on the attachments bucket: put, get (any version) and delete objects', () => {
+    it('grant S3 actions only on the attachments bucket: put, get (any version) and delete objects, under its three prefixes', () => {
       const bucketArn = { 'Fn::GetAtt': [logicalId(stack.data.bucket), 'Arn'] };
-      const objectArns = { 'Fn::Join': ['', [bucketArn, '/*']] };
+      const prefixArns = ['uploads/*', 'attachments/*', 'roster-uploads/*'].map((prefix) => ({ 'Fn::Join': ['', [bucketArn, `/${prefix}`]] }));
       const s3 = functionStatements().filter((s) => asList(s.Action).some((a) => a.startsWith('s3:')));
       const actions = s3.flatMap((s) => asList(s.Action));
       for (const wanted of ['s3:PutObject', 's3:GetObject', 's3:GetObjectVersion', 's3:DeleteObject', 's3:DeleteObjectVersion']) {
         expect(allows(actions, wanted), wanted).toBe(true);
       }
-      for (const unwanted of ['s3:DeleteBucket', 's3:PutBucketPolicy', 's3:PutBucketCors', 's3:PutObjectAcl', 's3:PutBucketVersioning']) {
+      // No tag writes: the app must never be able to write the malware scan tag it trusts.
+      for (const unwanted of ['s3:DeleteBucket', 's3:PutBucketPolicy', 's3:PutBucketCors', 's3:PutObjectAcl', 's3:PutBucketVersioning', 's3:PutObjectTagging', 's3:PutObjectVersionTagging']) {
         expect(allows(actions, unwanted), unwanted).toBe(false);
       }
       for (const resource of s3.flatMap((s) => asList(s.Resource))) {
-        expect([bucketArn, objectArns]).toContainEqual(resource);
+        expect([bucketArn, ...prefixArns]).toContainEqual(resource);
       }
-      // Deletes reach objects only, never the bucket.
+      // Deletes reach objects under the three prefixes only, never the bucket.
       for (const statement of s3.filter((s) => asList(s.Action).some((a) => a.startsWith('s3:Delete')))) {
-        expect(asList(statement.Resource)).toEqual([objectArns]);
+        expect(asList(statement.Resource)).toEqual(expect.arrayContaining(prefixArns));
+        expect(asList(statement.Resource)).toHaveLength(prefixArns.length);
       }
+    });
+
+    it('grant listing versions only under attachments/ (to delete a removed attachment with all its versions)', () => {
+      const bucketArn = { 'Fn::GetAtt': [logicalId(stack.data.bucket), 'Arn'] };
+      const s3 = functionStatements().filter((s) => asList(s.Action).some((a) => a.startsWith('s3:')));
+      const listing = s3.filter((s) => allows(asList(s.Action), 's3:ListBucketVersions'));
+      expect(listing).toEqual([
+        expect.objectContaining({ Action: 's3:ListBucketVersions', Resource: bucketArn, Condition: { StringLike: { 's3:prefix': 'attachments/*' } } }),
+      ]);
+      const deletingVersions = s3.filter((s) => allows(asList(s.Action), 's3:DeleteObjectVersion'));
+      expect(deletingVersions.flatMap((s) => asList(s.Resource))).not.toContainEqual({ 'Fn::Join': ['', [bucketArn, '/*']] });
     });
 
     it('allow reading the link secret, and nothing else in Secrets Manager', () => {

@@ -1,5 +1,6 @@
 import type { AppDeps } from '../../functions/http/app.tsx';
 import { AttachmentStore } from '../../shared/attachments/store.ts';
+import { ScanStatusReader } from '../../shared/attachments/scan.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { LinkStore } from '../../shared/links.ts';
 import { MemoryMailer, SesMailer, type Mailer } from '../../shared/mail/mailer.ts';
@@ -38,6 +39,7 @@ export function appDeps(
     links: new LinkStore(clients.doc, names.tableName),
     mailer: options.mailer ?? new SesMailer(clients.ses, 'werkplekleren@example.org'),
     attachments: new AttachmentStore(clients.s3, names.bucket, { maxBytes: maxUploadBytes }),
+    scans: new ScanStatusReader(clients.s3, names.bucket),
     signIns: new SignInStore(clients.doc, names.tableName),
     sessions: new SessionStore(clients.doc, names.tableName, { idleMinutes: 120, absoluteHours: 12 }),
     adminEmails: options.adminEmails ?? [],

@@ -1,24 +1,28 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import * as z from 'zod';
-import { formatDutchDate, getSchoolYear, periodLabel } from '#shared/calendar.ts';
+import { formatDutchDate, formatDutchInstant, getSchoolYear, periodLabel } from '#shared/calendar.ts';
 import { calendarFeed } from '#shared/digest/ics.ts';
 import { DomainError, NotFoundError, ValidationError } from '#shared/errors.ts';
 import { getForm } from '#forms/index.ts';
 import type { FormDefinition } from '#shared/forms/definition.ts';
 import { formatAnswer, readAnswers, type AnswerErrors, type Answers } from '#shared/forms/answers.ts';
-import { formItems } from '#shared/forms/definition.ts';
+import { formItems, formPhrase } from '#shared/forms/definition.ts';
 import { AnswersView, DraftContentNotice, ErrorSummary, FORM_CSS, FormFields } from '#shared/forms/render.tsx';
-import { checkDeclared, MAX_FILES_PER_FORM } from '#shared/attachments/policy.ts';
-import { attachmentKey, newAttachmentId } from '#shared/attachments/store.ts';
-import { isEditable, OBSERVER_LABELS, studentUrl } from '#shared/requests.ts';
+import { checkDeclared, MAX_FILES_PER_FORM, reasons } from '#shared/attachments/policy.ts';
+import { attachmentsWithVerdicts, type ShownAttachment } from '#shared/attachments/serve.ts';
+import { attachmentKey, newAttachmentId, uploadKey } from '#shared/attachments/store.ts';
+import { formUrl, isEditable, OBSERVER_LABELS, studentUrl } from '#shared/requests.ts';
 import { renderEmail } from '#shared/mail/templates.ts';
-import { VersionConflictError, type AttachmentRef, type RequestRecord, type SubmissionVersion } from '#shared/store/requests.ts';
+import { TooManyAttachmentsError, VersionConflictError, type AttachmentRef, type RequestRecord, type SubmissionVersion } from '#shared/store/requests.ts';
 import { Layout } from '#shared/web/layout.tsx';
 import type { AppEnv } from '../app.tsx';
-import { resolveLink } from '../links.ts';
+import { RequestWithdrawnError, resolveLink } from '../links.ts';
 import { recordAudit } from '../audit.ts';
+import { serveAttachment } from '../attachment-response.ts';
+import { AttachmentItems } from '../attachment-list.tsx';
 import { linkActor } from '#shared/store/audit.ts';
+import { capitalize } from '#shared/dutch.ts';
 
 /** The observer's form, reached by the link in their email. */
 export const formRoutes = new Hono<AppEnv>();
@@ -57,20 +61,38 @@ formRoutes.get('/:token/agenda.ics', async (c) => {
 
 formRoutes.get('/:token', async (c) => {
   const loaded = await load(c);
+  const shown = await attachmentsWithVerdicts(c.get('deps'), loaded.request, loaded.attachments);
   const saved = c.req.query('opgeslagen');
-  // A log, not a change the user sees; HEAD (link scanners) is not a view.
-  if (c.req.method === 'GET') await recordAudit(c, loaded.request, { actor: linkActor(loaded.request.observerRole), action: 'bekeken', requestId: loaded.request.requestId });
+  // A log, not a change the user sees. Mail scanners GET links too, so a GET is only "link geopend";
+  // a person's first touch on the page posts to /bekeken (static/viewed.ts). HEAD is not logged.
+  if (c.req.method === 'GET') await recordAudit(c, loaded.request, { actor: linkActor(loaded.request.observerRole), action: 'link geopend', requestId: loaded.request.requestId });
   return c.html(
     <FormPage
       token={c.req.param('token')}
       {...loaded}
+      attachments={shown}
+      removed={c.req.query('verwijderd') === '1'}
       answers={loaded.latest?.answers ?? {}}
       notice={saved === 'concept' ? 'concept' : saved === 'verstuurd' ? 'verstuurd' : undefined}
     />,
   );
 });
 
+/** A person acted on the form page (static/viewed.ts): the real view, after a GET that a scanner may have made. */
+formRoutes.post('/:token/bekeken', async (c) => {
+  const { request } = await load(c);
+  await recordAudit(c, request, { actor: linkActor(request.observerRole), action: 'bekeken', requestId: request.requestId });
+  return c.body(null, 204);
+});
+
 const Action = z.enum(['concept', 'versturen']);
+
+/** `basis`, the version the page was loaded at, as the page writes it: a plain decimal safe integer. */
+const Basis = z
+  .string()
+  .regex(/^\d{1,16}$/)
+  .transform(Number)
+  .pipe(z.int().nonnegative());
 
 formRoutes.post('/:token', async (c) => {
   const { request, latest, def, attachments, editable } = await load(c);
@@ -78,10 +100,11 @@ formRoutes.post('/:token', async (c) => {
   const body = await c.req.parseBody();
   const action = Action.safeParse(body.actie);
   if (!action.success) throw new ValidationError('Kies "Opslaan als concept" of "Versturen".');
-  const basis = Number(body.basis);
-  if (!Number.isInteger(basis) || basis < 0) throw new ValidationError('Het formulier is onvolledig verstuurd; open de link opnieuw.');
+  const parsedBasis = Basis.safeParse(body.basis);
+  if (!parsedBasis.success) throw new ValidationError('Het formulier is onvolledig verstuurd; open de link opnieuw.');
+  const basis = parsedBasis.data;
   if (action.data === 'concept' && request.state === 'ingediend') {
-    throw new ValidationError('Dit formulier is al ingediend. Een correctie slaat u op met "Versturen".');
+    throw new ValidationError('Dit formulier is al ingediend. Een correctie verstuurt u met "Correctie versturen".');
   }
   const token = c.req.param('token');
   const result = readAnswers(def, body, action.data === 'versturen' ? 'submit' : 'draft');
@@ -106,6 +129,8 @@ formRoutes.post('/:token', async (c) => {
   } catch (error) {
     if (!(error instanceof VersionConflictError)) throw error;
     const current = await deps.requests.get(request.schoolYear, request.studentNumber, request.requestId);
+    // The student withdrew the request while this form was open: say so, not "someone else saved".
+    if (current?.state === 'ingetrokken') throw new RequestWithdrawnError(current);
     return c.html(
       <FormPage
         token={token}
@@ -141,12 +166,16 @@ async function sendSubmittedEmails(c: Context<AppEnv>, request: RequestRecord, d
       to: request.observer.email,
       subject: `Ontvangen: ${def.title} voor ${request.student.name}`,
       greeting: `Beste ${request.observer.name},`,
+      // No version numbers: a first submission is version 2 after a draft, which means nothing to the reader.
       paragraphs: [
-        `Dank u wel. ${correction ? 'Uw correctie' : 'Uw formulier'} voor ${request.student.name} is ontvangen (versie ${version.version}). Hieronder staat een kopie van uw antwoorden.`,
-        `U kunt tot en met ${formatDutchDate(request.deadline)} nog corrigeren via dezelfde link.`,
+        correction
+          ? `Dank u wel. Uw correctie voor ${request.student.name} is ontvangen op ${formatDutchInstant(version.savedAt, { time: 'minute' })}; deze vervangt wat u eerder had ingediend. Hieronder staat een kopie van uw antwoorden.`
+          : `Dank u wel. Uw formulier voor ${request.student.name} is ontvangen op ${formatDutchInstant(version.savedAt, { time: 'minute' })}. Hieronder staat een kopie van uw antwoorden.`,
+        `Wilt u nog iets aanpassen? Dat kan tot en met ${formatDutchDate(request.deadline)} met de link hieronder (dezelfde persoonlijke link als in de eerste e-mail; stuur hem niet door).`,
       ],
       list,
-      footer: `U krijgt deze bevestiging omdat u het formulier heeft ingediend als ${OBSERVER_LABELS[request.observerRole]} in het werkplekleren N2 van Hogeschool Rotterdam.`,
+      action: { label: 'Formulier openen om te corrigeren', url: formUrl(deps, request.linkId) },
+      footer: `U krijgt deze bevestiging omdat u het formulier heeft ingediend als ${OBSERVER_LABELS[request.observerRole]} bij werkplekleren N2 van Hogeschool Rotterdam.`,
     }),
   ];
   const studentLink = await deps.requests.getStudentLink(request.schoolYear, request.studentNumber);
@@ -156,10 +185,10 @@ async function sendSubmittedEmails(c: Context<AppEnv>, request: RequestRecord, d
       subject: `${def.title} is ingediend door ${request.observer.name}`,
       greeting: `Beste ${request.student.name},`,
       paragraphs: [
-        `${request.observer.name} heeft de ${def.title.toLowerCase()} ${correction ? 'gecorrigeerd' : 'ingediend'}${request.lessonDate ? ` voor de les van ${formatDutchDate(request.lessonDate)}` : ''}. Je vindt het formulier op je eigen pagina.`,
+        `${request.observer.name} heeft ${formPhrase(def)} ${correction ? 'gecorrigeerd' : 'ingediend'}${request.lessonDate ? ` voor de les van ${formatDutchDate(request.lessonDate)}` : ''}. Je vindt het formulier op je eigen pagina.`,
       ],
       ...(studentLink ? { action: { label: 'Mijn werkplekleren', url: studentUrl(deps, studentLink.linkId) } } : {}),
-      footer: `Je krijgt deze e-mail omdat je als student in het werkplekleren N2 (${request.schoolYear}) staat.`,
+      footer: `Je krijgt deze e-mail omdat je als student in het rooster van werkplekleren N2 (${request.schoolYear}) staat.`,
     }),
   );
   for (const message of messages) {
@@ -178,6 +207,9 @@ const UploadRequest = z.object({
   type: z.string().max(200),
 });
 
+/** Extra time to finish (verify) an upload after its presigned POST expired: a slow phone connection. */
+const VERIFY_GRACE_SECONDS = 300;
+
 formRoutes.post('/:token/bijlagen', async (c) => {
   const { request, attachments, editable } = await load(c);
   if (!editable) throw new DeadlinePassedError(request.deadline);
@@ -187,55 +219,90 @@ formRoutes.post('/:token/bijlagen', async (c) => {
   const check = checkDeclared(parsed.data, { maxBytes: deps.maxUploadBytes, existingCount: attachments.length });
   if (!check.ok) return c.json({ error: check.reason }, 400);
   const id = newAttachmentId();
-  const key = attachmentKey({ schoolYear: request.schoolYear, studentNumber: request.studentNumber, requestId: request.requestId, attachmentId: id });
+  const parts = { schoolYear: request.schoolYear, studentNumber: request.studentNumber, requestId: request.requestId, attachmentId: id };
   const contentType = check.type.mimeTypes[0];
-  const upload = await deps.attachments.presignUpload({ key, contentType, maxBytes: deps.maxUploadBytes });
+  const upload = await deps.attachments.presignUpload({ key: uploadKey(parts), contentType, maxBytes: deps.maxUploadBytes });
+  // Verify acts only on what is recorded here: the name and type declared now, never the ones sent later.
+  await deps.requests.addPendingUpload(request, {
+    id,
+    uploadKey: uploadKey(parts),
+    key: attachmentKey(parts),
+    name: check.fileName,
+    type: contentType,
+    validUntilMs: deps.clock.now().epochMilliseconds + (deps.attachments.uploadUrlTtlSeconds + VERIFY_GRACE_SECONDS) * 1000,
+  });
   return c.json({ id, name: check.fileName, contentType, url: upload.url, fields: upload.fields });
 });
 
-const VerifyRequest = z.object({ name: z.string().min(1).max(200), contentType: z.string().max(200) });
-
+/**
+ * Verifies an upload this app presigned for this form, once: the pending upload is claimed first
+ * (a replay, a parallel call, an unknown id or another form's id finds nothing and touches
+ * nothing; a verified attachment is never touched here). The checked bytes are copied to the key
+ * they are served from, and the count on the request keeps the form at five attachments.
+ */
 formRoutes.post('/:token/bijlagen/:id', async (c) => {
   const { request, attachments, editable } = await load(c);
   if (!editable) throw new DeadlinePassedError(request.deadline);
-  const id = c.req.param('id');
-  if (!/^[A-Za-z0-9_-]{22}$/.test(id)) throw new NotFoundError('Deze bijlage bestaat niet.');
-  const parsed = VerifyRequest.safeParse(await c.req.json().catch(() => undefined));
-  if (!parsed.success) throw new ValidationError('Het uploaden is niet goed afgerond; probeer het opnieuw.');
   const deps = c.get('deps');
-  const key = attachmentKey({ schoolYear: request.schoolYear, studentNumber: request.studentNumber, requestId: request.requestId, attachmentId: id });
+  const pending = await deps.requests.claimPendingUpload(request, c.req.param('id'), deps.clock.now().epochMilliseconds);
+  if (!pending) return c.json({ error: reasons.unknownUpload }, 404);
   if (attachments.length >= MAX_FILES_PER_FORM) {
-    await deps.attachments.remove(key);
-    return c.json({ error: `Er zijn al ${MAX_FILES_PER_FORM} bijlagen.` }, 400);
+    await deps.attachments.remove(pending.uploadKey);
+    return c.json({ error: reasons.tooMany() }, 409);
   }
-  const check = checkDeclared({ name: parsed.data.name, size: 1, type: parsed.data.contentType }, { maxBytes: deps.maxUploadBytes, existingCount: attachments.length });
-  if (!check.ok) {
-    await deps.attachments.remove(key);
-    return c.json({ error: check.reason }, 400);
-  }
-  const verified = await deps.attachments.verify(key, { declaredType: check.type.mimeTypes[0], maxBytes: deps.maxUploadBytes });
+  const verified = await deps.attachments.accept(pending.uploadKey, pending.key, { declaredType: pending.type, maxBytes: deps.maxUploadBytes });
   if (!verified.ok) return c.json({ error: verified.reason }, 400);
   const attachment: AttachmentRef = {
-    id,
-    key,
-    name: check.fileName,
+    id: pending.id,
+    key: pending.key,
+    name: pending.name,
     size: verified.size,
     type: verified.type.mime,
     addedAt: deps.clock.now().toString(),
     ...(verified.versionId ? { versionId: verified.versionId } : {}),
+    ...(verified.etag ? { etag: verified.etag } : {}),
   };
-  await deps.requests.addAttachment(request, attachment);
-  return c.json({ ok: true, id, name: attachment.name });
+  try {
+    await deps.requests.addAttachment(request, attachment, { max: MAX_FILES_PER_FORM, existing: attachments.length });
+  } catch (error) {
+    if (!(error instanceof TooManyAttachmentsError)) throw error;
+    await deps.attachments.removeAllVersions(pending.key);
+    return c.json({ error: error.message }, 409);
+  }
+  return c.json({ ok: true, id: attachment.id, name: attachment.name, size: attachment.size });
+});
+
+/**
+ * Removes an attachment while the form is not submitted yet (after that it is part of the
+ * submitted record): the item and the count first, then every S3 version of the bytes. A plain
+ * form post (works without JavaScript: back to the page); the script asks for JSON instead.
+ */
+formRoutes.post('/:token/bijlagen/:id/verwijderen', async (c) => {
+  const { request, attachments, editable } = await load(c);
+  if (!editable) throw new DeadlinePassedError(request.deadline);
+  const deps = c.get('deps');
+  const wantsJson = (c.req.header('Accept') ?? '').includes('application/json');
+  let removed: AttachmentRef;
+  try {
+    removed = await deps.requests.removeAttachment(request, c.req.param('id'), { existing: attachments.length });
+  } catch (error) {
+    if (wantsJson && error instanceof DomainError && error.expose) return c.json({ error: error.message }, error.status as 404 | 409);
+    throw error;
+  }
+  try {
+    await deps.attachments.removeAllVersions(removed.key);
+  } catch (error) {
+    // The attachment has left the form; bytes left behind go with the school year's retention purge.
+    console.error(JSON.stringify({ level: 'error', msg: 'deleting attachment versions failed', requestId: request.requestId, error: String((error as Error).name) }));
+  }
+  await recordAudit(c, request, { actor: linkActor(request.observerRole), action: 'bijlage verwijderd', requestId: request.requestId, detail: removed.name });
+  if (wantsJson) return c.json({ ok: true, id: removed.id, name: removed.name });
+  return c.redirect(`/f/${c.req.param('token')}?verwijderd=1#bijlagen`, 303);
 });
 
 formRoutes.get('/:token/bijlagen/:id', async (c) => {
-  const { request, attachments } = await load(c);
-  const attachment = attachments.find((a) => a.id === c.req.param('id'));
-  if (!attachment) throw new NotFoundError('Deze bijlage bestaat niet.');
-  if (c.req.method === 'GET') await recordAudit(c, request, { actor: linkActor(request.observerRole), action: 'gedownload', requestId: request.requestId, detail: attachment.name });
-  c.header('Cache-Control', 'no-store');
-  const url = await c.get('deps').attachments.presignDownload(attachment.key, attachment.name, attachment.versionId ? { versionId: attachment.versionId } : {});
-  return c.redirect(url, 302);
+  const { request } = await load(c);
+  return serveAttachment(c, request, c.req.param('id'), linkActor(request.observerRole));
 });
 
 function FormPage(props: {
@@ -243,12 +310,15 @@ function FormPage(props: {
   request: RequestRecord;
   latest: SubmissionVersion | undefined;
   def: FormDefinition;
-  attachments: AttachmentRef[];
+  /** With their scan verdicts where known (the GET); without, a recorded verdict or "wordt gecontroleerd" shows. */
+  attachments: (AttachmentRef | ShownAttachment)[];
   editable: boolean;
   answers: Answers;
   errors?: AnswerErrors;
   notice?: 'concept' | 'verstuurd' | undefined;
   conflict?: string;
+  /** An attachment was just removed (the no-JavaScript delete came back here). */
+  removed?: boolean;
 }) {
   const { token, request, def, attachments, editable, answers, errors = {} } = props;
   const submitted = request.state === 'ingediend';
@@ -258,7 +328,7 @@ function FormPage(props: {
       <p>
         Voor <strong>{request.student.name}</strong> ({request.vak}, {request.school})
         {request.lessonDate && <>, les van {formatDutchDate(request.lessonDate)}</>}
-        {request.className && <>, klas {request.className}</>}. {periodLabel({ number: request.period })}, invullen tot en met{' '}
+        {request.className && <>, klas {request.className}</>}. {capitalize(periodLabel({ number: request.period }))}, invullen tot en met{' '}
         {formatDutchDate(request.deadline)}. <a href={`/f/${token}/agenda.ics`}>Deadlines in uw agenda</a>
       </p>
       {request.question && (
@@ -274,7 +344,7 @@ function FormPage(props: {
       {props.notice === 'verstuurd' && (
         <p class="success" role="status">
           Dank u wel, het formulier is ingediend. U krijgt een bevestiging per e-mail. Tot en met {formatDutchDate(request.deadline)} kunt u
-          nog corrigeren.
+          het nog corrigeren.
         </p>
       )}
       {props.conflict && (
@@ -286,7 +356,7 @@ function FormPage(props: {
         <>
           <p class="notice">De deadline is verstreken: het formulier kan niet meer worden gewijzigd.</p>
           <AnswersView def={def} answers={answers} />
-          <AttachmentList token={token} attachments={attachments} />
+          <AttachmentItems attachments={attachments} href={(a) => `/f/${token}/bijlagen/${a.id}`} />
         </>
       ) : (
         <>
@@ -308,9 +378,23 @@ function FormPage(props: {
             </div>
           </form>
           <h2 id="bijlagen">Bijlagen</h2>
-          <AttachmentList token={token} attachments={attachments} />
-          {attachments.length < MAX_FILES_PER_FORM && (
-            <div data-upload={`/f/${token}/bijlagen`}>
+          {props.removed && (
+            <p class="success" role="status">
+              De bijlage is verwijderd.
+            </p>
+          )}
+          <AttachmentItems
+            attachments={attachments}
+            href={(a) => `/f/${token}/bijlagen/${a.id}`}
+            {...(submitted ? {} : { remove: (a: AttachmentRef) => `/f/${token}/bijlagen/${a.id}/verwijderen` })}
+          />
+          {submitted && attachments.length > 0 && <p class="muted">De bijlagen horen bij het ingediende formulier en kunnen niet meer worden verwijderd.</p>}
+          <noscript>
+            <p class="notice">Bijlagen toevoegen werkt alleen als JavaScript aanstaat. Het formulier zelf werkt ook zonder.</p>
+          </noscript>
+          {/* Hidden until upload.js shows it: without JavaScript the button would do nothing. */}
+          <div data-upload={`/f/${token}/bijlagen`} data-max={String(MAX_FILES_PER_FORM)} hidden>
+            <div data-upload-form hidden={attachments.length >= MAX_FILES_PER_FORM}>
               <label for="bijlage">Bijlage toevoegen (pdf, jpg, png, docx, pptx of mp4; hoogstens {MAX_FILES_PER_FORM} bestanden)</label>
               <input type="file" id="bijlage" name="bijlage" accept=".pdf,.jpg,.jpeg,.png,.docx,.pptx,.mp4" />
               <div class="actions">
@@ -318,29 +402,14 @@ function FormPage(props: {
                   Bijlage uploaden
                 </button>
               </div>
-              <p id="bijlage-status" role="status" aria-live="polite"></p>
-              <noscript>
-                <p class="notice">Bijlagen toevoegen werkt alleen met JavaScript aan. Het formulier zelf werkt ook zonder.</p>
-              </noscript>
-              <p class="muted">Sla eerst uw antwoorden op als concept: na het uploaden wordt de pagina opnieuw geladen.</p>
             </div>
-          )}
+            <p id="bijlage-status" role="status" aria-live="polite"></p>
+            <p class="muted">Uw ingevulde antwoorden blijven staan tijdens het uploaden; sla ze daarna op zoals altijd.</p>
+          </div>
           <script src="/static/upload.js" defer></script>
         </>
       )}
+      <script src="/static/bekeken.js" data-bekeken={`/f/${token}/bekeken`} defer></script>
     </Layout>
-  );
-}
-
-function AttachmentList({ token, attachments }: { token: string; attachments: AttachmentRef[] }) {
-  if (attachments.length === 0) return <p class="muted">Geen bijlagen.</p>;
-  return (
-    <ul>
-      {attachments.map((a) => (
-        <li>
-          <a href={`/f/${token}/bijlagen/${a.id}`}>{a.name}</a> <span class="muted">({Math.max(1, Math.round(a.size / 1024))} kB)</span>
-        </li>
-      ))}
-    </ul>
   );
 }

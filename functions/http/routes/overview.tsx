@@ -1,14 +1,15 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import * as z from 'zod';
-import { formatDutchDate, periodLabel, schoolYears } from '#shared/calendar.ts';
+import { formatDutchDate, formatDutchInstant, periodLabel, schoolYears } from '#shared/calendar.ts';
 import { calendarFeed } from '#shared/digest/ics.ts';
 import { NotFoundError, ValidationError } from '#shared/errors.ts';
 import { formTitle, getForm } from '#forms/index.ts';
+import { kijkwijzerTypeList } from '#shared/dutch.ts';
 import { AnswersView, FORM_CSS } from '#shared/forms/render.tsx';
 import { covers, ForbiddenError, type Staff } from '#shared/auth/scope.ts';
 import { loadOverview, type OverviewRow } from '#shared/overview/model.ts';
-import { amsterdamMinute, choosePeriod, type PeriodChoice } from '#shared/overview/period.ts';
+import { choosePeriod, type PeriodChoice } from '#shared/overview/period.ts';
 import { exportCsv, exportFileName, planExport } from '#shared/overview/csv.ts';
 import { OBSERVER_LABELS_SHORT } from '#shared/overview/labels.ts';
 import type { AdviceSignal } from '#shared/overview/signals.ts';
@@ -17,6 +18,9 @@ import { Layout } from '#shared/web/layout.tsx';
 import type { AppEnv } from '../app.tsx';
 import { requireStaff } from '../session.ts';
 import { recordAudit } from '../audit.ts';
+import { serveAttachment } from '../attachment-response.ts';
+import { AttachmentItems } from '../attachment-list.tsx';
+import { attachmentsWithVerdicts } from '#shared/attachments/serve.ts';
 import type { AuditEvent } from '#shared/store/audit.ts';
 import type { Temporal } from 'temporal-polyfill';
 import { ACTIONS_CSS, AuditLog, currentPage, noticeOf, overviewActionRoutes, ReplaceWpbForm, RequestActions } from './overview-actions.tsx';
@@ -154,7 +158,7 @@ overviewRoutes.get('/formulier/:year/:studentNumber/:requestId', async (c) => {
   const version = versions.find((v) => v.version === asked) ?? versions.at(-1);
   const def = version && getForm(version.formId, version.formVersion);
   if (!version || !def) throw new NotFoundError('Dit formulier is (nog) niet ingediend.');
-  const attachments = await deps.requests.listAttachments(request);
+  const attachments = await attachmentsWithVerdicts(deps, request);
   const base = `/overzicht/formulier/${request.schoolYear}/${request.studentNumber}/${request.requestId}`;
   if (c.req.method === 'GET') await recordAudit(c, request, { actor: c.get('staff')!.email, action: 'bekeken', requestId: request.requestId, detail: `versie ${version.version}` });
   const events = await deps.audit.listForPlacement(request.schoolYear, request.studentNumber, { requestId: request.requestId });
@@ -170,21 +174,11 @@ overviewRoutes.get('/formulier/:year/:studentNumber/:requestId', async (c) => {
         {request.lessonDate && <>, les van {formatDutchDate(request.lessonDate)}</>}.
       </p>
       <p>
-        Versie {version.version}, ingediend op {amsterdamMinute(version.savedAt)}.
+        Versie {version.version}, ingediend op {formatDutchInstant(version.savedAt, { time: 'minute' })}.
       </p>
       <AnswersView def={def} answers={version.answers} />
       <h2>Bijlagen</h2>
-      {attachments.length === 0 ? (
-        <p class="muted">Geen bijlagen.</p>
-      ) : (
-        <ul>
-          {attachments.map((a) => (
-            <li>
-              <a href={`/overzicht/bijlage/${request.schoolYear}/${request.studentNumber}/${request.requestId}/${a.id}`}>{a.name}</a>
-            </li>
-          ))}
-        </ul>
-      )}
+      <AttachmentItems attachments={attachments} href={(a) => `/overzicht/bijlage/${request.schoolYear}/${request.studentNumber}/${request.requestId}/${a.id}`} />
       <h2>Versies</h2>
       <table>
         <thead>
@@ -197,9 +191,9 @@ overviewRoutes.get('/formulier/:year/:studentNumber/:requestId', async (c) => {
         <tbody>
           {versions.map((v) => (
             <tr>
-              <td>{v.version === version.version ? <strong>{v.version} (getoond)</strong> : <a href={`${base}?versie=${v.version}`}>{v.version}</a>}</td>
-              <td>{amsterdamMinute(v.savedAt)}</td>
-              <td>{v.savedBy}</td>
+              <td data-label="Versie">{v.version === version.version ? <strong>{v.version} (getoond)</strong> : <a href={`${base}?versie=${v.version}`}>{v.version}</a>}</td>
+              <td data-label="Ingediend op">{formatDutchInstant(v.savedAt, { time: 'minute' })}</td>
+              <td data-label="Door">{v.savedBy}</td>
             </tr>
           ))}
         </tbody>
@@ -215,12 +209,7 @@ overviewRoutes.get('/formulier/:year/:studentNumber/:requestId', async (c) => {
 
 overviewRoutes.get('/bijlage/:year/:studentNumber/:requestId/:attachmentId', async (c) => {
   const request = await loadRequest(c);
-  const deps = c.get('deps');
-  const attachment = (await deps.requests.listAttachments(request)).find((a) => a.id === c.req.param('attachmentId'));
-  if (!attachment) throw new NotFoundError('Deze bijlage bestaat niet.');
-  if (c.req.method === 'GET') await recordAudit(c, request, { actor: c.get('staff')!.email, action: 'gedownload', requestId: request.requestId, detail: attachment.name });
-  const url = await deps.attachments.presignDownload(attachment.key, attachment.name, attachment.versionId ? { versionId: attachment.versionId } : {});
-  return c.redirect(url, 302);
+  return serveAttachment(c, request, c.req.param('attachmentId'), c.get('staff')!.email);
 });
 
 const SIGNAL_TEXT: Record<AdviceSignal['kind'], string> = {
@@ -233,6 +222,7 @@ main { max-width: 72rem; }
 .filters { display: flex; flex-wrap: wrap; gap: 1rem; align-items: end; }
 .filters label { margin: 0 0 .25rem; }
 .filters select { width: auto; }
+.filters > * { min-width: 0; max-width: 100%; }
 .signal { color: #7a0019; font-weight: 600; }
 `;
 
@@ -330,7 +320,7 @@ function OverviewPage(props: {
         </div>
       </form>
       <p>
-        <a href={`/overzicht/export.csv?${csvQuery}`}>Download CSV</a> (ingediende formulieren van deze periode, voor Excel) ·{' '}
+        <a href={`/overzicht/export.csv?${csvQuery}`}>CSV downloaden</a> (ingediende formulieren van deze periode, voor Excel) ·{' '}
         <a href={`/overzicht/export.csv?${csvQuery}&scheiding=,`}>CSV met komma's</a>
       </p>
       {rows.length === 0 ? (
@@ -349,7 +339,7 @@ function OverviewPage(props: {
           <tbody>
             {rows.map((row) => (
               <tr data-student={row.placement.studentNumber}>
-                <td>
+                <td data-label="Student">
                   <a href={`/overzicht/student/${row.placement.schoolYear}/${row.placement.studentNumber}`}>{row.placement.student.name}</a>
                   <br />
                   <span class="muted">
@@ -360,8 +350,8 @@ function OverviewPage(props: {
                     <ReplaceWpbForm placement={row.placement} back={props.back} />
                   </details>
                 </td>
-                <td>{row.placement.school}</td>
-                <td>
+                <td data-label="School">{row.placement.school}</td>
+                <td data-label="Formulieren deze periode">
                   {row.requests.length === 0 ? (
                     <span class="muted">niets gevraagd</span>
                   ) : (
@@ -374,7 +364,7 @@ function OverviewPage(props: {
                             formTitle(r.formId)
                           )}{' '}
                           <span class={`state state-${r.state}`}>{r.state}</span>
-                          {r.state === 'ingediend' && r.submittedAt && <> {amsterdamMinute(r.submittedAt)}</>}
+                          {r.state === 'ingediend' && r.submittedAt && <> {formatDutchInstant(r.submittedAt, { time: 'minute' })}</>}
                           <span class="muted"> · {OBSERVER_LABELS_SHORT[r.observerRole]} {r.observer.name}</span>
                           <br />
                           <RequestActions request={r} now={props.now} graceDays={props.graceDays} back={props.back} />
@@ -383,16 +373,16 @@ function OverviewPage(props: {
                     </ul>
                   )}
                 </td>
-                <td>
+                <td data-label="Kijkwijzers">
                   {row.missing.length === 0 ? (
                     <span class="muted">compleet</span>
                   ) : (
                     <>
-                      <span class="state state-ontbreekt">ontbreekt</span> {row.missing.join(', ')}
+                      <span class="state state-ontbreekt">ontbreekt</span> {kijkwijzerTypeList(row.missing)}
                     </>
                   )}
                 </td>
-                <td>
+                <td data-label="Signalen">
                   {row.signal && <p class="signal">{SIGNAL_TEXT[row.signal.kind]} ({row.signal.below} van {row.signal.scored} onder voldoende).</p>}
                   {row.nothingIn && <p class="signal">Niets ingediend deze periode.</p>}
                 </td>

@@ -1,6 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { createApp } from '../../../functions/http/app.tsx';
-import { attachmentKey } from '../../../shared/attachments/store.ts';
+import { ScanStatusReader, type ScanVerdict } from '../../../shared/attachments/scan.ts';
+import { attachmentKey, uploadKey } from '../../../shared/attachments/store.ts';
+import { getForm } from '../../../forms/index.ts';
 import { parseInstant, type Clock } from '../../../shared/clock.ts';
 import { ensureStudentLink } from '../../../shared/requests.ts';
 import { Placement } from '../../../shared/roster/placement.ts';
@@ -9,13 +12,23 @@ import type { RequestRecord } from '../../../shared/store/requests.ts';
 import { appDeps, TEST_ORIGIN } from '../../support/app.ts';
 import { freshBucket, freshTable, localClients, objectExists } from '../../support/aws.ts';
 import { inboxOf, tokenIn } from '../../support/inbox.ts';
+import { completeFields } from '../../support/forms.ts';
+import { waitForScanTag } from '../../support/malware.ts';
+import { getWithSession, signIn } from '../../support/staff.ts';
 
 /**
  * Attachments through the routes, as the browser script does it: ask the app for a presigned POST,
  * post the file straight to S3 (s3rver), ask the app to verify it, then download it through the
  * app. s3rver ignores the policy's size and type conditions, so these tests also prove that the
- * app's own check (HeadObject + magic bytes) is the gate.
+ * app's own check (HeadObject + magic bytes) is the gate. The local stack's ClamAV tagger tags
+ * every object under `attachments/`; downloads wait for that tag.
  */
+
+/** A PNG's signature and IHDR start: file-type calls it image/png. */
+/** The start of an MP4 (an `ftyp` box with brand mp42): file-type calls it video/mp4. */
+const MP4 = new Uint8Array([0, 0, 0, 0x18, ...new TextEncoder().encode('ftypmp42'), 0, 0, 0, 0, ...new TextEncoder().encode('mp42isom'), 0, 0, 0, 8, ...new TextEncoder().encode('free')]);
+
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]);
 
 /** A clock the test moves. */
 function movableClock(start: string): Clock & { set(value: string): void } {
@@ -124,15 +137,41 @@ describe('attachments through the routes, over the real SDK and s3rver', () => {
     expect(declared.status).toBe(200);
     expect((await uploadToS3(declared.body, bytes)).ok).toBe(true);
     const verified = await verify(token, declared.body.id, { name: declared.body.name, contentType: declared.body.contentType });
-    expect(verified).toEqual({ status: 200, body: { ok: true, id: declared.body.id, name: declared.body.name } });
+    expect(verified).toEqual({ status: 200, body: { ok: true, id: declared.body.id, name: declared.body.name, size: bytes.length } });
     return declared.body;
   }
 
-  function keyOf(request: RequestRecord, id: string): string {
-    return attachmentKey({ schoolYear: request.schoolYear, studentNumber: request.studentNumber, requestId: request.requestId, attachmentId: id });
-  }
+  const partsOf = (request: RequestRecord, id: string) => ({ schoolYear: request.schoolYear, studentNumber: request.studentNumber, requestId: request.requestId, attachmentId: id });
+  /** The key an attachment is served from. */
+  const keyOf = (request: RequestRecord, id: string) => attachmentKey(partsOf(request, id));
+  /** The key the browser uploads it to. */
+  const uploadKeyOf = (request: RequestRecord, id: string) => uploadKey(partsOf(request, id));
 
   const existsInS3 = (key: string) => objectExists(clients, bucket, key);
+  /** Waits for the local ClamAV tagger's verdict on a served object. */
+  const scanned = (request: RequestRecord, id: string) => waitForScanTag(clients.s3, bucket, keyOf(request, id));
+  const bytesOf = async (response: Response) => new Uint8Array(await response.arrayBuffer());
+
+  /** Submits the form with complete answers, as the observer's "Versturen". */
+  async function submit(token: string, basis = 0) {
+    const def = getForm('kijkwijzer-pedagogiek')!;
+    const response = await app.request(`/f/${token}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: TEST_ORIGIN },
+      body: new URLSearchParams({ ...completeFields(def), actie: 'versturen', basis: String(basis) }).toString(),
+    });
+    expect(response.status).toBe(303);
+  }
+
+  /** An app whose scan verdicts are fixed (fault injection: the scanner's answer is the subject). */
+  function appWithVerdict(verdict: ScanVerdict): App {
+    const scans = new (class extends ScanStatusReader {
+      override verdict(): Promise<ScanVerdict> {
+        return Promise.resolve(verdict);
+      }
+    })(clients.s3, bucket);
+    return createApp({ ...deps, scans });
+  }
 
   beforeAll(async () => {
     clients = localClients();
@@ -143,27 +182,54 @@ describe('attachments through the routes, over the real SDK and s3rver', () => {
     smallApp = createApp(appDeps(clients, names, clock, { maxUploadBytes: 1024 }));
   });
 
-  it('uploads a file straight to S3, verifies it, lists it on the form and serves it back through a short presigned link', async () => {
+  it('uploads a file to the upload key, verifies it, copies it to the served key and serves a PDF inline, sandboxed, through the app', async () => {
     const { token, request } = await requested('01');
     const bytes = pdf();
 
     const plan = await attach(token, 'Lesplan week 46.pdf', bytes);
+    expect(await scanned(request, plan.id)).toBe('NO_THREATS_FOUND');
     const page = await (await app.request(`/f/${token}`)).text();
     const download = await app.request(`/f/${token}/bijlagen/${plan.id}`);
 
     expect(plan.fields['Content-Type']).toBe('application/pdf');
-    expect(plan.fields.key).toBe(keyOf(request, plan.id));
+    expect(plan.fields.key).toBe(uploadKeyOf(request, plan.id));
+    expect(await existsInS3(uploadKeyOf(request, plan.id))).toBe(false);
+    expect(await existsInS3(keyOf(request, plan.id))).toBe(true);
     expect(page).toContain(`href="/f/${token}/bijlagen/${plan.id}"`);
     expect(page).toContain('Lesplan week 46.pdf');
-    expect(download.status).toBe(302);
-    expect(download.headers.get('cache-control')).toBe('no-store');
-    const location = download.headers.get('location')!;
-    expect(location).toContain('X-Amz-Expires=60');
-    const file = await fetch(location);
-    expect(file.status).toBe(200);
-    expect(new Uint8Array(await file.arrayBuffer())).toEqual(bytes);
-    expect(file.headers.get('content-disposition')).toBe(`attachment; filename="Lesplan week 46.pdf"; filename*=UTF-8''Lesplan%20week%2046.pdf`);
-    expect(file.headers.get('content-type')).toBe('application/octet-stream');
+    expect(download.status).toBe(200);
+    expect(await bytesOf(download)).toEqual(bytes);
+    expect(download.headers.get('content-type')).toBe('application/pdf');
+    expect(download.headers.get('content-disposition')).toBe(`inline; filename="Lesplan week 46.pdf"; filename*=UTF-8''Lesplan%20week%2046.pdf`);
+    expect(download.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(download.headers.get('content-security-policy')).toMatch(/^sandbox; default-src 'none';/);
+    expect(download.headers.get('cache-control')).toMatch(/no-store/);
+    expect(download.headers.get('content-length')).toBe(String(bytes.length));
+    const [stored] = await deps.requests.listAttachments(request);
+    expect(stored?.scanVerdict).toBe('clean');
+  });
+
+  it('serves a PNG inline as image/png and an mp4 as a download (application/octet-stream), both with nosniff', async () => {
+    const { token, request } = await requested('21');
+    const png = await attach(token, 'Bord van Óscar Çelik.png', PNG, 'image/png');
+    const film = await attach(token, "Les van Daniëlle van 't Hoff.mp4", MP4, 'video/mp4');
+    await scanned(request, png.id);
+    await scanned(request, film.id);
+
+    const image = await app.request(`/f/${token}/bijlagen/${png.id}`);
+    const video = await app.request(`/f/${token}/bijlagen/${film.id}`);
+
+    expect(video.status).toBe(200);
+    expect(video.headers.get('content-type')).toBe('application/octet-stream');
+    expect(video.headers.get('content-disposition')).toBe(`attachment; filename="Les van Danielle van 't Hoff.mp4"; filename*=UTF-8''Les%20van%20Dani%C3%ABlle%20van%20%27t%20Hoff.mp4`);
+    expect(video.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await bytesOf(video)).toEqual(MP4);
+
+    expect(image.status).toBe(200);
+    expect(image.headers.get('content-type')).toBe('image/png');
+    expect(image.headers.get('content-disposition')).toMatch(/^inline; filename="Bord van Oscar Celik.png"; filename\*=UTF-8''Bord%20van%20%C3%93scar%20%C3%87elik\.png$/);
+    expect(image.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await bytesOf(image)).toEqual(PNG);
   });
 
   it('refuses a file declared larger than the limit, without presigning anything', async () => {
@@ -184,7 +250,7 @@ describe('attachments through the routes, over the real SDK and s3rver', () => {
     expect(declared.status).toBe(200);
 
     const uploaded = await uploadToS3(declared.body, bytes);
-    const key = keyOf(request, declared.body.id);
+    const key = uploadKeyOf(request, declared.body.id);
     const storedBeforeVerify = await existsInS3(key);
     const verified = await verify(token, declared.body.id, { name: declared.body.name, contentType: declared.body.contentType }, smallApp);
 
@@ -193,6 +259,7 @@ describe('attachments through the routes, over the real SDK and s3rver', () => {
     expect(verified.status).toBe(400);
     expect(verified.body.error).toBe('Het bestand is groter dan 1 kB.');
     expect(await existsInS3(key)).toBe(false);
+    expect(await existsInS3(keyOf(request, declared.body.id))).toBe(false);
     expect(await deps.requests.listAttachments(request)).toEqual([]);
     expect(await (await app.request(`/f/${token}`)).text()).not.toContain('verslag.pdf');
   });
@@ -203,7 +270,7 @@ describe('attachments through the routes, over the real SDK and s3rver', () => {
     const declared = await declare(token, { name: 'setup.exe', size: EXE.length, type: 'application/x-msdownload' });
 
     expect(declared.status).toBe(400);
-    expect(declared.body.error).toBe('Dit bestandstype is niet toegestaan. Toegestaan: pdf, jpg, png, docx, pptx, mp4.');
+    expect(declared.body.error).toBe('Dit bestandstype is niet toegestaan. Toegestaan: pdf, jpg, png, docx, pptx en mp4.');
     expect(declared.body.url).toBeUndefined();
   });
 
@@ -216,7 +283,24 @@ describe('attachments through the routes, over the real SDK and s3rver', () => {
     const verified = await verify(token, declared.body.id, { name: declared.body.name, contentType: declared.body.contentType });
 
     expect(verified.status).toBe(400);
-    expect(verified.body.error).toBe('De inhoud van het bestand hoort niet bij een toegestaan bestandstype. Toegestaan: pdf, jpg, png, docx, pptx, mp4.');
+    expect(verified.body.error).toBe('De inhoud van het bestand hoort niet bij een toegestaan bestandstype. Toegestaan: pdf, jpg, png, docx, pptx en mp4.');
+    expect(await existsInS3(uploadKeyOf(request, declared.body.id))).toBe(false);
+    expect(await existsInS3(keyOf(request, declared.body.id))).toBe(false);
+    expect(await deps.requests.listAttachments(request)).toEqual([]);
+  });
+
+  it('refuses a PDF renamed to .png by its bytes, with a Dutch message, and serves nothing', async () => {
+    const { token, request } = await requested('22');
+    const bytes = pdf();
+    const declared = await declare(token, { name: 'foto van het bord.png', size: bytes.length, type: 'image/png' });
+    expect(declared.status).toBe(200);
+
+    await uploadToS3(declared.body, bytes);
+    const verified = await verify(token, declared.body.id, { name: declared.body.name, contentType: declared.body.contentType });
+
+    expect(verified.status).toBe(400);
+    expect(verified.body.error).toBe('Dit bestand is een pdf-bestand en geen png-bestand. Kies het juiste bestand.');
+    expect(await existsInS3(uploadKeyOf(request, declared.body.id))).toBe(false);
     expect(await existsInS3(keyOf(request, declared.body.id))).toBe(false);
     expect(await deps.requests.listAttachments(request)).toEqual([]);
   });
@@ -232,14 +316,15 @@ describe('attachments through the routes, over the real SDK and s3rver', () => {
     // The verify step gets the raw name again, as a hand-made request could send it.
     const verified = await verify(token, declared.body.id, { name: evil, contentType: 'application/pdf' });
     const [stored] = await deps.requests.listAttachments(request);
-    const file = await fetch((await app.request(`/f/${token}/bijlagen/${declared.body.id}`)).headers.get('location')!);
+    await scanned(request, declared.body.id);
+    const file = await app.request(`/f/${token}/bijlagen/${declared.body.id}`);
 
     expect(declared.body.name).toBe('passwd X-Evil 1.pdf');
     expect(verified.body.name).toBe('passwd X-Evil 1.pdf');
     expect(stored!.name).toBe('passwd X-Evil 1.pdf');
     expect(stored!.key).toBe(keyOf(request, declared.body.id));
     const disposition = file.headers.get('content-disposition')!;
-    expect(disposition).toBe(`attachment; filename="passwd X-Evil 1.pdf"; filename*=UTF-8''passwd%20X-Evil%201.pdf`);
+    expect(disposition).toBe(`inline; filename="passwd X-Evil 1.pdf"; filename*=UTF-8''passwd%20X-Evil%201.pdf`);
     expect(file.headers.get('x-evil')).toBeNull();
   });
 
@@ -257,8 +342,9 @@ describe('attachments through the routes, over the real SDK and s3rver', () => {
     const seventh = await declare(token, { name: 'zeven.pdf', size: bytes.length, type: 'application/pdf' });
 
     expect(fifthVerified.status).toBe(200);
-    expect(sixthVerified.status).toBe(400);
-    expect(sixthVerified.body.error).toBe('Er zijn al 5 bijlagen.');
+    expect(sixthVerified.status).toBe(409);
+    expect(sixthVerified.body.error).toBe('Er zijn al 5 bijlagen; verwijder er eerst een.');
+    expect(await existsInS3(uploadKeyOf(request, sixth.body.id))).toBe(false);
     expect(await existsInS3(keyOf(request, sixth.body.id))).toBe(false);
     expect(seventh.status).toBe(400);
     expect(seventh.body.error).toBe('Er zijn al 5 bijlagen; verwijder er eerst een.');
@@ -267,7 +353,8 @@ describe('attachments through the routes, over the real SDK and s3rver', () => {
   });
 
   it("does not serve a request's attachment to the link of another request, nor to another student's page", async () => {
-    const { token, formTokens, request } = await requested('08', ['wpb', 'so']);
+    const { token, formTokens, requests } = await requested('08', ['wpb', 'so']);
+    const request = requests.find((r) => r.observerRole === 'wpb')!;
     const other = await requested('09');
     const plan = await attach(token, 'lesplan.pdf', pdf());
 
@@ -280,7 +367,8 @@ describe('attachments through the routes, over the real SDK and s3rver', () => {
     expect(await viaOtherRequest.text()).toContain('Deze bijlage bestaat niet.');
     expect(viaOtherStudent.status).toBe(404);
     expect(viaOtherPlacementsForm.status).toBe(404);
-    expect((await app.request(`/f/${token}/bijlagen/${plan.id}`)).status).toBe(302);
+    await scanned(request, plan.id);
+    expect((await app.request(`/f/${token}/bijlagen/${plan.id}`)).status).toBe(200);
   });
 
   it('refuses a cross-site or Origin-less POST to both attachment routes with a Dutch 403, and presigns nothing', async () => {
@@ -324,4 +412,226 @@ describe('attachments through the routes, over the real SDK and s3rver', () => {
       clock.set(START);
     }
   });
+
+  it('never touches a verified attachment when verify is called again with its id and a wrong name or type', async () => {
+    const { token, request } = await requested('23');
+    const bytes = pdf();
+    const plan = await attach(token, 'lesplan.pdf', bytes);
+    await scanned(request, plan.id);
+
+    const again = [
+      await verify(token, plan.id, { name: 'lesplan.exe', contentType: 'application/x-msdownload' }),
+      await verify(token, plan.id, { name: 'foto.png', contentType: 'image/png' }),
+      await verify(token, plan.id, { name: 'lesplan.pdf', contentType: 'application/pdf' }),
+    ];
+
+    expect(again.map((r) => r.status)).toEqual([404, 404, 404]);
+    expect(again[0]!.body.error).toBe('Deze upload is onbekend of al afgerond. Kies het bestand opnieuw en upload het nog eens.');
+    expect(await existsInS3(keyOf(request, plan.id))).toBe(true);
+    expect((await deps.requests.listAttachments(request)).map((a) => a.name)).toEqual(['lesplan.pdf']);
+    const download = await app.request(`/f/${token}/bijlagen/${plan.id}`);
+    expect(download.status).toBe(200);
+    expect(await bytesOf(download)).toEqual(bytes);
+  });
+
+  it("refuses a verify call with another form's upload id, and that upload stays verifiable by its own form", async () => {
+    const { formTokens, requests } = await requested('24', ['wpb', 'so']);
+    const [mine, theirs] = formTokens as [string, string];
+    const theirRequest = requests.find((r) => r.observerRole === 'so')!;
+    const bytes = pdf();
+    const declared = await declare(theirs, { name: 'van de so.pdf', size: bytes.length, type: 'application/pdf' });
+    await uploadToS3(declared.body, bytes);
+
+    const foreign = await verify(mine, declared.body.id, { name: 'van de so.pdf', contentType: 'application/pdf' });
+
+    expect(foreign.status).toBe(404);
+    expect(await existsInS3(uploadKeyOf(theirRequest, declared.body.id))).toBe(true);
+    for (const request of requests) expect(await deps.requests.listAttachments(request)).toEqual([]);
+    const own = await verify(theirs, declared.body.id, { name: 'van de so.pdf', contentType: 'application/pdf' });
+    expect(own.status).toBe(200);
+    expect((await deps.requests.listAttachments(theirRequest)).map((a) => a.name)).toEqual(['van de so.pdf']);
+  });
+
+  it('acts once on 20 parallel verifies of the same upload: one attachment, the rest a Dutch 404', async () => {
+    const { token, request } = await requested('25');
+    const bytes = pdf();
+    const declared = await declare(token, { name: 'één keer.pdf', size: bytes.length, type: 'application/pdf' });
+    await uploadToS3(declared.body, bytes);
+
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => verify(token, declared.body.id, { name: declared.body.name, contentType: declared.body.contentType })),
+    );
+
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 404)).toHaveLength(19);
+    expect(results.every((r) => r.status === 200 || /^Deze upload is onbekend/.test(r.body.error ?? ''))).toBe(true);
+    expect((await deps.requests.listAttachments(request)).map((a) => a.name)).toEqual(['één keer.pdf']);
+    expect(await existsInS3(keyOf(request, declared.body.id))).toBe(true);
+  });
+
+  it('stores at most 5 attachments when 12 uploads are verified at once; the rest get a Dutch 409', async () => {
+    const { token, request } = await requested('26');
+    const plans: UploadPlan[] = [];
+    for (let i = 0; i < 12; i++) {
+      const bytes = pdf(i);
+      const declared = await declare(token, { name: `foto-${i}.pdf`, size: bytes.length, type: 'application/pdf' });
+      expect(declared.status).toBe(200);
+      expect((await uploadToS3(declared.body, bytes)).ok).toBe(true);
+      plans.push(declared.body);
+    }
+
+    const results = await Promise.all(plans.map((plan) => verify(token, plan.id, { name: plan.name, contentType: plan.contentType })));
+
+    expect(results.filter((r) => r.status === 200)).toHaveLength(5);
+    const refused = results.filter((r) => r.status !== 200);
+    expect(refused).toHaveLength(7);
+    for (const r of refused) {
+      expect(r.status).toBe(409);
+      expect(r.body.error).toBe('Er zijn al 5 bijlagen; verwijder er eerst een.');
+    }
+    expect(await deps.requests.listAttachments(request)).toHaveLength(5);
+    const served = await clients.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `attachments/${request.schoolYear}/${request.studentNumber}/${request.requestId}/` }));
+    expect(served.KeyCount).toBe(5);
+  });
+
+  it('serves the verified bytes on every route after the presigned POST is used again to swap them', async () => {
+    const { token, studentToken, request, p } = await requested('27');
+    const bytes = pdf(7);
+    const plan = await attach(token, 'verslag.pdf', bytes);
+    await submit(token);
+    await scanned(request, plan.id);
+
+    // The presigned POST is still valid: post other (allowed, even clean) bytes with it.
+    const swapped = pdf(300);
+    expect((await uploadToS3(plan, swapped)).ok).toBe(true);
+    const session = await signIn(app, p.io.email);
+
+    const routes = [
+      await app.request(`/f/${token}/bijlagen/${plan.id}`),
+      await app.request(`/s/${studentToken}/bijlagen/${request.requestId}/${plan.id}`),
+      await getWithSession(app, `/overzicht/bijlage/${request.schoolYear}/${request.studentNumber}/${request.requestId}/${plan.id}`, session),
+    ];
+
+    for (const response of routes) {
+      expect(response.status).toBe(200);
+      expect(await bytesOf(response)).toEqual(bytes);
+    }
+  });
+
+  it('lets the observer delete an attachment before submitting: the next version, the pages and S3 no longer have it', async () => {
+    const { token, studentToken, request, p } = await requested('28');
+    const kept = await attach(token, 'blijft.pdf', pdf(1));
+    const gone = await attach(token, 'weg.pdf', pdf(2));
+    await scanned(request, gone.id);
+    const draft = await app.request(`/f/${token}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: TEST_ORIGIN },
+      body: new URLSearchParams({ actie: 'concept', basis: '0' }).toString(),
+    });
+    expect(draft.status).toBe(303);
+
+    const removed = await app.request(`/f/${token}/bijlagen/${gone.id}/verwijderen`, { method: 'POST', headers: { Origin: TEST_ORIGIN } });
+
+    expect(removed.status).toBe(303);
+    expect(removed.headers.get('location')).toBe(`/f/${token}?verwijderd=1#bijlagen`);
+    expect(await existsInS3(keyOf(request, gone.id))).toBe(false);
+    expect((await deps.requests.listAttachments(request)).map((a) => a.name)).toEqual(['blijft.pdf']);
+    const page = await (await app.request(`/f/${token}?verwijderd=1`)).text();
+    expect(page).toContain('De bijlage is verwijderd.');
+    expect(page).not.toContain('weg.pdf');
+    expect(page).not.toContain(gone.id);
+    expect((await app.request(`/f/${token}/bijlagen/${gone.id}`)).status).toBe(404);
+    await submit(token, 1);
+    const versions = await deps.requests.listVersions(request);
+    expect(versions[0]!.attachments.map((a) => a.name).sort()).toEqual(['blijft.pdf', 'weg.pdf']);
+    expect(versions.at(-1)!.attachments.map((a) => a.name)).toEqual(['blijft.pdf']);
+    const session = await signIn(app, p.io.email);
+    const staffPage = await (await getWithSession(app, `/overzicht/formulier/${request.schoolYear}/${request.studentNumber}/${request.requestId}`, session)).text();
+    const studentPage = await (await app.request(`/s/${studentToken}/formulieren/${request.requestId}`)).text();
+    for (const html of [staffPage, studentPage]) {
+      expect(html).toContain(`data-bijlage="${kept.id}"`);
+      expect(html).not.toContain(gone.id);
+    }
+    const audit = await deps.audit.listForPlacement(request.schoolYear, request.studentNumber, { requestId: request.requestId });
+    expect(audit.filter((e) => e.action === 'bijlage verwijderd').map((e) => e.detail)).toEqual(['weg.pdf']);
+    // The count followed the delete: four more fit (a correction may add attachments), not five.
+    const more = [];
+    for (let i = 0; i < 5; i++) more.push((await verifyNew(token, `nog-${i}.pdf`)).status);
+    expect(more).toEqual([200, 200, 200, 200, 400]);
+    expect((await deps.requests.listAttachments(request)).map((a) => a.id)).toContain(kept.id);
+  });
+
+  it('refuses to delete an attachment once the form is submitted (Dutch 409), and keeps it', async () => {
+    const { token, request } = await requested('29');
+    const plan = await attach(token, 'ingediend.pdf', pdf());
+    await submit(token);
+
+    const html = await app.request(`/f/${token}/bijlagen/${plan.id}/verwijderen`, { method: 'POST', headers: { Origin: TEST_ORIGIN } });
+    const json = await app.request(`/f/${token}/bijlagen/${plan.id}/verwijderen`, { method: 'POST', headers: { Origin: TEST_ORIGIN, Accept: 'application/json' } });
+
+    expect(html.status).toBe(409);
+    expect(await html.text()).toContain('Dit formulier is al ingediend: de bijlagen horen nu bij het ingediende formulier');
+    expect(json.status).toBe(409);
+    expect(((await json.json()) as { error: string }).error).toMatch(/^Dit formulier is al ingediend/);
+    expect((await deps.requests.listAttachments(request)).map((a) => a.name)).toEqual(['ingediend.pdf']);
+    expect(await existsInS3(keyOf(request, plan.id))).toBe(true);
+    expect(await (await app.request(`/f/${token}`)).text()).not.toContain('/verwijderen');
+  });
+
+  it('serves nothing while the scan is pending: a Dutch 409 with Retry-After, and "wordt gecontroleerd" instead of a link', async () => {
+    const { token, request } = await requested('30');
+    const plan = await attach(token, 'nog niet gescand.pdf', pdf());
+    const pending = appWithVerdict('pending');
+
+    const download = await pending.request(`/f/${token}/bijlagen/${plan.id}`);
+    const page = await (await pending.request(`/f/${token}`)).text();
+
+    expect(download.status).toBe(409);
+    expect(download.headers.get('retry-after')).toBe('60');
+    expect(await download.text()).toContain('Deze bijlage wordt nog gecontroleerd op virussen; probeer het over een minuut opnieuw.');
+    expect(page).toContain('nog niet gescand.pdf');
+    expect(page).toContain('wordt gecontroleerd');
+    expect(page).not.toContain(`href="/f/${token}/bijlagen/${plan.id}"`);
+    expect((await deps.requests.listAttachments(request))[0]?.scanVerdict).toBeUndefined();
+  });
+
+  it.each([
+    ['threat', 410, 'mogelijk een virus'],
+    ['unscannable', 403, 'kon niet op virussen worden gecontroleerd'],
+  ] as const)('never serves an attachment whose verdict is %s, and says so on the page', async (verdict, status, text) => {
+    const { token, request } = await requested(verdict === 'threat' ? '31' : '32');
+    const plan = await attach(token, 'verdacht.pdf', pdf());
+    const blocked = appWithVerdict(verdict);
+
+    const download = await blocked.request(`/f/${token}/bijlagen/${plan.id}`);
+    const page = await (await blocked.request(`/f/${token}`)).text();
+
+    expect(download.status).toBe(status);
+    expect(await download.text()).toContain(text);
+    expect(page).toContain(`geblokkeerd: ${verdict === 'threat' ? 'mogelijk een virus' : 'kon niet op virussen worden gecontroleerd'}`);
+    expect(page).not.toContain(`href="/f/${token}/bijlagen/${plan.id}"`);
+    // The final verdict is recorded, so even a scanner that later answers "clean" cannot undo it.
+    expect((await deps.requests.listAttachments(request))[0]?.scanVerdict).toBe(verdict);
+    expect((await app.request(`/f/${token}/bijlagen/${plan.id}`)).status).toBe(status);
+  });
+
+  it('records "gedownload" for a served attachment and not for a refused one', async () => {
+    const { token, request } = await requested('33');
+    const plan = await attach(token, 'gelogd.pdf', pdf());
+    await appWithVerdict('pending').request(`/f/${token}/bijlagen/${plan.id}`);
+    await scanned(request, plan.id);
+    await app.request(`/f/${token}/bijlagen/${plan.id}`);
+
+    const events = await deps.audit.listForPlacement(request.schoolYear, request.studentNumber, { requestId: request.requestId });
+    expect(events.filter((e) => e.action === 'gedownload').map((e) => [e.actor, e.detail])).toEqual([['link:wpb', 'gelogd.pdf']]);
+  });
+
+  /** Declares, uploads and verifies a small PDF; returns the verify answer. */
+  async function verifyNew(token: string, name: string) {
+    const bytes = pdf();
+    const declared = await declare(token, { name, size: bytes.length, type: 'application/pdf' });
+    if (declared.status !== 200) return declared;
+    await uploadToS3(declared.body, bytes);
+    return verify(token, declared.body.id, { name, contentType: 'application/pdf' });
+  }
 });

@@ -7,7 +7,9 @@ import { formItems, type FormDefinition } from '../../../shared/forms/definition
 import { createRequest } from '../../../shared/requests.ts';
 import type { Placement } from '../../../shared/roster/placement.ts';
 import type { RequestRecord } from '../../../shared/store/requests.ts';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { appDeps } from '../../support/app.ts';
+import { waitForScanTag } from '../../support/malware.ts';
 import { freshBucket, freshTable, localClients } from '../../support/aws.ts';
 import { getWithSession, movableClock, signIn, staffPlacement } from '../../support/staff.ts';
 
@@ -20,6 +22,10 @@ describe('the period overview and its CSV, over the real SDK and the local stand
   const clock = movableClock('2025-11-10T09:00');
   let app: ReturnType<typeof createApp>;
   let deps: ReturnType<typeof appDeps>;
+  let bucket: string;
+  let s3: S3Client;
+  /** A lesson plan as a PDF starts (the local ClamAV tagger scans it as clean). */
+  const LESPLAN = '%PDF-1.4\n% lesplan week 46\n%%EOF\n';
   const sessions: Record<string, string> = {};
   let kijkwijzer: RequestRecord;
 
@@ -43,7 +49,9 @@ describe('the period overview and its CSV, over the real SDK and the local stand
 
   beforeAll(async () => {
     const clients = localClients();
-    deps = appDeps(clients, { tableName: await freshTable(clients), bucket: await freshBucket(clients) }, clock, { adminEmails: ['admin.ov@hr.example.nl'] });
+    bucket = await freshBucket(clients);
+    s3 = clients.s3;
+    deps = appDeps(clients, { tableName: await freshTable(clients), bucket }, clock, { adminEmails: ['admin.ov@hr.example.nl'] });
     app = createApp({ ...deps, signInRateLimits: { perAddress: 1000, perClient: 1000 } });
     const zoe = staffPlacement('810001', 'a');
     const quiet = staffPlacement('810002', 'a', { student: { name: 'Bram Stil', email: 'bram@student.example.nl' } });
@@ -51,7 +59,8 @@ describe('the period overview and its CSV, over the real SDK and the local stand
     for (const p of [zoe, quiet, other]) await deps.placements.create(p, clock.now().toString());
 
     kijkwijzer = await submit(zoe, 'kijkwijzer-pedagogiek', (def) => ({ ...scored('matig')(def), FEEDBACK: NASTY, FEEDUP: FORMULA, FEEDFORWARD: '-5 punten; +3 @ziek' }));
-    await deps.requests.addAttachment(kijkwijzer, { id: 'AAAAAAAAAAAAAAAAAAAAAA', key: 'attachments/x.pdf', name: 'lesplan.pdf', size: 10, type: 'application/pdf', addedAt: clock.now().toString() });
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'attachments/x.pdf', Body: LESPLAN, ContentType: 'application/pdf' }));
+    await deps.requests.addAttachment(kijkwijzer, { id: 'AAAAAAAAAAAAAAAAAAAAAA', key: 'attachments/x.pdf', name: 'lesplan.pdf', size: LESPLAN.length, type: 'application/pdf', addedAt: clock.now().toString() });
     await submit(zoe, 'advies-wpb', (def) => ({ ...scored('')(def), 'ADV-ADVIES': 'positief' }));
     await submit(quiet, 'kijkwijzer-didactiek', scored('goed'), 'concept');
     await submit(other, 'kijkwijzer-pedagogiek', scored('goed'));
@@ -74,7 +83,7 @@ describe('the period overview and its CSV, over the real SDK and the local stand
     expect(text).not.toContain('810003');
     expect(text).toContain('state-ingediend');
     expect(text).toContain('state-concept');
-    expect(text).toContain('ontbreekt</span> didactiek, vakdidactiek');
+    expect(text).toContain('ontbreekt</span> didactiek en vakdidactiek');
     expect(text).toContain(`/overzicht/formulier/${YEAR}/810001/${kijkwijzer.requestId}`);
   });
 
@@ -137,9 +146,10 @@ describe('the period overview and its CSV, over the real SDK and the local stand
     expect(text).toContain('1 (getoond)');
     expect(text).toContain('lesplan.pdf');
     expect(text).not.toContain('<form method="post" action="/f/');
+    expect(await waitForScanTag(s3, bucket, 'attachments/x.pdf')).toBe('NO_THREATS_FOUND');
     const download = await getWithSession(app, `/overzicht/bijlage/${YEAR}/810001/${kijkwijzer.requestId}/AAAAAAAAAAAAAAAAAAAAAA`, sessions.ioA!);
-    expect(download.status).toBe(302);
-    expect(download.headers.get('location')).toContain('attachments/x.pdf');
+    expect(download.status).toBe(200);
+    expect(await download.text()).toBe(LESPLAN);
     expect((await app.request(`/overzicht/bijlage/${YEAR}/810001/${kijkwijzer.requestId}/AAAAAAAAAAAAAAAAAAAAAA`)).status).toBe(303);
   });
 

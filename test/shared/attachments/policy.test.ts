@@ -162,7 +162,7 @@ describe('checkDeclared', () => {
 
   it('refuses a type that is not allowed', () => {
     expect(reasonOf(checkDeclared({ name: 'setup.exe', size: 10, type: 'application/x-msdownload' }))).toBe(
-      'Dit bestandstype is niet toegestaan. Toegestaan: pdf, jpg, png, docx, pptx, mp4.',
+      'Dit bestandstype is niet toegestaan. Toegestaan: pdf, jpg, png, docx, pptx en mp4.',
     );
   });
 

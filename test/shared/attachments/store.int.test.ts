@@ -1,9 +1,19 @@
 import { crc32, deflateSync } from 'node:zlib';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  GetObjectTaggingCommand,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+  PutObjectTaggingCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
 import { fileTypeFromBuffer } from 'file-type';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { contentDisposition, reasons } from '#shared/attachments/policy.ts';
+import { reasons } from '#shared/attachments/policy.ts';
 import {
+  AttachmentChangedError,
   AttachmentStore,
   attachmentKey,
   newAttachmentId,
@@ -327,7 +337,7 @@ describe('AttachmentStore against s3rver', () => {
 
       expect(result).toMatchObject({ code: 'not-allowed' });
       expect(result.reason).toBe(
-        'De inhoud van het bestand hoort niet bij een toegestaan bestandstype. Toegestaan: pdf, jpg, png, docx, pptx, mp4.',
+        'De inhoud van het bestand hoort niet bij een toegestaan bestandstype. Toegestaan: pdf, jpg, png, docx, pptx en mp4.',
       );
       expect(await exists(key)).toBe(false);
     });
@@ -418,31 +428,98 @@ describe('AttachmentStore against s3rver', () => {
     });
   });
 
-  describe('presignDownload', () => {
-    it('serves the bytes as a download under the safe UTF-8 name', async () => {
-      const key = await upload(pdfBytes, PDF);
+  describe('accept', () => {
+    it('copies the verified bytes to the served key without any tag, and spends the upload key', async () => {
+      const source = await upload(pdfBytes, PDF);
+      // A tag on the upload (as a hand-made POST could try to set) must never reach the served copy.
+      await clients.s3.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: source, Tagging: { TagSet: [{ Key: 'GuardDutyMalwareScanStatus', Value: 'NO_THREATS_FOUND' }] } }));
+      const served = newKey();
 
-      const url = await store.presignDownload(key, "../Zoë's lesplan\r\n.pdf");
-      const response = await fetch(url);
+      const result = await store.accept(source, served, { declaredType: PDF });
 
-      expect(response.status).toBe(200);
-      expect(new Uint8Array(await response.arrayBuffer())).toEqual(pdfBytes);
-      // s3rver honours response-content-disposition (and the other response-* overrides) on signed GETs.
-      expect(response.headers.get('content-disposition')).toBe(contentDisposition("Zoë's lesplan.pdf"));
-      expect(response.headers.get('content-disposition')).toBe(
-        `attachment; filename="Zoe's lesplan.pdf"; filename*=UTF-8''Zo%C3%AB%27s%20lesplan.pdf`,
-      );
-      expect(response.headers.get('content-type')).toBe('application/octet-stream');
-      expect(response.headers.get('cache-control')).toBe('private, no-store');
+      expect(result).toMatchObject({ ok: true, size: pdfBytes.length, type: { ext: 'pdf', mime: PDF } });
+      expect(await exists(source)).toBe(false);
+      const copy = await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: served }));
+      expect(new Uint8Array(await copy.Body!.transformToByteArray())).toEqual(pdfBytes);
+      expect(copy.ContentType).toBe(PDF);
+      const tags = await clients.s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: served }));
+      expect(tags.TagSet?.find((tag) => tag.Key === 'GuardDutyMalwareScanStatus')).toBeUndefined();
     });
 
-    // s3rver checks only the access key of a V4-signed URL, not the signature (its V4 support is
-    // "unimplemented"), so a tampered URL still works locally: signatures can only be tested on AWS.
-    it('signs the URL for 60 seconds by default', async () => {
-      const url = new URL(await store.presignDownload(newKey(), 'x.pdf'));
+    it('copies nothing when the upload is refused, and deletes the upload', async () => {
+      const source = await upload(pngBytes, PDF);
+      const served = newKey();
 
-      expect(url.searchParams.get('X-Amz-Expires')).toBe('60');
-      expect(url.searchParams.get('response-content-disposition')).toBe(contentDisposition('x.pdf'));
+      const result = await store.accept(source, served, { declaredType: PDF });
+
+      expect(result).toMatchObject({ ok: false, code: 'mismatch' });
+      expect(await exists(source)).toBe(false);
+      expect(await exists(served)).toBe(false);
+    });
+  });
+
+  describe('open', () => {
+    it('streams the bytes while their ETag is the verified one', async () => {
+      const source = await upload(pdfBytes, PDF);
+      const served = newKey();
+      const accepted = await store.accept(source, served, { declaredType: PDF });
+      if (!accepted.ok) throw new Error(accepted.reason);
+
+      const opened = await store.open(served, { versionId: accepted.versionId, etag: accepted.etag });
+
+      expect(opened.size).toBe(pdfBytes.length);
+      expect(new Uint8Array(await new Response(opened.body).arrayBuffer())).toEqual(pdfBytes);
+    });
+
+    it('refuses bytes whose ETag is not the verified one', async () => {
+      const source = await upload(pdfBytes, PDF);
+      const served = newKey();
+      const accepted = await store.accept(source, served, { declaredType: PDF });
+      if (!accepted.ok) throw new Error(accepted.reason);
+      await clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: served, Body: pngBytes, ContentType: PDF }));
+
+      await expect(store.open(served, { versionId: accepted.versionId, etag: accepted.etag })).rejects.toBeInstanceOf(AttachmentChangedError);
+    });
+  });
+
+  describe('removeAllVersions', () => {
+    it('deletes the object for good on s3rver, which keeps no versions', async () => {
+      const key = await upload(pdfBytes, PDF);
+
+      await store.removeAllVersions(key);
+
+      expect(await exists(key)).toBe(false);
+    });
+
+    it('deletes every version and delete marker of exactly that key in a versioned bucket', async () => {
+      // s3rver has no versions: the S3 answers are stubbed here, the deletes recorded.
+      const s3 = mockClient(S3Client);
+      const key = 'attachments/2025-2026/1012001/req-1/abc';
+      s3.on(ListObjectVersionsCommand)
+        .resolvesOnce({
+          IsTruncated: true,
+          NextKeyMarker: key,
+          NextVersionIdMarker: 'v2',
+          Versions: [{ Key: key, VersionId: 'v1' }, { Key: key, VersionId: 'v2' }],
+        })
+        .resolvesOnce({
+          IsTruncated: false,
+          Versions: [{ Key: `${key}-longer`, VersionId: 'x1' }],
+          DeleteMarkers: [{ Key: key, VersionId: 'm1' }],
+        });
+      s3.on(DeleteObjectCommand).resolves({});
+      const versioned = new AttachmentStore(new S3Client({ region: 'eu-west-1' }), 'bucket');
+
+      const count = await versioned.removeAllVersions(key);
+
+      expect(count).toBe(3);
+      expect(s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input)).toEqual([
+        { Bucket: 'bucket', Key: key, VersionId: 'v1' },
+        { Bucket: 'bucket', Key: key, VersionId: 'v2' },
+        { Bucket: 'bucket', Key: key, VersionId: 'm1' },
+      ]);
+      expect(s3.commandCalls(ListObjectVersionsCommand)[1]!.args[0].input).toMatchObject({ KeyMarker: key, VersionIdMarker: 'v2' });
+      s3.restore();
     });
   });
 
