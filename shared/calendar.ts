@@ -305,6 +305,19 @@ export function formatDutchDate(day: Temporal.PlainDate | string): string {
   return DUTCH_DATE.format(midnight);
 }
 
+/**
+ * An instant (a stored ISO timestamp) as people in the Netherlands read it: its date in Amsterdam,
+ * through {@link formatDutchDate}, and with `time` the Amsterdam clock time. 2025-11-10T23:30:00Z
+ * gives "dinsdag 11 november 2025", or "dinsdag 11 november 2025 om 00:30" (`time: 'minute'`),
+ * "… om 00:30:00" (`time: 'second'`). Every instant shown on a page or in an email goes through
+ * here: never the UTC date of `toString().slice(0, 10)`.
+ */
+export function formatDutchInstant(instant: Temporal.Instant | string, options: { time?: 'minute' | 'second' } = {}): string {
+  const zoned = Temporal.Instant.from(instant).toZonedDateTimeISO(TIME_ZONE);
+  const day = formatDutchDate(zoned.toPlainDate());
+  return options.time ? `${day} om ${zoned.toPlainTime().toString({ smallestUnit: options.time })}` : day;
+}
+
 /** The Dutch label of a period: "periode 2 (OP2)". */
 export function periodLabel(period: Pick<Period, 'number'>): string {
   return `periode ${period.number} (OP${period.number})`;

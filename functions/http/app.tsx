@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { html } from 'hono/html';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AttachmentStore } from '#shared/attachments/store.ts';
+import type { ScanStatusReader } from '#shared/attachments/scan.ts';
 import type { AuditStore } from '#shared/store/audit.ts';
 import type { LinkStore } from '#shared/links.ts';
 import type { RequestDeps } from '#shared/requests.ts';
@@ -10,24 +11,29 @@ import type { PlacementStore } from '#shared/store/placements.ts';
 import type { SessionStore } from '#shared/auth/session-store.ts';
 import type { SignInStore } from '#shared/auth/sign-in-store.ts';
 import type { Staff } from '#shared/auth/scope.ts';
-import { DomainError, ValidationError } from '#shared/errors.ts';
+import { DomainError } from '#shared/errors.ts';
 import { page } from '#shared/web/layout.tsx';
 import { calendarRoutes } from './routes/calendar.ts';
 import { studentRoutes } from './routes/student.tsx';
 import { formRoutes } from './routes/form.tsx';
-import { authRoutes, readSignInEmail, signInRateLimits, type SignInRateLimits } from './routes/auth.tsx';
+import { authRoutes, signInRateLimits, type SignInRateLimits } from './routes/auth.tsx';
 import { overviewRoutes } from './routes/overview.tsx';
 import { rosterRoutes } from './routes/roster.tsx';
-import { loadSession } from './session.ts';
+import { loadSession, requireStaff } from './session.ts';
+import { BODY_LIMITS, limitBody, readForm } from './body.ts';
 import { linkRateLimits, type LinkRateLimits } from './rate-limit.ts';
 import { sameOrigin } from './same-origin.ts';
+import { LinkGoneError } from './links.ts';
 import { UPLOAD_JS } from './static/upload.ts';
+import { VIEWED_JS } from './static/viewed.ts';
 
 /** What the HTTP app needs from the outside world; built once per process (see deps.ts). */
 export interface AppDeps extends RequestDeps {
   placements: PlacementStore;
   links: LinkStore;
   attachments: AttachmentStore;
+  /** The malware scan verdicts of attachments (their S3 tag): only `clean` is ever served. */
+  scans: ScanStatusReader;
   /** Largest attachment accepted, in bytes. */
   maxUploadBytes: number;
   /** The origin browsers upload attachments to (S3), allowed in the CSP's connect-src. */
@@ -54,8 +60,6 @@ export type AppEnv = {
     deps: AppDeps;
     /** The signed-in staff member, set by `loadSession` on staff routes. */
     staff: Staff | undefined;
-    /** The lower-cased address a sign-in request names (for its rate limit). */
-    signInEmail: string | undefined;
   };
 };
 
@@ -78,6 +82,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       },
       strictTransportSecurity: 'max-age=31536000; includeSubDomains',
       xFrameOptions: 'DENY',
+      // A route may send its own, stricter policy: an attachment is served under a sandboxing CSP.
+      overwrite: false,
     }),
   );
   app.use(async (c, next) => {
@@ -85,6 +91,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     await next();
   });
 
+  // A link in the path and personal data on the page: no cache may keep any answer, errors included.
+  app.use('/f/*', noStore);
+  app.use('/s/*', noStore);
   const limits = linkRateLimits(deps.rateLimits);
   app.use('/f/*', ...limits);
   app.use('/s/*', ...limits);
@@ -92,16 +101,32 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // '/inloggen/*' matches '/inloggen' itself too.
   app.use('/inloggen/*', signIn.perClient);
   app.use(sameOrigin(deps.publicOrigin));
-  app.use(readableForm);
-  app.post('/inloggen', readSignInEmail, signIn.perAddress);
+  // Every POST's body limit, then its parse: nothing reads a body before (see body.ts). The first
+  // limit a request meets wins: routes with their own limit first, then the catch-alls. Staff routes
+  // check the session (and /beheer the role, in roster.tsx) first. test/functions/http/
+  // body-limits.int.test.ts sends 50 MB to every POST route of the app.
+  app.post('/f/:token/bijlagen', limitBody(BODY_LIMITS.json));
+  app.post('/f/:token/bijlagen/:id', limitBody(BODY_LIMITS.json));
+  app.post('/f/:token/bekeken', limitBody(BODY_LIMITS.beacon));
+  app.post('/s/:token/formulieren/:requestId/bekeken', limitBody(BODY_LIMITS.beacon));
+  app.post('/f/*', readForm(BODY_LIMITS.form));
+  app.post('/s/*', readForm(BODY_LIMITS.request, { unreadable: STUDENT_UNREADABLE }));
+  app.post('/inloggen/*', readForm(BODY_LIMITS.signIn, { unreadable: RELOAD_UNREADABLE }));
+  app.post('/uitloggen', readForm(BODY_LIMITS.signIn, { unreadable: RELOAD_UNREADABLE }));
   app.use('/overzicht', loadSession);
   app.use('/overzicht/*', loadSession);
+  app.post('/overzicht/*', requireStaff, readForm(BODY_LIMITS.staffForm, { unreadable: RELOAD_UNREADABLE }));
 
   app.get('/health', (c) => c.json({ ok: true }));
   app.get('/static/upload.js', (c) => {
     c.header('Content-Type', 'text/javascript; charset=utf-8');
     c.header('Cache-Control', 'public, max-age=300');
     return c.body(UPLOAD_JS);
+  });
+  app.get('/static/bekeken.js', (c) => {
+    c.header('Content-Type', 'text/javascript; charset=utf-8');
+    c.header('Cache-Control', 'public, max-age=300');
+    return c.body(VIEWED_JS);
   });
   app.route('/', calendarRoutes);
   app.route('/s', studentRoutes);
@@ -114,6 +139,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.html(page('Niet gevonden', html`<h1>Niet gevonden</h1><p>Deze pagina bestaat niet.</p><p><a href="/">Naar de startpagina</a></p>`), 404),
   );
   app.onError((error, c) => {
+    if (error instanceof LinkGoneError) {
+      // A link that no longer opens: what happened and what this link's holder can do, not "something went wrong".
+      const next = error.next ? html`<p><a href="${error.next.href}">${error.next.label}</a></p>` : '';
+      return c.html(page(error.heading, html`<h1>${error.heading}</h1><p class="notice">${error.message}</p>${next}`), 410);
+    }
     if (error instanceof DomainError && error.expose) {
       return c.html(page('Er ging iets mis', html`<h1>Er ging iets mis</h1><p class="error">${error.message}</p>`), error.status as 400);
     }
@@ -126,21 +156,17 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   return app;
 }
 
-/**
- * A form post whose body cannot be read (a broken multipart body, a multipart type without a
- * boundary) is the sender's fault: a Dutch 400, not a 500 from deep inside a route. The body is
- * parsed here once; Hono keeps the parsed form, so the route's own `parseBody()` reuses it.
- */
-const readableForm: MiddlewareHandler = async (c, next) => {
-  if (c.req.method === 'POST') {
-    try {
-      await c.req.parseBody();
-    } catch {
-      throw new ValidationError('Het formulier kon niet worden gelezen. Open de pagina opnieuw via de link in uw e-mail en probeer het nog eens.');
-    }
-  }
+/** Marks every answer private: set after the route, so error pages and 429s get it too. */
+const noStore: MiddlewareHandler = async (c, next) => {
   await next();
+  c.header('Cache-Control', 'no-store');
 };
+
+/** The 400 for an unreadable body on the sign-in and staff pages (no emailed link to go back to). */
+const RELOAD_UNREADABLE = 'Het formulier kon niet worden gelezen. Laad de pagina opnieuw en probeer het nog eens.';
+
+/** The 400 for an unreadable body on a student's page (students are addressed with "je"). */
+const STUDENT_UNREADABLE = 'Het formulier kon niet worden gelezen. Open je pagina opnieuw via de link in je e-mail en probeer het nog eens.';
 
 /** What a link token (43 base64url characters) or a longer such run looks like: masked in logs. */
 const TOKEN_LIKE = /[A-Za-z0-9_-]{43,}/g;

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { ForbiddenError, scopeOf, type Staff } from '#shared/auth/scope.ts';
+import { DomainError } from '#shared/errors.ts';
 import type { AppEnv } from './app.tsx';
 
 /** The session cookie: `__Host-` binds it to this origin (Secure, Path=/, no Domain). */
@@ -56,10 +57,21 @@ export const loadSession: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-/** Lets signed-in staff through; everyone else goes to the sign-in page. Pages with it are private. */
+/** A POST to a staff route without a (live) session: its body is never read. */
+export class NotSignedInError extends DomainError {
+  constructor() {
+    super('U bent niet (meer) ingelogd, dus dit is niet verwerkt. Log opnieuw in via /inloggen en probeer het daarna nog eens.', 401);
+  }
+}
+
+/**
+ * Lets signed-in staff through. Without a session a page (GET, HEAD) goes to the sign-in page, and
+ * anything else is a 401 before its body is read. Pages with it are private.
+ */
 export const requireStaff: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!c.get('staff')) {
     c.header('Cache-Control', 'no-store');
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') throw new NotSignedInError();
     return c.redirect('/inloggen', 303);
   }
   await next();

@@ -38,18 +38,14 @@ function defaultPeriod(now: Temporal.Instant, years: readonly SchoolYear[]): Per
   return { year, period };
 }
 
-/** An instant as Amsterdam wall-clock time to the minute: "2026-02-04 14:03". */
+/**
+ * An instant as Amsterdam wall-clock time to the minute, sortable: "2026-02-04 14:03". For the CSV,
+ * where spreadsheets read it as a date and time; pages and emails use `formatDutchInstant`.
+ */
 export function amsterdamMinute(iso: string): string {
   return Temporal.Instant.from(iso)
     .toZonedDateTimeISO(TIME_ZONE)
     .toPlainDateTime()
     .toString({ smallestUnit: 'minute' })
     .replace('T', ' ');
-}
-
-const DUTCH_DATE_TIME = new Intl.DateTimeFormat('nl-NL', { timeZone: TIME_ZONE, dateStyle: 'long', timeStyle: 'medium' });
-
-/** An instant as a Dutch date and time in Amsterdam, to the second: "10 november 2025 om 09:00:05". */
-export function amsterdamDateTime(iso: string): string {
-  return DUTCH_DATE_TIME.format(new Date(Temporal.Instant.from(iso).epochMilliseconds));
 }

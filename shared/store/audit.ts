@@ -14,16 +14,23 @@ import type { ObserverRole } from './requests.ts';
  * which the random part makes all but impossible) is retried with a new id, never lost.
  */
 
-/** What happened, in Dutch as the log shows it. */
+/**
+ * What happened, in Dutch as the log shows it. "link geopend" is a GET of a link page, which a
+ * mail scanner makes as readily as a person; "bekeken" is a person's action on the page (the first
+ * touch, click or key, posted by /static/bekeken.js) or a signed-in staff member's view.
+ */
 export const AUDIT_ACTIONS = [
+  'link geopend',
   'bekeken',
   'concept opgeslagen',
   'ingediend',
   'gedownload',
+  'bijlage verwijderd',
   'herinnerd',
   'link ingetrokken',
   'nieuwe link',
   'WPB vervangen',
+  'aanvraag ingetrokken',
   'CSV gedownload',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -64,13 +71,18 @@ export function auditInstant(instant: Temporal.Instant): string {
   return instant.toString({ fractionalSecondDigits: 3 });
 }
 
+/** The last sequence number {@link newAuditId} gave out in this process. */
+let sequence = 0;
+
 /**
- * A new event id: the wall clock in milliseconds (base 36, fixed width), so that events the
- * (possibly fixed, see NOW) app clock puts at the same instant still list in the order they
- * happened, then 9 random bytes.
+ * A new event id: a sequence number of this process (base 36, fixed width), so that events the
+ * app clock puts at the same instant (a fixed clock, see NOW, or the same millisecond) still list
+ * in the order they were recorded, then 9 random bytes against clashes between processes. No wall
+ * clock: the instant of an event is the Clock's alone (see {@link AuditStore.record}).
  */
 export function newAuditId(): string {
-  return Date.now().toString(36).padStart(9, '0') + randomBytes(9).toString('base64url');
+  sequence++;
+  return sequence.toString(36).padStart(10, '0') + randomBytes(9).toString('base64url');
 }
 
 /** How often a clash of ids is retried with a new id. */

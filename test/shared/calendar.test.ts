@@ -6,6 +6,7 @@ import {
   CalendarDataError,
   deadlineInstant,
   formatDutchDate,
+  formatDutchInstant,
   getPeriod,
   getSchoolYear,
   parseSchoolYears,
@@ -90,7 +91,7 @@ describe('the school-years data file', () => {
   it('gives the provisional year a Dutch note for pages', () => {
     const note = getSchoolYear('2026-2027')?.note;
 
-    expect(note).toMatch(/^Voorlopige planning: de data voor 2026-2027 zijn nog niet gepubliceerd/);
+    expect(note).toMatch(/^De datums voor 2026-2027 zijn nog niet gepubliceerd/);
   });
 
   it('has the 2024-2025 periods and portfolio deadline from seed 001', () => {
@@ -425,6 +426,38 @@ describe('formatDutchDate and periodLabel', () => {
     const label = periodLabel({ number: 2 });
 
     expect(label).toBe('periode 2 (OP2)');
+  });
+});
+
+describe('formatDutchInstant', () => {
+  it.each([
+    // 00:30 in Amsterdam is the day after in UTC's eyes: in winter (CET) and in summer (CEST).
+    { instant: '2025-11-10T23:30:00Z', expected: 'dinsdag 11 november 2025', withTime: 'dinsdag 11 november 2025 om 00:30' },
+    { instant: '2026-06-30T22:30:00Z', expected: 'woensdag 1 juli 2026', withTime: 'woensdag 1 juli 2026 om 00:30' },
+    // The nights the clocks change, and the turn of the year.
+    { instant: '2026-03-29T00:59:59Z', expected: 'zondag 29 maart 2026', withTime: 'zondag 29 maart 2026 om 01:59' },
+    { instant: '2026-03-29T01:00:00Z', expected: 'zondag 29 maart 2026', withTime: 'zondag 29 maart 2026 om 03:00' },
+    { instant: '2026-10-24T22:30:00Z', expected: 'zondag 25 oktober 2026', withTime: 'zondag 25 oktober 2026 om 00:30' },
+    { instant: '2025-12-31T23:00:00Z', expected: 'donderdag 1 januari 2026', withTime: 'donderdag 1 januari 2026 om 00:00' },
+    { instant: '2025-12-31T22:59:59.999Z', expected: 'woensdag 31 december 2025', withTime: 'woensdag 31 december 2025 om 23:59' },
+  ])('writes $instant as "$withTime"', ({ instant, expected, withTime }) => {
+    expect(formatDutchInstant(instant)).toBe(expected);
+    expect(formatDutchInstant(instant, { time: 'minute' })).toBe(withTime);
+  });
+
+  it('gives seconds when asked, and takes a Temporal instant as well as a string', () => {
+    const text = formatDutchInstant(Temporal.Instant.from('2025-11-10T08:00:05.123Z'), { time: 'second' });
+
+    expect(text).toBe('maandag 10 november 2025 om 09:00:05');
+  });
+
+  it("gives the date Intl's own Amsterdam time zone gives, for any instant", () => {
+    const intl = new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+    fc.assert(
+      fc.property(fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true }), (date) => {
+        expect(formatDutchInstant(date.toISOString())).toBe(intl.format(date));
+      }),
+    );
   });
 });
 

@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import * as z from 'zod';
+import { Temporal } from 'temporal-polyfill';
 import { DomainError } from '#shared/errors.ts';
-import { hashToken, isWellFormedToken } from '#shared/links.ts';
+import { isWellFormedToken } from '#shared/links.ts';
 import { renderEmail } from '#shared/mail/templates.ts';
 import { emailKey } from '#shared/roster/placement.ts';
 import { maySignIn } from '#shared/auth/scope.ts';
@@ -11,6 +12,7 @@ import { Layout } from '#shared/web/layout.tsx';
 import type { AppEnv } from '../app.tsx';
 import { clientAddress, rateLimit } from '../rate-limit.ts';
 import { clearSessionCookie, ForbiddenError, sessionIdOf, setSessionCookie } from '../session.ts';
+import { LinkGoneError } from '../links.ts';
 
 /** Staff sign-in by emailed link, and sign-out. */
 export const authRoutes = new Hono<AppEnv>();
@@ -27,16 +29,22 @@ export class SignInLinkNotFoundError extends DomainError {
 }
 
 /** A sign-in link that was used already or is older than ten minutes. */
-export class SignInLinkGoneError extends DomainError {
+export class SignInLinkGoneError extends LinkGoneError {
   constructor() {
-    super(`Deze inloglink werkt niet meer: hij is al gebruikt of ouder dan ${SIGN_IN_VALID_MINUTES} minuten. Vraag hieronder een nieuwe aan.`, 410);
+    super('staff', `Deze inloglink werkt niet meer: hij is al gebruikt of ouder dan ${SIGN_IN_VALID_MINUTES} minuten. Vraag een nieuwe inloglink aan.`);
   }
 }
 
 /** Limits on sign-in requests; overridable per app (tests). */
 export interface SignInRateLimits {
-  /** Sign-in emails asked per address per window. */
+  /**
+   * Sign-in emails sent per address per {@link SignInRateLimits.perAddressWindowMs}. Beyond it the
+   * page answers exactly as before and sends nothing: asking for someone's address slows an
+   * attacker down without locking its owner out (a link already received keeps working).
+   */
   perAddress: number;
+  /** The window of `perAddress`, in milliseconds. */
+  perAddressWindowMs: number;
   /** Sign-in requests (any POST under /inloggen) per client address per window. */
   perClient: number;
   windowMs: number;
@@ -44,24 +52,33 @@ export interface SignInRateLimits {
 }
 
 /**
- * Few per address (a person needs one link, maybe a second), more per client address (a school or
- * the Hogeschool puts many people behind one NAT address), per 15 minutes.
+ * Few emails per address per hour (a person needs one link, maybe a second), more requests per
+ * client address (a school or the Hogeschool puts many people behind one NAT address) per 15 minutes.
  */
-export const SIGN_IN_RATE_LIMITS: SignInRateLimits = { perAddress: 5, perClient: 50, windowMs: 15 * 60_000, now: () => Date.now() };
+export const SIGN_IN_RATE_LIMITS: SignInRateLimits = {
+  perAddress: 3,
+  perAddressWindowMs: 60 * 60_000,
+  perClient: 50,
+  windowMs: 15 * 60_000,
+  now: () => Date.now(),
+};
 
-/** The rate limiters of `/inloggen`: per client address on every POST, per entered address on the request. */
-export function signInRateLimits(overrides: Partial<SignInRateLimits> = {}): { perClient: MiddlewareHandler; perAddress: MiddlewareHandler } {
-  const limits = { ...SIGN_IN_RATE_LIMITS, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
-  const common = { windowMs: limits.windowMs, now: limits.now, methods: ['POST'], message: 'Te veel inlogverzoeken; probeer het over een kwartier opnieuw.' };
+/** The sign-in limits of an app: the defaults with its overrides. */
+export function signInLimits(overrides: Partial<SignInRateLimits> = {}): SignInRateLimits {
+  return { ...SIGN_IN_RATE_LIMITS, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
+}
+
+/** The rate limiter of `/inloggen`: per client address on every POST (the per-address limit is on emails, see {@link SignInRateLimits}). */
+export function signInRateLimits(overrides: Partial<SignInRateLimits> = {}): { perClient: MiddlewareHandler } {
+  const limits = signInLimits(overrides);
   return {
-    perClient: rateLimit({ ...common, max: limits.perClient, key: (c) => `signin-ip:${clientAddress(c)}` }),
-    perAddress: rateLimit({
-      ...common,
-      max: limits.perAddress,
-      key: (c) => {
-        const email = (c as Context<AppEnv>).get('signInEmail');
-        return email ? `signin-email:${hashToken(email)}` : undefined;
-      },
+    perClient: rateLimit({
+      windowMs: limits.windowMs,
+      now: limits.now,
+      methods: ['POST'],
+      message: 'Te veel inlogverzoeken; probeer het over een kwartier opnieuw.',
+      max: limits.perClient,
+      key: (c) => `signin-ip:${clientAddress(c)}`,
     }),
   };
 }
@@ -69,13 +86,6 @@ export function signInRateLimits(overrides: Partial<SignInRateLimits> = {}): { p
 const SignInForm = z.object({
   email: z.string().trim().max(320).pipe(z.email()),
 });
-
-/** Reads the entered address (the body is parsed once by the app) so the per-address limit can count it. */
-export const readSignInEmail: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const body = await c.req.parseBody();
-  if (typeof body.email === 'string' && body.email.trim() !== '') c.set('signInEmail', emailKey(body.email));
-  await next();
-};
 
 authRoutes.use('/inloggen/*', async (c, next) => {
   c.header('Cache-Control', 'no-store');
@@ -111,6 +121,13 @@ async function requestSignIn(deps: AppEnv['Variables']['deps'], entered: string)
   const memberships = await deps.placements.membershipsOf(email);
   if (maySignIn(email, memberships, deps.adminEmails)) {
     try {
+      const limits = signInLimits(deps.signInRateLimits);
+      // Elapsed real time, as for every rate limit: a demo's fixed clock (NOW) must not freeze the window.
+      const elapsed = Temporal.Instant.fromEpochMilliseconds(limits.now());
+      if (!(await deps.signIns.takeEmail(email, elapsed, { max: limits.perAddress, windowMs: limits.perAddressWindowMs }))) {
+        console.warn(JSON.stringify({ level: 'warn', msg: 'sign-in email budget of an address spent; nothing sent' }));
+        return;
+      }
       const token = await deps.signIns.create(email, deps.clock.now());
       const url = `${deps.publicOrigin}/inloggen/${token}`;
       await deps.mailer.send(
@@ -119,7 +136,7 @@ async function requestSignIn(deps: AppEnv['Variables']['deps'], entered: string)
           subject: 'Inloggen bij Werkplekleren N2',
           greeting: 'Beste collega,',
           paragraphs: [
-            `Met de knop hieronder logt u in bij Werkplekleren N2. De link werkt ${SIGN_IN_VALID_MINUTES} minuten en één keer.`,
+            `Met de link hieronder logt u in bij Werkplekleren N2. De link is ${SIGN_IN_VALID_MINUTES} minuten geldig en werkt maar één keer.`,
             'Heeft u niet om deze e-mail gevraagd? Dan kunt u hem negeren; er gebeurt niets.',
           ],
           action: { label: 'Inloggen', url },
@@ -195,7 +212,7 @@ function SignInPage(props: { sent?: boolean; signedOut?: boolean; error?: string
       ) : (
         <>
           <p>
-            Instituutsopleiders, schoolopleiders en schoolcontactopleiders loggen in met een link per e-mail. Vul het e-mailadres in
+            Instituutsopleiders, schoolopleiders en schoolcoördinatoren loggen in met een link per e-mail. Vul het e-mailadres in
             waarmee u in het rooster staat.
           </p>
           {props.error && (

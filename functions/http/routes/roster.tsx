@@ -17,6 +17,7 @@ import type { PlacementRecord } from '#shared/store/placements.ts';
 import { Layout } from '#shared/web/layout.tsx';
 import type { AppEnv } from '../app.tsx';
 import { ForbiddenError, loadSession, requireStaff } from '../session.ts';
+import { BODY_LIMITS, readForm } from '../body.ts';
 
 // The roster routes need one dependency of their own. It is declared here, next to its only
 // user, so that the app module only mounts these routes; buildDeps and the test deps provide it.
@@ -60,10 +61,12 @@ export class RosterUploadGoneError extends DomainError {
 
 rosterRoutes.get('/rooster', (c) => c.html(<UploadPage />));
 
-rosterRoutes.post('/rooster', async (c) => {
-  // The body is read once by the app (readableForm); on AWS the function URL caps it at 6 MB.
-  const declared = Number(c.req.header('content-length') ?? '0');
-  if (declared > ROSTER_MAX_BYTES + 64 * 1024) throw new RosterTooLargeError();
+/** The 400 for a roster form whose body cannot be read. */
+const UNREADABLE = 'Het formulier kon niet worden gelezen. Laad de pagina opnieuw en kies het bestand nog eens.';
+
+// Bodies are read only here, after the session and the role (above): the file and its multipart
+// framing within the limit, anything larger refused unread (on AWS the function URL caps it at 6 MB).
+rosterRoutes.post('/rooster', readForm(ROSTER_MAX_BYTES + 64 * 1024, { tooLarge: () => new RosterTooLargeError(), unreadable: UNREADABLE }), async (c) => {
   const body = await c.req.parseBody();
   const file = body.bestand;
   if (!(file instanceof File) || file.size === 0) {
@@ -84,7 +87,7 @@ rosterRoutes.post('/rooster', async (c) => {
   return c.html(<PreviewPage fileName={name} size={file.size} parsed={parsed} rows={rows} upload={upload} />);
 });
 
-rosterRoutes.post('/rooster/bevestigen', async (c) => {
+rosterRoutes.post('/rooster/bevestigen', readForm(BODY_LIMITS.staffForm, { unreadable: UNREADABLE }), async (c) => {
   const body = await c.req.parseBody();
   const id = typeof body.upload === 'string' ? body.upload : '';
   if (id === '') throw new ValidationError('Er is geen rooster om te bevestigen. Upload het bestand opnieuw.');
@@ -247,7 +250,7 @@ function PreviewPage(props: { fileName: string; size: number; parsed: RosterPars
         </>
       ) : (
         <>
-          <p role="status">Het bestand is in orde: {rows.length} plaatsingen. Bij bevestigen gebeurt het volgende:</p>
+          <p role="status">Het bestand is in orde: {rows.length} {rows.length === 1 ? 'plaatsing' : 'plaatsingen'}. Bij bevestigen gebeurt het volgende:</p>
           <ul class="counts">
             <li data-count="nieuw">
               <strong>{count('nieuw')}</strong> nieuw

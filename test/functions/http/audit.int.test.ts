@@ -1,3 +1,4 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../../functions/http/app.tsx';
@@ -6,6 +7,7 @@ import { getPeriod, getSchoolYear } from '../../../shared/calendar.ts';
 import { ensureStudentLink, createRequest } from '../../../shared/requests.ts';
 import { parseInstant } from '../../../shared/clock.ts';
 import { AuditStore } from '../../../shared/store/audit.ts';
+import { cleanPdf, waitForScanTag } from '../../support/malware.ts';
 import type { AwsClients } from '../../../shared/store/clients.ts';
 import type { RequestRecord } from '../../../shared/store/requests.ts';
 import { appDeps } from '../../support/app.ts';
@@ -23,6 +25,7 @@ const ADMIN = 'admin.aud@hr.example.nl';
 describe('the audit log: append-only, per submission and per student, never a token', () => {
   let clients: AwsClients;
   let tableName: string;
+  let bucket: string;
   const clock = movableClock('2025-11-10T09:00');
   let app: ReturnType<typeof createApp>;
   let deps: ReturnType<typeof appDeps>;
@@ -38,7 +41,8 @@ describe('the audit log: append-only, per submission and per student, never a to
   beforeAll(async () => {
     clients = localClients();
     tableName = await freshTable(clients);
-    deps = appDeps(clients, { tableName, bucket: await freshBucket(clients) }, clock, { adminEmails: [ADMIN] });
+    bucket = await freshBucket(clients);
+    deps = appDeps(clients, { tableName, bucket }, clock, { adminEmails: [ADMIN] });
     app = createApp({ ...deps, signInRateLimits: { perAddress: 1000, perClient: 1000 } });
     await deps.placements.create(placement, clock.now().toString());
     await ensureStudentLink(deps, placement);
@@ -52,23 +56,31 @@ describe('the audit log: append-only, per submission and per student, never a to
 
   afterEach(() => vi.restoreAllMocks());
 
-  it('records view, save, submit, download and a staff action in order, and shows them newest first per submission and per student', async () => {
+  it('records link opened, view, save, submit, download and a staff action in order, and shows them newest first per submission and per student', async () => {
     expect((await app.request(`/f/${formToken}`)).status).toBe(200);
     expect((await app.request(`/f/${formToken}`, { method: 'HEAD' })).status).toBe(200);
+    step();
+    expect((await postForm(app, `/f/${formToken}/bekeken`, {})).status).toBe(204);
     step();
     expect((await postForm(app, `/f/${formToken}`, { 'a.FEEDBACK': 'Eerste indruk', basis: '0', actie: 'concept' })).status).toBe(303);
     step();
     expect((await postForm(app, `/f/${formToken}`, { ...completeFields(getForm('kijkwijzer-pedagogiek')!), basis: '1', actie: 'versturen' })).status).toBe(303);
     step();
-    await deps.requests.addAttachment(request, { id: ATTACHMENT_ID, key: 'attachments/lesplan.pdf', name: 'lesplan.pdf', size: 10, type: 'application/pdf', addedAt: clock.now().toString() });
-    expect((await app.request(`/f/${formToken}/bijlagen/${ATTACHMENT_ID}`)).status).toBe(302);
+    // A verified attachment whose malware scan (the local stack's ClamAV) found nothing: the only kind that is served.
+    const key = 'attachments/2025-2026/830001/lesplan.pdf';
+    await clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: cleanPdf(), ContentType: 'application/pdf' }));
+    expect(await waitForScanTag(clients.s3, bucket, key)).toBe('NO_THREATS_FOUND');
+    await deps.requests.addAttachment(request, { id: ATTACHMENT_ID, key, name: 'lesplan.pdf', size: cleanPdf().length, type: 'application/pdf', addedAt: clock.now().toString() });
+    expect((await app.request(`/f/${formToken}/bijlagen/${ATTACHMENT_ID}`)).status).toBe(200);
     step();
     expect((await app.request(`/s/${studentToken}/formulieren/${request.requestId}`)).status).toBe(200);
+    step();
+    expect((await postForm(app, `/s/${studentToken}/formulieren/${request.requestId}/bekeken`, {})).status).toBe(204);
     step();
     const submission = `/overzicht/formulier/${YEAR}/830001/${request.requestId}`;
     expect((await getWithSession(app, submission, sessions.io!)).status).toBe(200);
     step();
-    expect((await getWithSession(app, `/overzicht/bijlage/${YEAR}/830001/${request.requestId}/${ATTACHMENT_ID}`, sessions.io!)).status).toBe(302);
+    expect((await getWithSession(app, `/overzicht/bijlage/${YEAR}/830001/${request.requestId}/${ATTACHMENT_ID}`, sessions.io!)).status).toBe(200);
     step();
     const action = await postForm(app, `/overzicht/aanvraag/${YEAR}/830001/${request.requestId}/nieuwe-link`, {}, { cookie: sessions.io! });
     expect(action.status).toBe(303);
@@ -81,19 +93,22 @@ describe('the audit log: append-only, per submission and per student, never a to
       ['gedownload', IO, 'lesplan.pdf'],
       ['bekeken', IO, 'versie 2'],
       ['bekeken', 'link:student', 'versie 2'],
+      ['link geopend', 'link:student', 'versie 2'],
       ['gedownload', 'link:wpb', 'lesplan.pdf'],
       ['ingediend', 'link:wpb', 'versie 2'],
       ['concept opgeslagen', 'link:wpb', 'versie 1'],
       ['bekeken', 'link:wpb', undefined],
+      ['link geopend', 'link:wpb', undefined],
     ]);
     expect(events.every((e) => e.requestId === request.requestId)).toBe(true);
     expect(events.at(-1)!.at).toBe('2025-11-10T08:00:00.000Z');
 
     const page = await (await getWithSession(app, submission, sessions.io!)).text();
     const shown = [...page.matchAll(/data-audit="([^"]+)"/g)].map((m) => m[1]);
-    expect(shown).toEqual(['bekeken', 'nieuwe link', 'gedownload', 'bekeken', 'bekeken', 'gedownload', 'ingediend', 'concept opgeslagen', 'bekeken']);
+    expect(shown).toEqual(['bekeken', 'nieuwe link', 'gedownload', 'bekeken', 'bekeken', 'link geopend', 'gedownload', 'ingediend', 'concept opgeslagen', 'bekeken', 'link geopend']);
     expect(page).toContain('<h2>Logboek</h2>');
-    expect(page).toContain('10 november 2025 om 09:00:00');
+    expect(page).toContain('maandag 10 november 2025 om 09:00:00');
+    expect(page).toContain('mogelijk alleen door de virusscanner van een mailprogramma');
     expect(page).toContain('WPB (e-maillink)');
 
     const student = await getWithSession(app, `/overzicht/student/${YEAR}/830001`, sessions.io!);
@@ -101,6 +116,59 @@ describe('the audit log: append-only, per submission and per student, never a to
     const studentText = await student.text();
     expect([...studentText.matchAll(/data-audit="([^"]+)"/g)].map((m) => m[1])).toEqual(shown);
     expect(studentText).toContain('Kijkwijzer pedagogiek (OP1)');
+  });
+
+  it("logs a mail scanner's GETs of the form and of the student's view as \"link geopend\", never as \"bekeken\"", async () => {
+    const p = staffPlacement('830004', 'aud');
+    await deps.placements.create(p, clock.now().toString());
+    await createRequest(deps, p, { formId: 'kijkwijzer-didactiek', observerRole: 'wpb', lessonDate: '2025-11-05' }, { origin: 'student', formTitle: (id) => formTitle(id), choice });
+    const token = tokenIn((await inboxOf(p.wpb.email)).at(-1), 'f');
+    tokens.push(token);
+
+    for (let i = 0; i < 3; i++) expect((await app.request(`/f/${token}`)).status).toBe(200);
+    expect((await app.request(`/f/${token}`, { method: 'HEAD' })).status).toBe(200);
+
+    const events = await deps.audit.listForPlacement(YEAR, '830004');
+    expect(events.map((e) => [e.action, e.actor])).toEqual(Array(3).fill(['link geopend', 'link:wpb']));
+    const page = await (await app.request(`/f/${token}`)).text();
+    expect(page).toContain(`<script src="/static/bekeken.js" data-bekeken="/f/${token}/bekeken" defer=""></script>`);
+  });
+
+  it('records no view from a cross-site beacon, nor from one for an unknown link', async () => {
+    const p = staffPlacement('830005', 'aud');
+    await deps.placements.create(p, clock.now().toString());
+    await createRequest(deps, p, { formId: 'kijkwijzer-didactiek', observerRole: 'wpb', lessonDate: '2025-11-05' }, { origin: 'student', formTitle: (id) => formTitle(id), choice });
+    const token = tokenIn((await inboxOf(p.wpb.email)).at(-1), 'f');
+    tokens.push(token);
+
+    expect((await postForm(app, `/f/${token}/bekeken`, {}, { origin: 'https://evil.example' })).status).toBe(403);
+    expect((await postForm(app, `/f/${token}/bekeken`, {}, { origin: null })).status).toBe(403);
+    expect((await postForm(app, `/f/${'A'.repeat(43)}/bekeken`, {})).status).toBe(404);
+
+    expect(await deps.audit.listForPlacement(YEAR, '830005')).toEqual([]);
+  });
+
+  it('serves the beacon script from its own origin, as the CSP allows', async () => {
+    const response = await app.request('/static/bekeken.js');
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await response.text()).toContain("fetch(url, { method: 'POST'");
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+  });
+
+  it('lists events of a fixed clock in the order they were recorded, whatever the wall clock does', async () => {
+    const fixed = parseInstant('2025-11-10T13:00:00.000Z');
+    const target = { schoolYear: YEAR, studentNumber: '830010' };
+    // A wall clock that runs backwards (an NTP step): the log must not follow it.
+    let wall = Date.parse('2030-01-01T00:00:00Z');
+    vi.spyOn(Date, 'now').mockImplementation(() => (wall -= 1000));
+
+    for (let i = 1; i <= 12; i++) await deps.audit.record(target, { actor: IO, action: 'herinnerd', detail: `stap ${i}` }, fixed);
+
+    const events = await deps.audit.listForPlacement(YEAR, '830010');
+    expect(events.map((e) => e.detail)).toEqual(Array.from({ length: 12 }, (_, i) => `stap ${12 - i}`));
+    expect(events.every((e) => e.at === '2025-11-10T13:00:00.000Z')).toBe(true);
   });
 
   it('records a replaced WPB on the student and on each moved request', async () => {

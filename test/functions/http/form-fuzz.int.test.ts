@@ -246,7 +246,7 @@ describe('the form endpoints with arbitrary bodies (fast-check)', () => {
       {
         weight: 4,
         arbitrary: formBody(
-          { basis: mostly([CURRENT_BASIS], ['-1', '1.5', '1e3', '999', '0x1', ' ']), actie: mostly(['concept', 'versturen'], ['CONCEPT', 'opslaan']) },
+          { basis: mostly([CURRENT_BASIS], ['-1', '1.5', '1e3', '1e21', '999', '9007199254740993', '0x1', ' ', '']), actie: mostly(['concept', 'versturen'], ['CONCEPT', 'opslaan']) },
           codes,
         ),
       },
@@ -283,19 +283,39 @@ describe('the form endpoints with arbitrary bodies (fast-check)', () => {
     if (last) expect(request.state).toBe(versions.some((v) => v.status === 'ingediend') ? 'ingediend' : 'concept');
   });
 
+  it('refuses a basis that is not a plain decimal safe integer with a Dutch 400, stores nothing, and takes the plain one', async () => {
+    const { p, studentToken } = await studentWithToken('03');
+    expect((await post(`/s/${studentToken}/aanvragen`, { formId: kijkwijzer.id, observerRole: 'wpb', lessonDate: '2025-11-12' })).status).toBe(303);
+    const formToken = tokenIn((await inboxOf(p.wpb.email)).at(-1), 'f');
+    const [requested] = await deps.requests.listForPlacement(p.schoolYear, p.studentNumber);
+    const fields = { ...completeFields(kijkwijzer), actie: 'concept' };
+
+    for (const basis of ['-1', '1.5', '1e21', '0x10', '', '9007199254740993', ' 0', '0 ', '+0', '٠']) {
+      const response = await post(`/f/${formToken}`, { ...fields, basis });
+      expect(response.status, `basis ${JSON.stringify(basis)}`).toBe(400);
+      expect(await response.text()).toContain('Het formulier is onvolledig verstuurd; open de link opnieuw.');
+    }
+    const untouched = await deps.requests.get(p.schoolYear, p.studentNumber, requested!.requestId);
+    expect(untouched!.latestVersion).toBe(0);
+    expect(await deps.requests.listVersions(untouched!)).toHaveLength(0);
+
+    expect((await post(`/f/${formToken}`, { ...fields, basis: '0' })).status).toBe(303);
+    expect((await deps.requests.get(p.schoolYear, p.studentNumber, requested!.requestId))!.latestVersion).toBe(1);
+  });
+
   it('answers every post to /s/<token>/aanvragen with a 303 or a Dutch 4xx, and stores exactly the requests it redirected for, each valid', async () => {
     const { p, studentToken } = await studentWithToken('02');
     const fields = {
       formId: mostly(KIJKWIJZERS, ['advies-wpb', 'kijkwijzer-onbekend', 'kijkwijzer-pedagogiek ']),
       observerRole: mostly(OBSERVER_ROLES, ['sco', 'rector', 'WPB']),
-      lessonDate: mostly(['2025-11-12', '2025-11-20'], ['2025-02-30', '12-11-2025', '2025-11-1']),
+      lessonDate: mostly(['2025-11-12', '2025-11-05'], ['2025-02-30', '12-11-2025', '2025-11-1', '2025-11-20']),
       className: text,
       question: text,
     };
     const good: FormBody = {
       kind: 'form',
       encoding: 'multipart',
-      fixed: [['formId', 'kijkwijzer-didactiek'], ['observerRole', 'so'], ['lessonDate', '2025-11-20'], ['className', '=HYPERLINK("x")']],
+      fixed: [['formId', 'kijkwijzer-didactiek'], ['observerRole', 'so'], ['lessonDate', '2025-11-05'], ['className', '=HYPERLINK("x")']],
       complete: false,
       entries: [],
     };
