@@ -91,3 +91,13 @@ export class LinkStore {
     return { hash, purpose, ownerPk, ownerSk, recipient, validUntil, ...(revokedAt ? { revokedAt } : {}) };
   }
 }
+
+/** The observer's link of a request: `<origin>/f/<token>`, from the configured origin, never a Host header. */
+export function formUrl(deps: { linkSecret: string; publicOrigin: string }, linkId: string): string {
+  return `${deps.publicOrigin}/f/${tokenFor(deps.linkSecret, linkId)}`;
+}
+
+/** The student's own page link: `<origin>/s/<token>`. */
+export function studentUrl(deps: { linkSecret: string; publicOrigin: string }, linkId: string): string {
+  return `${deps.publicOrigin}/s/${tokenFor(deps.linkSecret, linkId)}`;
+}

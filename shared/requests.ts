@@ -10,13 +10,14 @@ import {
   type SchoolYear,
 } from './calendar.ts';
 import type { Clock } from './clock.ts';
+import { formReference } from '#forms/index.ts';
 import { DomainError, ValidationError } from './errors.ts';
-import { hashToken, newLinkId, tokenFor, type LinkItem } from './links.ts';
+import { formUrl, hashToken, newLinkId, studentUrl, tokenFor, type LinkItem } from './links.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { renderEmail } from './mail/templates.ts';
 import type { Placement } from './roster/placement.ts';
 import type { ObserverRole, RequestRecord, RequestStore } from './store/requests.ts';
-import { RequestExistsError, requestKeys } from './store/requests.ts';
+import { RequestExistsError, requestKeys, WithdrawConflictError, WITHDRAWABLE_STATES } from './store/requests.ts';
 
 /** What the request domain needs; built once per process. */
 export interface RequestDeps {
@@ -36,6 +37,13 @@ export const OBSERVER_LABELS: Record<ObserverRole, string> = {
   io: 'instituutsopleider (IO)',
 };
 
+/** Whom an observer asks about a request, by role (an SO is not sent to the school's SO). */
+const REQUEST_CONTACT: Record<ObserverRole, string> = {
+  wpb: 'de schoolopleider van uw school',
+  so: 'de instituutsopleider van de student',
+  io: 'de schoolopleider van de school',
+};
+
 /** A period and its school year. */
 export interface PeriodChoice {
   year: SchoolYear;
@@ -53,7 +61,31 @@ export function periodForNewRequest(now: Temporal.Instant, years: readonly Schoo
       if (Temporal.Instant.compare(now, deadlineInstant(period)) < 0) return { year, period };
     }
   }
-  throw new ValidationError('Er is geen lopende of komende onderwijsperiode bekend; een aanvraag kan nu niet.');
+  throw new ValidationError('Er is geen lopende of komende onderwijsperiode bekend; een aanvraag doen is nu niet mogelijk.');
+}
+
+/**
+ * Why a lesson date does not fit a request that goes into `choice`, in Dutch for the student; or
+ * undefined when it fits. The lesson lies in the request's school year and no later than its
+ * period's deadline: the observer fills in the form after the lesson and before that deadline, so
+ * a later lesson belongs to a later request (and a lesson of another school year to none).
+ */
+export function lessonDateProblem(lessonDate: string, choice: PeriodChoice): string | undefined {
+  const day = Temporal.PlainDate.from(lessonDate);
+  const { year, period } = choice;
+  if (Temporal.PlainDate.compare(day, Temporal.PlainDate.from(year.start)) < 0) {
+    return `De lesdatum ligt vóór schooljaar ${year.id}, dat begint op ${formatDutchDate(year.start)}. Kies een les uit dit schooljaar.`;
+  }
+  if (Temporal.PlainDate.compare(day, Temporal.PlainDate.from(period.deadline)) > 0) {
+    return `De lesdatum ligt na de deadline van deze aanvraag. Een aanvraag van nu hoort bij ${periodLabel(period)}, met deadline ${formatDutchDate(period.deadline)}: kies een les op of vóór die dag. Een latere les vraag je aan na die deadline.`;
+  }
+  return undefined;
+}
+
+/** Whether a school year is over at `now`: its last day (Amsterdam) has passed. Unknown years count as over. */
+export function schoolYearEnded(yearId: string, now: Temporal.Instant, years: readonly SchoolYear[] = schoolYears): boolean {
+  const year = getSchoolYear(yearId, years);
+  return !year || Temporal.Instant.compare(now, deadlineInstant({ deadline: year.end })) >= 0;
 }
 
 /** Whether a request's form can still be changed (until the end of its deadline day). */
@@ -66,15 +98,8 @@ export function linkValidUntil(deadline: string, graceDays: number): string {
   return deadlineInstant({ deadline }).add({ hours: 24 * graceDays }).toString();
 }
 
-/** The observer's link of a request. */
-export function formUrl(deps: Pick<RequestDeps, 'linkSecret' | 'publicOrigin'>, linkId: string): string {
-  return `${deps.publicOrigin}/f/${tokenFor(deps.linkSecret, linkId)}`;
-}
-
-/** The student's own page link. */
-export function studentUrl(deps: Pick<RequestDeps, 'linkSecret' | 'publicOrigin'>, linkId: string): string {
-  return `${deps.publicOrigin}/s/${tokenFor(deps.linkSecret, linkId)}`;
-}
+// The link builders live in links.ts (the digest sender needs them without the form registry).
+export { formUrl, studentUrl };
 
 /** A time-sortable, unguessable request id. */
 export function newRequestId(now: Temporal.Instant): string {
@@ -108,8 +133,10 @@ export async function createRequest(
   const now = deps.clock.now();
   const { year, period } = options.choice ?? periodForNewRequest(now);
   if (year.id !== placement.schoolYear) {
-    throw new ValidationError(`Je plaatsing hoort bij schooljaar ${placement.schoolYear}; de komende periode valt in ${year.id}.`);
+    throw new ValidationError(`Je plaatsing hoort bij schooljaar ${placement.schoolYear}, maar een aanvraag van nu valt in schooljaar ${year.id}. Je kunt alleen aanvragen doen binnen je eigen schooljaar.`);
   }
+  const lessonProblem = input.lessonDate ? lessonDateProblem(input.lessonDate, { year, period }) : undefined;
+  if (lessonProblem) throw new ValidationError(lessonProblem);
   const observer = placement[input.observerRole];
   const linkId = newLinkId();
   const requestId =
@@ -160,8 +187,8 @@ export function requestEmail(deps: Pick<RequestDeps, 'linkSecret' | 'publicOrigi
   const lesson = request.lessonDate ? ` van ${formatDutchDate(request.lessonDate)}` : '';
   const paragraphs =
     request.origin === 'student'
-      ? [`${request.student.name} vraagt u de ${title.toLowerCase()} in te vullen over de les${lesson}${request.className ? ` in klas ${request.className}` : ''}.`]
-      : [`In ${periodLabel({ number: request.period })} vragen we u de ${title.toLowerCase()} in te vullen voor ${request.student.name}.`];
+      ? [`${request.student.name} vraagt u ${formReference(request.formId)} in te vullen over de les${lesson}${request.className ? ` in klas ${request.className}` : ''}.`]
+      : [`In ${periodLabel({ number: request.period })} vragen we u ${formReference(request.formId)} in te vullen voor ${request.student.name}.`];
   if (options.reminder) {
     paragraphs.unshift(
       request.state === 'concept'
@@ -171,7 +198,7 @@ export function requestEmail(deps: Pick<RequestDeps, 'linkSecret' | 'publicOrigi
   }
   if (request.question) paragraphs.push(`Vraag van de student: ${request.question}`);
   paragraphs.push(
-    `U kunt een concept opslaan en later verdergaan. Invullen kan tot en met ${formatDutchDate(request.deadline)}. U heeft geen account nodig: de knop hieronder is uw persoonlijke link; stuur deze niet door.`,
+    `U kunt een concept opslaan en later verdergaan. Invullen kan tot en met ${formatDutchDate(request.deadline)}. U heeft geen account nodig. De link hieronder is persoonlijk: stuur hem niet door.`,
   );
   return renderEmail({
     to: request.observer.email,
@@ -179,7 +206,7 @@ export function requestEmail(deps: Pick<RequestDeps, 'linkSecret' | 'publicOrigi
     greeting: `Beste ${request.observer.name},`,
     paragraphs,
     action: { label: 'Formulier openen', url: formUrl(deps, request.linkId) },
-    footer: `U krijgt deze e-mail als ${OBSERVER_LABELS[request.observerRole]} van ${request.student.name} (${request.vak}, ${request.school}) in het werkplekleren N2 van Hogeschool Rotterdam. Vragen? Neem contact op met de schoolopleider van uw school.`,
+    footer: `U krijgt deze e-mail als ${OBSERVER_LABELS[request.observerRole]} van ${request.student.name} (${request.vak}, ${request.school}) bij werkplekleren N2 van Hogeschool Rotterdam. Vragen? Neem contact op met ${REQUEST_CONTACT[request.observerRole]}.`,
   });
 }
 
@@ -303,4 +330,79 @@ export async function reissueRequestLink(deps: RequestDeps, request: RequestReco
   const reissued = { ...request, linkId, linkHash: hash };
   await deps.mailer.send(requestEmail(deps, reissued, formTitle(request.formId)));
   return reissued;
+}
+
+/** The student cannot withdraw this request (submitted, or asked by the calendar): a Dutch 409. */
+export class NotWithdrawableError extends DomainError {
+  constructor(message: string) {
+    super(message, 409);
+  }
+}
+
+/** Why the student cannot withdraw a request now; undefined when they can (or it is already withdrawn). */
+export function withdrawRefusal(request: Pick<RequestRecord, 'state' | 'origin'>): string | undefined {
+  if (request.state === 'ingediend') return 'Deze aanvraag kan niet meer worden ingetrokken: het formulier is al ingediend.';
+  if (request.origin !== 'student') return 'Deze aanvraag is automatisch voor deze periode aangemaakt en kan niet worden ingetrokken. Klopt de aanvraag niet? Neem dan contact op met je instituutsopleider.';
+  return undefined;
+}
+
+/** Whether the student page offers "Intrekken" for a request. */
+export function isWithdrawable(request: Pick<RequestRecord, 'state' | 'origin'>): boolean {
+  return (WITHDRAWABLE_STATES as readonly string[]).includes(request.state) && withdrawRefusal(request) === undefined;
+}
+
+/**
+ * The student withdraws a request they asked for by mistake, while nothing has been submitted:
+ * one conditional write makes it `ingetrokken` and revokes its link (see `RequestStore.withdraw`),
+ * then the observer is told by email. A replay (already withdrawn) changes and sends nothing and
+ * answers `withdrawn: false`; a request submitted meanwhile is a NotWithdrawableError (409).
+ */
+export async function withdrawRequest(
+  deps: RequestDeps,
+  request: RequestRecord,
+  formTitle: FormTitle,
+): Promise<{ request: RequestRecord; withdrawn: boolean }> {
+  let current = request;
+  // A staff member may give the request a new link between our read and write: read again, retry.
+  for (let attempt = 1; ; attempt++) {
+    if (current.state === 'ingetrokken') return { request: current, withdrawn: false };
+    const refusal = withdrawRefusal(current);
+    if (refusal) throw new NotWithdrawableError(refusal);
+    const at = deps.clock.now().toString();
+    try {
+      await deps.requests.withdraw(current, at);
+      current = { ...current, state: 'ingetrokken', withdrawnAt: at };
+      break;
+    } catch (error) {
+      if (!(error instanceof WithdrawConflictError) || attempt >= 3) throw error;
+      const reread = await deps.requests.get(current.schoolYear, current.studentNumber, current.requestId);
+      if (!reread) throw error;
+      current = reread;
+    }
+  }
+  try {
+    await deps.mailer.send(withdrawnEmail(current, formTitle(current.formId)));
+  } catch (error) {
+    // The withdrawal is stored and the link answers 410 with its reason; a failed email must not undo that.
+    console.error(JSON.stringify({ level: 'error', msg: 'withdrawal email failed', requestId: current.requestId, error: String((error as Error).name) }));
+  }
+  return { request: current, withdrawn: true };
+}
+
+/** The email that tells an observer a request was withdrawn and their link no longer opens. */
+export function withdrawnEmail(request: RequestRecord, title: string) {
+  const lesson = request.lessonDate ? ` voor de les van ${formatDutchDate(request.lessonDate)}${request.className ? ` in klas ${request.className}` : ''}` : '';
+  return renderEmail({
+    to: request.observer.email,
+    subject: `Ingetrokken: ${title} voor ${request.student.name}`,
+    greeting: `Beste ${request.observer.name},`,
+    paragraphs: [
+      `${request.student.name} heeft de aanvraag ingetrokken: u hoeft ${formReference(request.formId)}${lesson} niet in te vullen.`,
+      request.latestVersion > 0
+        ? 'De link uit de eerdere e-mail werkt niet meer. Uw opgeslagen concept wordt niet ingediend.'
+        : 'De link uit de eerdere e-mail werkt niet meer.',
+      `Was dit niet de bedoeling? Neem dan contact op met ${request.student.name}; bij een nieuwe aanvraag krijgt u een nieuwe link.`,
+    ],
+    footer: `U krijgt deze e-mail als ${OBSERVER_LABELS[request.observerRole]} van ${request.student.name} (${request.vak}, ${request.school}) bij werkplekleren N2 van Hogeschool Rotterdam.`,
+  });
 }

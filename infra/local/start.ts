@@ -13,7 +13,7 @@ import { schoolYears } from '#shared/calendar.ts';
 import { createAwsClients } from '#shared/store/clients.ts';
 import { ensureTable } from '#shared/store/table.ts';
 import { ensureBucket } from '#shared/store/bucket.ts';
-import { afterImport } from '#shared/requests.ts';
+import { afterImport, schoolYearEnded } from '#shared/requests.ts';
 import { formTitle } from '#forms/index.ts';
 import { importRosterFile } from '#shared/roster/import.ts';
 import { formatProblem } from '#shared/roster/parse.ts';
@@ -21,6 +21,7 @@ import { createApp } from '#functions/http/app.tsx';
 import { buildDeps } from '#functions/http/deps.ts';
 import { localLinkSecret } from './local-config.ts';
 import { assertPortFree, LOCAL_CREDENTIALS, PortBusyError, startLocalStack, type LocalStack } from './stack.ts';
+import { MissingClamAvError } from './malware.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const demoRoster = new URL('../../shared/data/demo-roster.csv', import.meta.url);
@@ -83,10 +84,20 @@ async function run(
       at: new Date().toISOString(),
     });
     if (!result.ok) throw new Error(`Demo roster invalid: ${result.problems.map(formatProblem).join('; ')}`);
-    const after = await afterImport(deps, result.placements, formTitle);
+    // The demo must make sense on any date: a student of a school year that has ended would get a
+    // link that fails at once, so only students of years still running (or to come) are welcomed.
+    const now = deps.clock.now();
+    const running = result.placements.filter((p) => !schoolYearEnded(p.schoolYear, now));
+    const ended = [...new Set(result.placements.filter((p) => schoolYearEnded(p.schoolYear, now)).map((p) => p.schoolYear))];
+    const after = await afterImport(deps, running, formTitle);
     console.log(
       `Demorooster (2025-2026 en 2026-2027) geladen: ${result.summary.created} plaatsingen; ${after.welcomed} welkomstmails en ${after.autoRequests} automatische aanvragen in de inbox.`,
     );
+    if (ended.length > 0) {
+      console.log(
+        `Geen welkomstmail voor ${result.placements.length - running.length} studenten van schooljaar ${ended.join(' en ')}: dat schooljaar is voorbij. Zet de klok terug voor die demo, bijvoorbeeld NOW=2025-11-10 npm start -- --fresh.`,
+      );
+    }
   }
 
   const app = createApp(deps);
@@ -104,12 +115,13 @@ Werkplekleren N2 draait lokaal${config.NOW ? ` (klok vast op ${config.NOW})` : '
   Inbox (e-mail)      ${stack.endpoints.ses}   (links naar "Mijn werkplekleren" en formulieren)
   DynamoDB Local      ${stack.endpoints.dynamodb}  (tabel ${config.TABLE_NAME})
   S3 (s3rver)         ${stack.endpoints.s3}  (bucket ${config.BUCKET_NAME})
+  Virusscan (clamd)   ${stack.endpoints.clamd}  (ClamAV, alleen de EICAR-testhandtekening; tagt attachments/)
   Gegevens            ${dataDir}  (wissen: npm start -- --fresh)
 Stoppen: Ctrl-C`);
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof PortBusyError || error instanceof ConfigError) {
+  if (error instanceof PortBusyError || error instanceof ConfigError || error instanceof MissingClamAvError) {
     console.error(error.message);
   } else {
     console.error(error);

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { KijkwijzerType, SchoolYear } from '../calendar.ts';
-import { emailKey, Person, Placement } from '../roster/placement.ts';
+import { emailKey, StoredPerson, StoredPlacement } from '../roster/placement.ts';
 import type { PlacementRecord } from '../store/placements.ts';
 import { OBSERVER_ROLES, type RequestRecord, type StudentLinkRecord } from '../store/requests.ts';
 import { ROLES, type Role } from '../tasks.ts';
@@ -12,7 +12,7 @@ import { ROLES, type Role } from '../tasks.ts';
  */
 
 /** A stored placement item: the placement plus its revision. */
-const PlacementItem = Placement.extend({
+const PlacementItem = StoredPlacement.extend({
   rev: z.number().int().nonnegative().default(0),
   updatedAt: z.string().default(''),
 }) satisfies z.ZodType<PlacementRecord>;
@@ -24,21 +24,22 @@ const RequestItem = z.object({
   requestId: z.string().min(1),
   formId: z.string().min(1),
   observerRole: z.enum(OBSERVER_ROLES),
-  observer: Person,
+  observer: StoredPerson,
   lessonDate: z.string().optional(),
   className: z.string().optional(),
   question: z.string().optional(),
   period: z.number().int().min(1).max(4),
   deadline: z.iso.date(),
-  state: z.enum(['gevraagd', 'concept', 'ingediend']),
+  state: z.enum(['gevraagd', 'concept', 'ingediend', 'ingetrokken']),
   latestVersion: z.number().int().nonnegative(),
   submittedAt: z.string().optional(),
   linkId: z.string().min(1),
   linkHash: z.string().min(1),
   linkRevokedAt: z.string().optional(),
+  withdrawnAt: z.string().optional(),
   createdAt: z.string(),
   origin: z.enum(['student', 'auto']),
-  student: Person,
+  student: StoredPerson,
   school: z.string().min(1),
   vak: z.string().min(1),
 }) satisfies z.ZodType<RequestRecord>;

@@ -2,7 +2,8 @@ import { Temporal } from 'temporal-polyfill';
 import { formatDutchDate } from '../calendar.ts';
 import { DomainError, ValidationError } from '../errors.ts';
 import { hashToken, newLinkId, tokenFor } from '../links.ts';
-import { isEditable, linkValidUntil, reissueRequestLink, requestEmail, type FormTitle, type RequestDeps } from '../requests.ts';
+import { renderEmail } from '../mail/templates.ts';
+import { isEditable, linkValidUntil, OBSERVER_LABELS, reissueRequestLink, requestEmail, type FormTitle, type RequestDeps } from '../requests.ts';
 import { emailKey, type Person } from '../roster/placement.ts';
 import type { PlacementRecord, PlacementStore } from '../store/placements.ts';
 import { requestKeys, type RequestRecord } from '../store/requests.ts';
@@ -31,12 +32,16 @@ export interface RequestActionRefusals {
 export function requestActionRefusals(request: RequestRecord, now: Temporal.Instant, graceDays: number): RequestActionRefusals {
   const linkAlive = Temporal.Instant.compare(now, Temporal.Instant.from(linkValidUntil(request.deadline, graceDays))) < 0;
   const refusals: RequestActionRefusals = {};
+  if (request.state === 'ingetrokken') {
+    const withdrawn = 'De student heeft deze aanvraag ingetrokken.';
+    return { remind: withdrawn, revoke: withdrawn, reissue: withdrawn };
+  }
   if (request.state === 'ingediend') refusals.remind = 'Dit formulier is al ingediend: een herinnering is niet nodig.';
   else if (!isEditable(request, now)) refusals.remind = `De deadline (${formatDutchDate(request.deadline)}) is verstreken: een herinnering sturen kan niet meer.`;
   else if (request.linkRevokedAt) refusals.remind = 'De link van deze aanvraag is ingetrokken. Stuur een nieuwe link in plaats van een herinnering.';
   if (request.linkRevokedAt) refusals.revoke = 'Deze link is al ingetrokken.';
   else if (!linkAlive) refusals.revoke = 'Deze link werkt al niet meer: de termijn van deze aanvraag is voorbij.';
-  if (!linkAlive) refusals.reissue = 'Een nieuwe link kan niet meer: de termijn van deze aanvraag is voorbij.';
+  if (!linkAlive) refusals.reissue = 'Een nieuwe link sturen kan niet meer: de termijn van deze aanvraag is voorbij.';
   return refusals;
 }
 
@@ -47,11 +52,41 @@ export async function sendReminder(deps: RequestDeps, request: RequestRecord, fo
   await deps.mailer.send(requestEmail(deps, request, formTitle(request.formId), { reminder: true }));
 }
 
-/** Revokes the request's link: it answers 410 from now on. No email. */
-export async function revokeRequestLink(deps: RequestDeps, request: RequestRecord): Promise<void> {
+/**
+ * Revokes the request's link: it answers 410 from now on. The observer is told by email that the
+ * link no longer works, why (the staff member's `reason`, when given) and whom to contact (`by`,
+ * the staff member's address). Returns whether that email went out: the revocation stands either way.
+ */
+export async function revokeRequestLink(deps: RequestDeps, request: RequestRecord, options: { by: string; reason?: string | undefined; formTitle: FormTitle }): Promise<{ emailed: boolean }> {
   const refusal = requestActionRefusals(request, deps.clock.now(), deps.linkGraceDays).revoke;
   if (refusal) throw new ActionRefusedError(refusal);
   await deps.requests.revokeRequestLink(request, deps.clock.now().toString());
+  try {
+    await deps.mailer.send(revokedLinkEmail(request, options));
+    return { emailed: true };
+  } catch (error) {
+    console.error(JSON.stringify({ level: 'error', msg: 'revoked-link email failed', requestId: request.requestId, error: String((error as Error).name) }));
+    return { emailed: false };
+  }
+}
+
+/** The email that tells an observer staff revoked their link: what stopped working, why, and whom to ask. */
+export function revokedLinkEmail(request: RequestRecord, options: { by: string; reason?: string | undefined; formTitle: FormTitle }) {
+  const title = options.formTitle(request.formId);
+  const lesson = request.lessonDate ? ` (les van ${formatDutchDate(request.lessonDate)})` : '';
+  return renderEmail({
+    to: request.observer.email,
+    subject: `Link ingetrokken: ${title} voor ${request.student.name}`,
+    greeting: `Beste ${request.observer.name},`,
+    paragraphs: [
+      `De link naar het formulier "${title}" voor ${request.student.name}${lesson} is ingetrokken door de opleiding en werkt niet meer.`,
+      options.reason ? `Reden: ${options.reason}` : 'Dat gebeurt bijvoorbeeld als een link per ongeluk is doorgestuurd of als de aanvraag niet meer nodig is.',
+      request.latestVersion > 0 && request.state !== 'ingediend'
+        ? `Uw opgeslagen concept is bewaard. Moet u het formulier toch invullen, dan krijgt u een nieuwe link. Vragen? Neem contact op met ${options.by}.`
+        : `Moet u het formulier toch invullen, dan krijgt u een nieuwe link. Vragen? Neem contact op met ${options.by}.`,
+    ],
+    footer: `U krijgt deze e-mail als ${OBSERVER_LABELS[request.observerRole]} van ${request.student.name} (${request.vak}, ${request.school}) bij werkplekleren N2 van Hogeschool Rotterdam.`,
+  });
 }
 
 /** Replaces the request's link and emails the new one; the old one answers 410. */
@@ -74,7 +109,7 @@ export interface WpbReplacement {
 
 /** Whether a request moves to a new WPB: a WPB's, not submitted, still editable, not theirs yet. */
 export function movesToNewWpb(request: RequestRecord, wpb: Person, now: Temporal.Instant): boolean {
-  return request.observerRole === 'wpb' && request.state !== 'ingediend' && isEditable(request, now) && emailKey(request.observer.email) !== emailKey(wpb.email);
+  return request.observerRole === 'wpb' && (request.state === 'gevraagd' || request.state === 'concept') && isEditable(request, now) && emailKey(request.observer.email) !== emailKey(wpb.email);
 }
 
 /**

@@ -67,14 +67,14 @@ function yearTable(year: SchoolYear, current: boolean) {
   return html`<h2>Schooljaar ${year.id}${year.provisional ? html` <span class="badge">voorlopig</span>` : ''}${current ? html` <span class="muted">(huidig)</span>` : ''}</h2>
     ${provisionalNotice(year)}
     <table>
-      <thead><tr><th>Periode</th><th>Van</th><th>Tot en met</th><th>Deadline student</th></tr></thead>
+      <thead><tr><th scope="col">Periode</th><th scope="col">Van</th><th scope="col">Tot en met</th><th scope="col">Deadline student</th></tr></thead>
       <tbody>
         ${year.periods.map(
           (period) => html`<tr>
-            <td>OP${period.number}</td>
-            <td>${formatDutchDate(period.start)}</td>
-            <td>${formatDutchDate(period.end)}</td>
-            <td>${formatDutchDate(period.deadline)}</td>
+            <td data-label="Periode">OP${period.number}</td>
+            <td data-label="Van">${formatDutchDate(period.start)}</td>
+            <td data-label="Tot en met">${formatDutchDate(period.end)}</td>
+            <td data-label="Deadline student">${formatDutchDate(period.deadline)}</td>
           </tr>`,
         )}
       </tbody>

@@ -1,13 +1,12 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { Temporal } from 'temporal-polyfill';
-import { formatDutchDate, periodLabel } from '#shared/calendar.ts';
+import { formatDutchDate, formatDutchInstant, periodLabel } from '#shared/calendar.ts';
 import { NotFoundError } from '#shared/errors.ts';
-import { formTitle } from '#forms/index.ts';
+import { formReference, formTitle } from '#forms/index.ts';
 import { covers, ForbiddenError } from '#shared/auth/scope.ts';
-import { replaceWpb, requestActionRefusals, revokeRequestLink, sendNewLink, sendReminder } from '#shared/overview/actions.ts';
+import { ActionRefusedError, replaceWpb, requestActionRefusals, revokeRequestLink, sendNewLink, sendReminder } from '#shared/overview/actions.ts';
 import { OBSERVER_LABELS_SHORT } from '#shared/overview/labels.ts';
-import { amsterdamDateTime, amsterdamMinute } from '#shared/overview/period.ts';
 import { Person } from '#shared/roster/placement.ts';
 import type { AuditEvent } from '#shared/store/audit.ts';
 import type { PlacementRecord } from '#shared/store/placements.ts';
@@ -23,7 +22,8 @@ import { recordAudit } from '../audit.ts';
  * after its `requireStaff`.
  *
  * - `POST /overzicht/aanvraag/<year>/<nr>/<requestId>/herinneren`: the request email again, same link
- * - `POST .../intrekken`: revoke the link (410 from then on)
+ * - `POST .../intrekken`: without `bevestigd=ja` a confirmation page; with it, revoke the link (410
+ *   from then on) and email the observer why and whom to ask
  * - `POST .../nieuwe-link`: a new link by email, the old one 410
  * - `GET /overzicht/student/<year>/<nr>`: placement, history, requests, actions, audit log
  * - `POST /overzicht/student/<year>/<nr>/wpb`: replace the WPB (`naam`, `email`)
@@ -36,7 +36,7 @@ export const overviewActionRoutes = new Hono<AppEnv>();
 /** The notices an action's redirect can ask for; the query carries only the code. */
 export const NOTICES = {
   herinnerd: 'De herinnering is verstuurd, met dezelfde link als eerder: een opgeslagen concept staat er nog in.',
-  ingetrokken: 'De link is ingetrokken: hij werkt niet meer. Stuur een nieuwe link als de observator het formulier toch moet invullen.',
+  ingetrokken: 'De link is ingetrokken: hij werkt niet meer, en de observator heeft daarover een e-mail gekregen. Stuur een nieuwe link als de observator het formulier toch moet invullen.',
   'nieuwe-link': 'Er is een nieuwe link verstuurd. De oude link werkt niet meer.',
   'wpb-vervangen': 'De WPB is vervangen. Open aanvragen zijn met een nieuwe link naar de nieuwe WPB gestuurd; ingediende formulieren blijven bij de vorige WPB.',
   'wpb-vervangen-mail-mislukt':
@@ -60,13 +60,13 @@ export function currentPage(c: Context<AppEnv>): string {
 const INTERNAL = 'http://intern.invalid';
 
 /** Where to go after an action: `terug` when it is an overview page of ours, else `fallback`; with the notice. */
-function backTo(raw: unknown, fallback: string, notice: NoticeCode): string {
+function backTo(raw: unknown, fallback: string, notice?: NoticeCode): string {
   let url = new URL(fallback, INTERNAL);
   if (typeof raw === 'string' && raw.startsWith('/overzicht') && raw.length <= 2000) {
     const asked = new URL(raw, INTERNAL);
     if (asked.origin === INTERNAL && /^\/overzicht(\/|$)/.test(asked.pathname)) url = asked;
   }
-  url.searchParams.set('melding', notice);
+  if (notice) url.searchParams.set('melding', notice);
   return url.pathname + url.search;
 }
 
@@ -98,12 +98,66 @@ overviewActionRoutes.post(`${requestPath}/herinneren`, async (c) => {
   return c.redirect(backTo((await c.req.parseBody()).terug, requestFallback(request), 'herinnerd'), 303);
 });
 
+/** The longest reason for a revocation that goes into the observer's email. */
+const MAX_REASON = 500;
+
+/**
+ * Revoking a link asks first: without `bevestigd=ja` the POST (the button in a table) shows what
+ * would happen, with a confirmation form (no JavaScript needed); with it, the link is revoked and
+ * the observer told by email why and whom to ask.
+ */
 overviewActionRoutes.post(`${requestPath}/intrekken`, async (c) => {
   const { request } = await requestInScope(c);
-  await revokeRequestLink(c.get('deps'), request);
-  await recordAudit(c, request, { actor: c.get('staff')!.email, action: 'link ingetrokken', requestId: request.requestId, detail: `link van ${observerText(request)}` });
-  return c.redirect(backTo((await c.req.parseBody()).terug, requestFallback(request), 'ingetrokken'), 303);
+  const deps = c.get('deps');
+  const body = await c.req.parseBody();
+  const refusal = requestActionRefusals(request, deps.clock.now(), deps.linkGraceDays).revoke;
+  if (refusal) throw new ActionRefusedError(refusal);
+  const reason = typeof body.reden === 'string' ? body.reden.trim().replace(/\s+/g, ' ').slice(0, MAX_REASON) : '';
+  if (body.bevestigd !== 'ja') {
+    return c.html(<RevokeConfirmation request={request} back={backTo(body.terug, requestFallback(request))} terug={typeof body.terug === 'string' ? body.terug : ''} />);
+  }
+  const staff = c.get('staff')!.email;
+  const { emailed } = await revokeRequestLink(deps, request, { by: staff, reason: reason || undefined, formTitle: (id) => formTitle(id) });
+  await recordAudit(c, request, {
+    actor: staff,
+    action: 'link ingetrokken',
+    requestId: request.requestId,
+    detail: `link van ${observerText(request)}${reason ? `; reden: ${reason}` : ''}${emailed ? '; bericht gestuurd' : '; bericht niet verstuurd'}`,
+  });
+  return c.redirect(backTo(body.terug, requestFallback(request), 'ingetrokken'), 303);
 });
+
+/** The confirmation step of "Link intrekken". */
+function RevokeConfirmation(props: { request: RequestRecord; back: string; terug: string }) {
+  const { request } = props;
+  const base = `/overzicht/aanvraag/${request.schoolYear}/${request.studentNumber}/${request.requestId}`;
+  return (
+    <Layout title="Link intrekken" extraCss={ACTIONS_CSS}>
+      <h1>Link intrekken?</h1>
+      <p>
+        Na het intrekken werkt de link van <strong>{request.observer.name}</strong> ({request.observer.email}) voor {formReference(request.formId)} van {request.student.name}
+        {request.lessonDate && <> (les van {formatDutchDate(request.lessonDate)})</>} niet meer.
+        {request.latestVersion > 0 && request.state !== 'ingediend' && ' Een opgeslagen concept blijft bewaard.'}
+      </p>
+      <p>
+        {request.observer.name} krijgt een e-mail dat de link niet meer werkt, met de reden hieronder (als u die invult) en uw e-mailadres voor vragen. Met
+        "Nieuwe link sturen" kan de observator later weer verder.
+      </p>
+      <form method="post" action={`${base}/intrekken`}>
+        <input type="hidden" name="terug" value={props.terug} />
+        <input type="hidden" name="bevestigd" value="ja" />
+        <label for="reden">Reden voor de observator (optioneel)</label>
+        <textarea id="reden" name="reden" rows={3} maxlength={MAX_REASON}></textarea>
+        <div class="actions">
+          <button type="submit">Ja, link intrekken</button>
+          <a class="button secondary" href={props.back}>
+            Annuleren
+          </a>
+        </div>
+      </form>
+    </Layout>
+  );
+}
 
 overviewActionRoutes.post(`${requestPath}/nieuwe-link`, async (c) => {
   const { request } = await requestInScope(c);
@@ -165,7 +219,7 @@ async function studentPage(c: Context<AppEnv>, placement: PlacementRecord, form:
     ['Werkplekbegeleider (WPB)', placement.wpb],
     ['Schoolopleider (SO)', placement.so],
     ['Instituutsopleider (IO)', placement.io],
-    ['Schoolcontactopleider (SCO)', placement.sco],
+    ['Schoolcoördinator (SCO)', placement.sco],
   ] as const;
   return (
     <Layout title={`${placement.student.name} · overzicht`} extraCss={ACTIONS_CSS}>
@@ -198,7 +252,7 @@ async function studentPage(c: Context<AppEnv>, placement: PlacementRecord, form:
       </table>
       <p class="muted">
         Versie {placement.rev}
-        {placement.updatedAt && <>, gewijzigd op {amsterdamDateTime(placement.updatedAt)}</>}.
+        {placement.updatedAt && <>, gewijzigd op {formatDutchInstant(placement.updatedAt, { time: 'second' })}</>}.
       </p>
       {history.length > 0 && (
         <>
@@ -207,7 +261,7 @@ async function studentPage(c: Context<AppEnv>, placement: PlacementRecord, form:
             {[...history].reverse().map((h) => (
               <li>
                 Versie {h.rev}
-                {h.updatedAt && <> (vanaf {amsterdamDateTime(h.updatedAt)})</>}: WPB {h.wpb.name} ({h.wpb.email}), SO {h.so.name}, IO {h.io.name}, SCO {h.sco.name}
+                {h.updatedAt && <> (vanaf {formatDutchInstant(h.updatedAt, { time: 'second' })})</>}: WPB {h.wpb.name} ({h.wpb.email}), SO {h.so.name}, IO {h.io.name}, SCO {h.sco.name}
               </li>
             ))}
           </ul>
@@ -232,25 +286,25 @@ async function studentPage(c: Context<AppEnv>, placement: PlacementRecord, form:
           <tbody>
             {requests.map((r) => (
               <tr data-request={r.requestId}>
-                <td>
+                <td data-label="Formulier">
                   {r.state === 'ingediend' ? <a href={`/overzicht/formulier/${r.schoolYear}/${r.studentNumber}/${r.requestId}`}>{formTitle(r.formId)}</a> : formTitle(r.formId)}
                   {r.lessonDate && <span class="muted"> · les van {formatDutchDate(r.lessonDate)}</span>}
                 </td>
-                <td>
+                <td data-label="Periode">
                   {periodLabel({ number: r.period })}
                   <br />
                   <span class="muted">deadline {formatDutchDate(r.deadline)}</span>
                 </td>
-                <td>
+                <td data-label="Observator">
                   {OBSERVER_LABELS_SHORT[r.observerRole]} {r.observer.name}
                   <br />
                   <span class="muted">{r.observer.email}</span>
                 </td>
-                <td>
+                <td data-label="Status">
                   <span class={`state state-${r.state}`}>{r.state}</span>
-                  {r.submittedAt && <> {amsterdamMinute(r.submittedAt)}</>}
+                  {r.submittedAt && <> {formatDutchInstant(r.submittedAt, { time: 'minute' })}</>}
                 </td>
-                <td>
+                <td data-label="Acties">
                   <RequestActions request={r} now={now} graceDays={deps.linkGraceDays} back={back} />
                 </td>
               </tr>
@@ -308,7 +362,7 @@ export function ReplaceWpbForm(props: { placement: PlacementRecord; back: string
     <form method="post" action={`/overzicht/student/${placement.schoolYear}/${placement.studentNumber}/wpb`} class="wpb-form" novalidate>
       <input type="hidden" name="terug" value={back} />
       <p class="muted">
-        Nu: {placement.wpb.name} ({placement.wpb.email}). Open aanvragen (gevraagd of concept, voor de deadline) gaan met een nieuwe link naar de nieuwe
+        Nu: {placement.wpb.name} ({placement.wpb.email}). Open aanvragen (gevraagd of concept, vóór de deadline) gaan met een nieuwe link naar de nieuwe
         WPB; de oude links werken dan niet meer. Ingediende formulieren blijven bij {placement.wpb.name}.
       </p>
       <label for={`${id}-naam`}>Naam van de nieuwe WPB</label>
@@ -345,29 +399,37 @@ export function AuditLog(props: { events: readonly AuditEvent[]; requests?: read
   if (events.length === 0) return <p class="muted">Nog niets vastgelegd.</p>;
   const titles = new Map((requests ?? []).map((r) => [r.requestId, `${formTitle(r.formId)} (OP${r.period})`]));
   return (
-    <table class="audit">
-      <thead>
-        <tr>
-          <th scope="col">Wanneer</th>
-          <th scope="col">Wie</th>
-          <th scope="col">Wat</th>
-          {requests && <th scope="col">Formulier</th>}
-          <th scope="col">Toelichting</th>
-        </tr>
-      </thead>
-      <tbody>
-        {events.map((e) => (
-          <tr data-audit={e.action}>
-            <td>
-              <time datetime={e.at}>{amsterdamDateTime(e.at)}</time>
-            </td>
-            <td>{actorLabel(e.actor)}</td>
-            <td>{e.action}</td>
-            {requests && <td>{e.requestId ? (titles.get(e.requestId) ?? e.requestId) : <span class="muted">de student</span>}</td>}
-            <td>{e.detail}</td>
+    <>
+      {events.some((e) => e.action === 'link geopend') && (
+        <p class="muted">
+          "link geopend": de pagina is via de e-maillink opgevraagd, mogelijk alleen door de virusscanner van een mailprogramma. "bekeken": iemand
+          heeft op de pagina geklikt, getikt of getypt.
+        </p>
+      )}
+      <table class="audit">
+        <thead>
+          <tr>
+            <th scope="col">Wanneer</th>
+            <th scope="col">Wie</th>
+            <th scope="col">Wat</th>
+            {requests && <th scope="col">Formulier</th>}
+            <th scope="col">Toelichting</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {events.map((e) => (
+            <tr data-audit={e.action}>
+              <td data-label="Wanneer">
+                <time datetime={e.at}>{formatDutchInstant(e.at, { time: 'second' })}</time>
+              </td>
+              <td data-label="Wie">{actorLabel(e.actor)}</td>
+              <td data-label="Wat">{e.action}</td>
+              {requests && <td data-label="Formulier">{e.requestId ? (titles.get(e.requestId) ?? e.requestId) : <span class="muted">de student</span>}</td>}
+              <td data-label="Toelichting">{e.detail}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }

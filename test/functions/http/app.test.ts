@@ -49,8 +49,8 @@ describe('calendar page', () => {
     expect(text).toContain('Schooljaar 2025-2026 <span class="muted">(huidig)</span>');
     expect(text).toContain('Schooljaar 2026-2027 <span class="badge">voorlopig</span>');
     expect(text.match(/class="badge">voorlopig/g)).toHaveLength(1);
-    expect(text).toContain('<td>woensdag 4 februari 2026</td>');
-    expect(text).toContain('<td>maandag 9 september 2024</td>');
+    expect(text).toContain('<td data-label="Deadline student">woensdag 4 februari 2026</td>');
+    expect(text).toContain('<td data-label="Van">maandag 9 september 2024</td>');
   });
 });
 
