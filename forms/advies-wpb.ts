@@ -12,6 +12,8 @@ export const versions = [
     version: 1,
     kind: 'advies',
     title: 'Advies van de werkplekbegeleider',
+    article: 'het',
+    nameInSentence: 'advies van de werkplekbegeleider',
     intro:
       'Met dit formulier geeft u uw onderbouwde advies over de ontwikkeling van de student aan de schoolopleider (SO) en de instituutsopleider (IO). Het is een formatief advies: het beschrijft waar de student nu staat en weegt zwaar mee in de eindbeoordeling. Onderbouw uw advies per gebied met voorbeelden uit de lessen en gesprekken van dit jaar.',
     draftContent: true,
@@ -25,12 +27,12 @@ export const versions = [
           {
             code: 'ADV-ADVIES',
             label: 'Advies over de ontwikkeling van de student',
-            help: 'Kies het advies dat het best past bij wat u dit jaar van de student hebt gezien.',
+            help: 'Kies het advies dat het best past bij wat u dit jaar van de student heeft gezien.',
             type: 'choice',
             required: true,
             options: [
               { value: 'positief', label: 'Positief: de student is op koers om N2 af te ronden' },
-              { value: 'twijfel', label: 'Twijfel: de student laat op een of meer gebieden nog te weinig zien' },
+              { value: 'twijfel', label: 'Twijfel: de student laat op één of meer gebieden nog te weinig zien' },
               { value: 'negatief', label: 'Negatief: de student is niet op koers om N2 af te ronden' },
             ],
           },

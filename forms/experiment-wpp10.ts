@@ -11,6 +11,8 @@ export const versions = [
     version: 1,
     kind: 'experiment',
     title: 'Feedback op experiment WPP10: Vertellen',
+    article: 'de',
+    nameInSentence: 'feedback op experiment WPP10 (Vertellen)',
     intro:
       'In het experiment WPP10 ‘Vertellen’ probeert de student in een les iets nieuws uit. Met dit formulier geeft u feedback op dat experiment: u kijkt hoe de student een verhaal vertelt om de leerstof over te brengen. Geef per onderdeel een score; kies "niet gezien" als iets in deze les niet aan bod kwam. Sluit af met feedback, feed-up en feedforward.',
     draftContent: true,

@@ -11,6 +11,8 @@ export const versions = [
     version: 1,
     kind: 'experiment',
     title: 'Feedback op experiment WPP7: Nieuwsgierig maken en houden',
+    article: 'de',
+    nameInSentence: 'feedback op experiment WPP7 (Nieuwsgierig maken en houden)',
     intro:
       'In het experiment WPP7 ‘Nieuwsgierig maken en houden’ probeert de student in een les iets nieuws uit. Met dit formulier geeft u feedback op dat experiment: u kijkt of de student de nieuwsgierigheid van leerlingen weet te wekken en vast te houden. Geef per onderdeel een score; kies "niet gezien" als iets in deze les niet aan bod kwam. Sluit af met feedback, feed-up en feedforward.',
     draftContent: true,

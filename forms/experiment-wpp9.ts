@@ -11,6 +11,8 @@ export const versions = [
     version: 1,
     kind: 'experiment',
     title: 'Feedback op experiment WPP9: Improviseren',
+    article: 'de',
+    nameInSentence: 'feedback op experiment WPP9 (Improviseren)',
     intro:
       'In het experiment WPP9 ‘Improviseren’ probeert de student in een les iets nieuws uit. Met dit formulier geeft u feedback op dat experiment: u kijkt hoe de student inspeelt op wat er onverwacht in de les gebeurt. Geef per onderdeel een score; kies "niet gezien" als iets in deze les niet aan bod kwam. Sluit af met feedback, feed-up en feedforward.',
     draftContent: true,

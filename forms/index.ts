@@ -1,4 +1,4 @@
-import { FormDefinitionError, formItems, parseFormDefinition } from '#shared/forms/definition.ts';
+import { FormDefinitionError, formItems, formPhrase, parseFormDefinition } from '#shared/forms/definition.ts';
 import type { FormDefinition, ItemType } from '#shared/forms/definition.ts';
 import { FORM_IDS } from '#shared/tasks.ts';
 import type { FormId } from '#shared/tasks.ts';
@@ -120,4 +120,14 @@ export const FORM_TITLES: Readonly<Record<FormId, string>> = Object.fromEntries(
 /** The Dutch title of a form by id, from its latest version; the id itself for an unknown form. */
 export function formTitle(id: string, forms: readonly FormDefinition[] = allForms): string {
   return getForm(id, undefined, forms)?.title ?? id;
+}
+
+/**
+ * How a Dutch sentence names a form by id, from its latest version: "het advies van de
+ * werkplekbegeleider", "de kijkwijzer pedagogiek" (`capital` for the start of a sentence); the id
+ * itself for an unknown form.
+ */
+export function formReference(id: string, options: { capital?: boolean } = {}, forms: readonly FormDefinition[] = allForms): string {
+  const def = getForm(id, undefined, forms);
+  return def ? formPhrase(def, options) : id;
 }

@@ -12,6 +12,8 @@ export const versions = [
     kind: 'kijkwijzer',
     kijkwijzerType: 'didactiek',
     title: 'Kijkwijzer didactiek',
+    article: 'de',
+    nameInSentence: 'kijkwijzer didactiek',
     intro:
       'Met deze kijkwijzer kijkt u naar hoe de student lesgeeft: de uitleg, het activeren van leerlingen, het afstemmen op verschillen en het aanleren van leerstrategieën. Geef per onderdeel een score; kies "niet gezien" als iets in deze les niet aan bod kwam. Sluit af met feedback, feed-up en feedforward.',
     draftContent: true,
@@ -106,7 +108,7 @@ export const versions = [
           {
             code: 'GOED',
             label: 'Wat ging goed?',
-            help: 'Noem een of twee concrete momenten uit de les.',
+            help: 'Noem één of twee concrete momenten uit de les.',
             type: 'text',
             required: false,
           },

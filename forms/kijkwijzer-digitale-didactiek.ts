@@ -12,6 +12,8 @@ export const versions = [
     kind: 'kijkwijzer',
     kijkwijzerType: 'digitale-didactiek',
     title: 'Kijkwijzer digitale didactiek',
+    article: 'de',
+    nameInSentence: 'kijkwijzer digitale didactiek',
     intro:
       'Met deze kijkwijzer kijkt u naar de inzet van digitale middelen in de les: past de technologie bij de lesinhoud en de aanpak, voegt ze iets toe, gebruiken leerlingen haar zelf en verloopt het praktisch goed? Geef per onderdeel een score; kies "niet gezien" als iets in deze les niet aan bod kwam. Sluit af met feedback, feed-up en feedforward.',
     draftContent: true,
@@ -93,7 +95,7 @@ export const versions = [
           {
             code: 'GOED',
             label: 'Wat ging goed?',
-            help: 'Noem een of twee concrete momenten uit de les.',
+            help: 'Noem één of twee concrete momenten uit de les.',
             type: 'text',
             required: false,
           },

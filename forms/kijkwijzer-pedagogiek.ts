@@ -12,6 +12,8 @@ export const versions = [
     kind: 'kijkwijzer',
     kijkwijzerType: 'pedagogiek',
     title: 'Kijkwijzer pedagogiek',
+    article: 'de',
+    nameInSentence: 'kijkwijzer pedagogiek',
     intro:
       'Met deze kijkwijzer kijkt u naar de pedagogische kant van de les: het klimaat in de klas, de organisatie van de les en de relatie tussen de student en de leerlingen. Geef per onderdeel een score; kies "niet gezien" als iets in deze les niet aan bod kwam. Sluit af met feedback, feed-up en feedforward: daar leert de student het meest van.',
     draftContent: true,
@@ -100,7 +102,7 @@ export const versions = [
           {
             code: 'GOED',
             label: 'Wat ging goed?',
-            help: 'Noem een of twee concrete momenten uit de les.',
+            help: 'Noem één of twee concrete momenten uit de les.',
             type: 'text',
             required: false,
           },

@@ -12,6 +12,8 @@ export const versions = [
     kind: 'kijkwijzer',
     kijkwijzerType: 'vakdidactiek',
     title: 'Kijkwijzer vakdidactiek',
+    article: 'de',
+    nameInSentence: 'kijkwijzer vakdidactiek',
     intro:
       'Met deze kijkwijzer kijkt u als vakcollega naar hoe de student het vak overbrengt: de vakinhoudelijke uitleg, het omgaan met misconcepties, de vaktaal en de opdrachten. De onderdelen gelden voor elk vak; vul ze in met de blik van uw eigen vak. Geef per onderdeel een score; kies "niet gezien" als iets in deze les niet aan bod kwam. Sluit af met feedback, feed-up en feedforward.',
     draftContent: true,
@@ -99,7 +101,7 @@ export const versions = [
           {
             code: 'GOED',
             label: 'Wat ging goed?',
-            help: 'Noem een of twee concrete momenten uit de les.',
+            help: 'Noem één of twee concrete momenten uit de les.',
             type: 'text',
             required: false,
           },

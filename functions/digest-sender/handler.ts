@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import { loadConfig } from '#shared/config.ts';
-import { senderDeps } from '#shared/digest/deps.ts';
+import { senderDeps } from '#shared/digest/sender-deps.ts';
 import { processSqsBatch, type SenderDeps, type SqsBatchResponse } from '#shared/digest/sender.ts';
 import { createDynamoClients, createSesClient } from '#shared/store/clients.ts';
 

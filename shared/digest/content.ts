@@ -12,11 +12,13 @@ import { amsterdamDate } from '../clock.ts';
 import type { EmailContent, EmailItem, EmailSection } from '../mail/templates.ts';
 import { emailKey } from '../roster/placement.ts';
 import type { Person } from '../roster/placement.ts';
-import { formUrl, studentUrl, type FormTitle } from '../requests.ts';
+import { formUrl, studentUrl } from '../links.ts';
+import type { FormTitle } from '../requests.ts';
 import type { PlacementRecord } from '../store/placements.ts';
 import type { RequestRecord } from '../store/requests.ts';
 import { ROLE_LABELS, tasksFor, type Role } from '../tasks.ts';
 import { kijkwijzerProgress, type Recipient, type YearModel } from './model.ts';
+import { capitalize, dutchList } from '../dutch.ts';
 
 /**
  * The content of the scheduled emails, as pure functions: which period a run is about, its run
@@ -168,13 +170,6 @@ function deadlineOf(deadline: string): Temporal.Instant {
   return instant;
 }
 
-/** "a", "a en b", "a, b en c". */
-function dutchList(values: readonly string[]): string {
-  if (values.length <= 1) return values.join('');
-  return `${values.slice(0, -1).join(', ')} en ${values.at(-1)}`;
-}
-
-const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
 
@@ -208,11 +203,11 @@ class RunView {
     return request.schoolYear === this.ctx.year.id && request.period === this.number;
   }
 
-  /** Asked or in draft, for this period, and still editable (its deadline has not passed). */
+  /** Asked or in draft (not submitted, not withdrawn), for this period, and still editable (its deadline has not passed). */
   isOpen(request: RequestRecord): boolean {
     return (
       this.inPeriod(request) &&
-      request.state !== 'ingediend' &&
+      (request.state === 'gevraagd' || request.state === 'concept') &&
       Temporal.Instant.compare(this.ctx.now, deadlineOf(request.deadline)) < 0
     );
   }
@@ -427,7 +422,7 @@ function ioPart(view: RunView, placements: readonly PlacementRecord[]): Part {
       heading: `Voortgang van uw studenten in ${view.label}`,
       paragraphs: [
         view.ctx.between
-          ? 'Deze periode is nog niet begonnen; hieronder wat er al gevraagd of ingediend is.'
+          ? 'Deze periode is nog niet begonnen; hieronder staat wat er al is gevraagd of ingediend.'
           : `Achter (nog geen kijkwijzer ingediend in deze periode): ${behind} van ${plural(placements.length, 'student', 'studenten')}.`,
       ],
       items: shown.map((row) => row.item),
@@ -438,7 +433,7 @@ function ioPart(view: RunView, placements: readonly PlacementRecord[]): Part {
   if (undeliverable.length > 0) {
     part.sections.push({
       heading: 'Onbestelbare e-mailadressen',
-      paragraphs: ['Deze adressen konden onze e-mail niet ontvangen (teruggestuurd of als spam gemeld) en krijgen geen e-mail meer tot het adres in het rooster is verbeterd.'],
+      paragraphs: ['Onze e-mail aan deze adressen kwam niet aan (teruggestuurd of als spam gemeld). Ze krijgen geen e-mail meer totdat het adres in het rooster is verbeterd.'],
       items: undeliverable,
     });
     part.count += undeliverable.length;
@@ -472,7 +467,7 @@ function scoPart(view: RunView, placements: readonly PlacementRecord[]): Part {
     part.sections.push({
       heading: `Schooloverzicht ${school}`,
       ...(undeliverable.length > 0
-        ? { paragraphs: ['Onbestelbare adressen konden onze e-mail niet ontvangen (teruggestuurd of als spam gemeld) en krijgen geen e-mail meer tot het adres in het rooster is verbeterd.'] }
+        ? { paragraphs: ['Onze e-mail aan onbestelbare adressen kwam niet aan (teruggestuurd of als spam gemeld). Ze krijgen geen e-mail meer totdat het adres in het rooster is verbeterd.'] }
         : {}),
       items,
     });
@@ -501,7 +496,7 @@ function contactsFor(role: Role, placements: readonly PlacementRecord[], self: s
     case 'so':
     case 'sco': {
       const io = named(people((p) => p.io), 'de instituutsopleider,', 'de instituutsopleiders');
-      return `${io ? `${io}, of met ` : ''}de regionale coördinator van Samen Opleiden Rotterdam (OSR)`;
+      return `${io ? `${io}, of met ` : ''}de regiocoördinator OSR (Opleidingsschool Rotterdam)`;
     }
     case 'io':
       return 'de coördinator werkplekleren N2 van Hogeschool Rotterdam';
@@ -522,7 +517,24 @@ function footerFor(person: Recipient, year: SchoolYear, informal: boolean): stri
     .map(({ role, who }) => `Vragen${single ? '' : ` als ${ROLE_NOUNS[role]}`}? Neem contact op met ${who}.`)
     .join(' ');
   const you = informal ? 'Je krijgt' : 'U krijgt';
-  return `${you} deze e-mail als ${dutchList(why)}, in werkplekleren N2 (schooljaar ${year.id}) van Hogeschool Rotterdam. ${askText}`.trim();
+  return `${you} deze e-mail als ${dutchList(why)} bij werkplekleren N2 (schooljaar ${year.id}) van Hogeschool Rotterdam. ${askText}`.trim();
+}
+
+/**
+ * What comes next when no period runs, and when: before period 1 the start of the school year and
+ * of the stage (which may be today), later the end of the previous period.
+ */
+function comingUp(context: DigestContext, view: RunView): string {
+  const next = `${capitalize(view.label)} begint ${dutchDate(context.period.start)}; de deadline van die periode is ${view.deadlineText}.`;
+  if (context.period.number > 1) return `${capitalize(periodLabel({ number: context.period.number - 1 }))} is afgelopen. ${next}`;
+  const stage = context.year.placementStart;
+  if (stage === null) return `Schooljaar ${context.year.id} van werkplekleren N2 begint. ${next}`;
+  const today = amsterdamDate(context.now);
+  const start = Temporal.PlainDate.from(stage);
+  const when = Temporal.PlainDate.compare(today, start);
+  const stageText =
+    when < 0 ? `De stage begint ${dutchDate(stage)}.` : when === 0 ? 'De stage begint vandaag.' : `De stage is begonnen op ${dutchDate(stage)}.`;
+  return `Schooljaar ${context.year.id} van werkplekleren N2 begint. ${stageText} ${next}`;
 }
 
 /**
@@ -571,9 +583,7 @@ export function digestFor(person: Recipient, context: DigestContext): Digest | n
     );
   } else if (context.between) {
     subject = `Werkplekleren N2: ${view.label} begint ${dutchDate(context.period.start)}`;
-    paragraphs.push(
-      `Het is nu tussen twee onderwijsperiodes in. ${capitalize(view.label)} begint ${dutchDate(context.period.start)}; de deadline van die periode is ${view.deadlineText}. Hieronder staat wat er dan voor ${you} komt.`,
-    );
+    paragraphs.push(`${comingUp(context, view)} Hieronder ${informal ? 'lees je' : 'leest u'} wat ${you} dan te doen staat.`);
   } else {
     subject = `Werkplekleren N2: ${your} taken in ${view.label}`;
     paragraphs.push(

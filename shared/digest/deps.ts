@@ -1,8 +1,7 @@
 import type { SchoolYear } from '../calendar.ts';
-import { clockFromConfig, systemClock } from '../clock.ts';
+import { clockFromConfig } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { ConfigError } from '../errors.ts';
-import type { Mailer } from '../mail/mailer.ts';
 import { SesMailer } from '../mail/mailer.ts';
 import { renderEmail } from '../mail/templates.ts';
 import { ensureAutoRequests, type FormTitle, type RequestDeps } from '../requests.ts';
@@ -10,11 +9,9 @@ import { RequestStore } from '../store/requests.ts';
 import type { AwsClients } from '../store/clients.ts';
 import { PlacementStore } from '../store/placements.ts';
 import { deadlineReminderDue, digestFor, digestPeriod, runKey } from './content.ts';
-import { NotificationLedger } from './ledger.ts';
 import { recipients, yearModel } from './model.ts';
 import type { DigestContent, PlannerDeps } from './planner.ts';
 import type { DigestQueue } from './queue.ts';
-import { RateLimiter, type SenderDeps } from './sender.ts';
 import { SuppressionStore } from './suppression.ts';
 
 /**
@@ -135,25 +132,6 @@ export function plannerDeps(
       formTitle: options.formTitle,
       log: options.log,
     }),
-    log: options.log,
-  };
-}
-
-/**
- * The sender's dependencies: the ledger, SES under the configured rate (SES_RATE sends per second
- * for this process), and the real clock for claims and their leases (never NOW: a fixed clock
- * would never let a lease expire).
- */
-export function senderDeps(
-  config: Pick<Config, 'TABLE_NAME' | 'MAIL_FROM' | 'MAIL_REPLY_TO' | 'SES_RATE' | 'SES_CONFIGURATION_SET'>,
-  clients: Pick<AwsClients, 'doc' | 'ses'>,
-  options: { mailer?: Mailer; log?: (line: string) => void } = {},
-): SenderDeps {
-  return {
-    ledger: new NotificationLedger(clients.doc, config.TABLE_NAME),
-    mailer: options.mailer ?? new SesMailer(clients.ses, config.MAIL_FROM, config.MAIL_REPLY_TO, config.SES_CONFIGURATION_SET),
-    limiter: new RateLimiter(config.SES_RATE),
-    clock: systemClock,
     log: options.log,
   };
 }

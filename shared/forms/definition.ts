@@ -138,6 +138,14 @@ export const FormDefinition = z
     kijkwijzerType: KijkwijzerTypeSchema.optional(),
     /** Dutch title, shown as the page heading and in emails. */
     title: DutchText,
+    /** The article of the form's name in a sentence: "het advies", "de kijkwijzer". */
+    article: z.enum(['de', 'het']),
+    /**
+     * The form's name inside a Dutch sentence, without the article and starting in lower case
+     * unless it is a proper name ("kijkwijzer pedagogiek", "feedback op experiment WPP7"): emails
+     * say "vult u de kijkwijzer pedagogiek in", never a lower-cased title.
+     */
+    nameInSentence: DutchText,
     /** Dutch introduction for the observer. */
     intro: DutchText,
     /** True while the items are our own words on a public framework, replaceable by the Hogeschool's texts. */
@@ -208,6 +216,15 @@ export function parseFormDefinition(input: unknown): FormDefinition {
     throw new FormDefinitionError(`Invalid ${describeInput(input)}: ${problems.join('; ')}`);
   }
   return result.data;
+}
+
+/**
+ * How a sentence names a form: its article and name ("het advies van de werkplekbegeleider",
+ * "de kijkwijzer digitale didactiek"); `capital` starts it with a capital for the start of a sentence.
+ */
+export function formPhrase(def: Pick<FormDefinition, 'article' | 'nameInSentence'>, options: { capital?: boolean } = {}): string {
+  const phrase = `${def.article} ${def.nameInSentence}`;
+  return options.capital ? phrase.charAt(0).toUpperCase() + phrase.slice(1) : phrase;
 }
 
 /** Every item of a definition, in the order shown. */

@@ -3,7 +3,7 @@ import { versions as adviesWpb } from '#forms/advies-wpb.ts';
 import { versions as experimentWpp10 } from '#forms/experiment-wpp10.ts';
 import { versions as experimentWpp7 } from '#forms/experiment-wpp7.ts';
 import { versions as experimentWpp9 } from '#forms/experiment-wpp9.ts';
-import { allForms, FORM_TITLES, formTitle, getForm, isFormId, latestForms, parseForms } from '#forms/index.ts';
+import { allForms, FORM_TITLES, formReference, formTitle, getForm, isFormId, latestForms, parseForms } from '#forms/index.ts';
 import { versions as kijkwijzerDidactiek } from '#forms/kijkwijzer-didactiek.ts';
 import { versions as kijkwijzerDigitaleDidactiek } from '#forms/kijkwijzer-digitale-didactiek.ts';
 import { versions as kijkwijzerPedagogiek } from '#forms/kijkwijzer-pedagogiek.ts';
@@ -147,6 +147,16 @@ describe('the form files', () => {
     expect(FORM_TITLES['experiment-wpp10']).toContain('Vertellen');
     expect(FORM_TITLES['advies-wpb']).toBe('Advies van de werkplekbegeleider');
     expect(formTitle('kijkwijzer-pedagogiek')).toBe('Kijkwijzer pedagogiek');
+  });
+
+  it('name each form in a sentence with its own article, never a lower-cased title', () => {
+    expect(formReference('advies-wpb')).toBe('het advies van de werkplekbegeleider');
+    expect(formReference('advies-wpb', { capital: true })).toBe('Het advies van de werkplekbegeleider');
+    expect(formReference('kijkwijzer-digitale-didactiek')).toBe('de kijkwijzer digitale didactiek');
+    expect(formReference('experiment-wpp7')).toBe('de feedback op experiment WPP7 (Nieuwsgierig maken en houden)');
+    for (const def of allForms) {
+      expect(def.nameInSentence, def.id).not.toMatch(/wpp\d/);
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseInstant } from '../../shared/clock.ts';
-import { isEditable, linkValidUntil, periodForNewRequest } from '../../shared/requests.ts';
+import { isEditable, linkValidUntil, periodForNewRequest, requestEmail } from '../../shared/requests.ts';
+import type { RequestRecord } from '../../shared/store/requests.ts';
 import { hashToken, isWellFormedToken, tokenFor } from '../../shared/links.ts';
 
 describe('periodForNewRequest', () => {
@@ -47,5 +48,48 @@ describe('deadlines and links', () => {
     expect(tokenFor('a'.repeat(32), 'link-id')).toBe(token);
     expect(tokenFor('b'.repeat(32), 'link-id')).not.toBe(token);
     expect(hashToken(token)).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('the request email', () => {
+  const base: RequestRecord = {
+    schoolYear: '2025-2026',
+    studentNumber: '1012001',
+    requestId: 'r1',
+    formId: 'advies-wpb',
+    observerRole: 'wpb',
+    observer: { name: "Jan van 't Hek", email: 'jan@example.nl' },
+    period: 4,
+    deadline: '2026-05-29',
+    state: 'gevraagd',
+    latestVersion: 0,
+    linkId: 'abc',
+    linkHash: 'hash',
+    createdAt: '2026-04-20T07:00:00Z',
+    origin: 'auto',
+    student: { name: 'Zoë de Vries', email: 'zoe@student.hr.nl' },
+    school: 'Wolfert van Borselen',
+    vak: 'Nederlands',
+  };
+  const deps = { linkSecret: 'test-link-secret-of-at-least-32-characters', publicOrigin: 'https://werkplekleren.test' };
+
+  it('names the advice with its own article, "het advies", never "de advies"', () => {
+    const email = requestEmail(deps, base, 'Advies van de werkplekbegeleider');
+
+    expect(email.text).toContain('vragen we u het advies van de werkplekbegeleider in te vullen voor Zoë de Vries');
+    expect(email.text).not.toMatch(/de advies/i);
+  });
+
+  it('names an experiment as the handbook does, not lower-cased ("experiment wpp7")', () => {
+    const email = requestEmail(deps, { ...base, formId: 'experiment-wpp7', period: 1 }, 'Feedback op experiment WPP7: Nieuwsgierig maken en houden');
+
+    expect(email.text).toContain('de feedback op experiment WPP7 (Nieuwsgierig maken en houden)');
+    expect(email.text).not.toContain('wpp7');
+  });
+
+  it('names a kijkwijzer a student asked for with "de"', () => {
+    const email = requestEmail(deps, { ...base, formId: 'kijkwijzer-digitale-didactiek', origin: 'student', lessonDate: '2026-04-22' }, 'Kijkwijzer digitale didactiek');
+
+    expect(email.text).toContain('Zoë de Vries vraagt u de kijkwijzer digitale didactiek in te vullen over de les van woensdag 22 april 2026');
   });
 });

@@ -91,7 +91,7 @@ describe('a kijkwijzer from request to submission, over the real SDK and the loc
     expect(page).toContain('Zoë de Vries');
     expect(page).toContain('Deze periode: periode 1 (OP1)');
     expect(page).toContain('woensdag 12 november 2025');
-    expect(page).toContain('Nog nodig: <strong>pedagogiek, didactiek, vakdidactiek</strong>');
+    expect(page).toContain('Nog nodig: <strong>pedagogiek, didactiek en vakdidactiek</strong>');
   });
 
   it('emails the WPB a link when the student asks for an observation, and lists the request as gevraagd', async () => {
@@ -145,7 +145,7 @@ describe('a kijkwijzer from request to submission, over the real SDK and the loc
     expect(toStudent.subject).toBe("Kijkwijzer pedagogiek is ingediend door Jan van 't Hek");
     const studentPage = await (await app.request(`/s/${studentToken}`)).text();
     expect(studentPage).toContain('state-ingediend');
-    expect(studentPage).toContain('Nog nodig: <strong>didactiek, vakdidactiek</strong>');
+    expect(studentPage).toContain('Nog nodig: <strong>didactiek en vakdidactiek</strong>');
     const view = await (await app.request(`/s/${studentToken}/formulieren/${stored.requestId}`)).text();
     expect(view).toContain('(FEEDFORWARD)');
   });

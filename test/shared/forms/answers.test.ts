@@ -19,6 +19,8 @@ const DEF = parseFormDefinition({
   version: 1,
   kind: 'experiment',
   title: 'Testformulier',
+  article: 'het',
+  nameInSentence: 'testformulier',
   intro: 'Een formulier om mee te testen.',
   draftContent: true,
   basis: 'Testbasis.',
