@@ -729,21 +729,40 @@ export class RequestStore {
     return all;
   }
 
+  /**
+   * One TransactWriteItems. A failed condition becomes the caller's domain error. A transaction
+   * cancelled only because another one touched the same item at the same moment
+   * (`TransactionConflict`, which real DynamoDB answers to two saves of one request at once and the
+   * SDK does not retry) is tried again a few times after a short random pause, then answered with
+   * a Dutch 409: the user tries again, nothing was written.
+   */
   private async transact(
     items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>,
     onConditionFailed: () => Error,
   ): Promise<void> {
-    try {
-      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
-    } catch (error) {
-      if (
-        error instanceof TransactionCanceledException &&
-        error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed')
-      ) {
-        throw onConditionFailed();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+        return;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
+        if (codes.includes('ConditionalCheckFailed')) throw onConditionFailed();
+        if (!codes.includes('TransactionConflict')) throw error;
+        if (attempt >= TRANSACTION_CONFLICT_ATTEMPTS) throw new BusyError();
+        await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 50));
       }
-      throw error;
     }
+  }
+}
+
+/** How often a transaction cancelled by a conflicting one is tried. */
+const TRANSACTION_CONFLICT_ATTEMPTS = 4;
+
+/** Another save of the same form kept getting in the way; nothing was written. */
+export class BusyError extends DomainError {
+  constructor() {
+    super('Er werd op hetzelfde moment iets anders aan dit formulier opgeslagen. Er is niets gewijzigd; probeer het nog eens.', 409);
   }
 }
 

@@ -14,7 +14,7 @@ import { attachmentsWithVerdicts, type ShownAttachment } from '#shared/attachmen
 import { attachmentKey, newAttachmentId, uploadKey } from '#shared/attachments/store.ts';
 import { formUrl, isEditable, OBSERVER_LABELS, studentUrl } from '#shared/requests.ts';
 import { renderEmail } from '#shared/mail/templates.ts';
-import { TooManyAttachmentsError, VersionConflictError, type AttachmentRef, type RequestRecord, type SubmissionVersion } from '#shared/store/requests.ts';
+import { VersionConflictError, type AttachmentRef, type RequestRecord, type SubmissionVersion } from '#shared/store/requests.ts';
 import { Layout } from '#shared/web/layout.tsx';
 import type { AppEnv } from '../app.tsx';
 import { RequestWithdrawnError, resolveLink } from '../links.ts';
@@ -265,9 +265,10 @@ formRoutes.post('/:token/bijlagen/:id', async (c) => {
   try {
     await deps.requests.addAttachment(request, attachment, { max: MAX_FILES_PER_FORM, existing: attachments.length });
   } catch (error) {
-    if (!(error instanceof TooManyAttachmentsError)) throw error;
+    // The copy is listed nowhere: remove it, whatever stopped the write.
     await deps.attachments.removeAllVersions(pending.key);
-    return c.json({ error: error.message }, 409);
+    if (error instanceof DomainError && error.expose) return c.json({ error: error.message }, error.status as 409);
+    throw error;
   }
   return c.json({ ok: true, id: attachment.id, name: attachment.name, size: attachment.size });
 });
