@@ -4,7 +4,7 @@ import { DomainError } from '#shared/errors.ts';
 /** A state-changing request that did not come from our own pages. */
 export class CrossSiteError extends DomainError {
   constructor() {
-    super('Dit formulier is niet vanaf deze website verstuurd en is daarom niet verwerkt. Open de pagina opnieuw via de link in uw e-mail.', 403);
+    super('Dit formulier is niet vanaf deze website verstuurd en is daarom niet verwerkt. Open de pagina opnieuw en probeer het nog eens.', 403);
   }
 }
 

@@ -528,13 +528,12 @@ function comingUp(context: DigestContext, view: RunView): string {
   const next = `${capitalize(view.label)} begint ${dutchDate(context.period.start)}; de deadline van die periode is ${view.deadlineText}.`;
   if (context.period.number > 1) return `${capitalize(periodLabel({ number: context.period.number - 1 }))} is afgelopen. ${next}`;
   const stage = context.year.placementStart;
-  if (stage === null) return `Schooljaar ${context.year.id} van werkplekleren N2 begint. ${next}`;
-  const today = amsterdamDate(context.now);
-  const start = Temporal.PlainDate.from(stage);
-  const when = Temporal.PlainDate.compare(today, start);
-  const stageText =
-    when < 0 ? `De stage begint ${dutchDate(stage)}.` : when === 0 ? 'De stage begint vandaag.' : `De stage is begonnen op ${dutchDate(stage)}.`;
-  return `Schooljaar ${context.year.id} van werkplekleren N2 begint. ${stageText} ${next}`;
+  const year = `schooljaar ${context.year.id} van werkplekleren N2`;
+  if (stage === null) return `${capitalize(year)} komt eraan. ${next}`;
+  const when = Temporal.PlainDate.compare(amsterdamDate(context.now), Temporal.PlainDate.from(stage));
+  if (when < 0) return `${capitalize(year)} komt eraan: de stage begint ${dutchDate(stage)}. ${next}`;
+  if (when === 0) return `Vandaag begint de stage van ${year}. ${next}`;
+  return `De stage van ${year} is begonnen op ${dutchDate(stage)}. ${next}`;
 }
 
 /**

@@ -282,7 +282,7 @@ export function DraftContentNotice({ def }: { def: FormDefinition }) {
   return (
     <div class="wf-notice" role="note">
       <p>
-        <strong>Concept-inhoud.</strong> Dit zijn voorlopige vragen; de Hogeschool Rotterdam kan ze vervangen door
+        <strong>Concept-inhoud.</strong> Dit zijn voorlopige vragen; Hogeschool Rotterdam kan ze vervangen door
         de officiële teksten.
       </p>
       <p>{def.basis}</p>

@@ -309,7 +309,11 @@ function StudentPage(props: {
           </ul>
         </>
       ) : (
-        <p>Voor dit schooljaar is er geen lopende of komende periode meer.</p>
+        <p>
+          {Temporal.PlainDate.compare(here.date, Temporal.PlainDate.from(year.start)) < 0
+            ? `Schooljaar ${year.id} is nog niet begonnen: het begint op ${formatDutchDate(year.start)}.`
+            : 'Voor dit schooljaar is er geen lopende of komende periode meer.'}
+        </p>
       )}
       <p>
         <a href={`/s/${token}/agenda.ics`}>Zet de deadlines in je agenda</a> (een agendabestand met de deadlines en taken van elke periode)

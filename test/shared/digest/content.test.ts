@@ -340,7 +340,7 @@ describe('the weekly digest on every Monday of 2024-2025 and 2025-2026, on a dem
     const text = textOf(digestFor(zoe, context(d, 'weekly', now, where.period, where.between))!);
 
     expect([where.year.id, where.period.number, where.between]).toEqual(['2024-2025', 1, true]);
-    expect(text).toContain('Schooljaar 2024-2025 van werkplekleren N2 begint. De stage begint maandag 26 augustus 2024. Periode 1 (OP1) begint maandag 9 september 2024');
+    expect(text).toContain('Schooljaar 2024-2025 van werkplekleren N2 komt eraan: de stage begint maandag 26 augustus 2024. Periode 1 (OP1) begint maandag 9 september 2024');
     expect(text).not.toContain('tussen twee onderwijsperiodes');
   });
 
@@ -352,7 +352,7 @@ describe('the weekly digest on every Monday of 2024-2025 and 2025-2026, on a dem
 
     const text = textOf(digestFor(zoe, context(d, 'weekly', now, where.period, where.between))!);
 
-    expect(text).toContain('De stage begint vandaag. Periode 1 (OP1) begint maandag 9 september 2024');
+    expect(text).toContain('Vandaag begint de stage van schooljaar 2024-2025 van werkplekleren N2. Periode 1 (OP1) begint maandag 9 september 2024');
   });
 
   it('writes the weekly subject in Dutch with the period, and the deadline as a Dutch date', () => {
