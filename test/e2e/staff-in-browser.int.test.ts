@@ -23,6 +23,7 @@ import { readWithPython } from '../support/python-csv.ts';
 import { staffPlacement } from '../support/staff.ts';
 import { tokenFor } from '../../shared/links.ts';
 import type { RequestRecord } from '../../shared/store/requests.ts';
+import { postToS3, type UploadPlan } from '../support/uploads.ts';
 
 const YEAR = '2025-2026';
 const choice = { year: getSchoolYear(YEAR)!, period: getPeriod(YEAR, 1)! };
@@ -74,12 +75,9 @@ describe('an IO signs in, sees the overview and downloads the CSV in a real brow
     const post = (path: string, body: unknown) =>
       fetch(`${origin}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: origin }, body: JSON.stringify(body) });
     const declared = await post(`/f/${token}/bijlagen`, { name, size: bytes.length, type: 'application/pdf' });
-    const plan = (await declared.json()) as { id: string; name: string; contentType: string; url: string; fields: Record<string, string> };
+    const plan = (await declared.json()) as UploadPlan;
     expect(declared.status, JSON.stringify(plan)).toBe(200);
-    const form = new FormData();
-    for (const [key, value] of Object.entries(plan.fields)) form.append(key, value);
-    form.append('file', new Blob([bytes], { type: plan.contentType }), name);
-    expect((await fetch(plan.url, { method: 'POST', body: form })).ok).toBe(true);
+    expect((await postToS3(plan, bytes)).ok).toBe(true);
     const verified = await post(`/f/${token}/bijlagen/${plan.id}`, { name: plan.name, contentType: plan.contentType });
     expect(verified.ok, await verified.clone().text()).toBe(true);
   }

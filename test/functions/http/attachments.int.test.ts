@@ -15,6 +15,7 @@ import { inboxOf, tokenIn } from '../../support/inbox.ts';
 import { completeFields } from '../../support/forms.ts';
 import { waitForScanTag } from '../../support/malware.ts';
 import { getWithSession, signIn } from '../../support/staff.ts';
+import { postToS3, type UploadPlan } from '../../support/uploads.ts';
 
 /**
  * Attachments through the routes, as the browser script does it: ask the app for a presigned POST,
@@ -63,15 +64,6 @@ function placement(suffix: string) {
   });
 }
 
-/** What `POST /f/<token>/bijlagen` answers when it accepts the declared file. */
-interface UploadPlan {
-  id: string;
-  name: string;
-  contentType: string;
-  url: string;
-  fields: Record<string, string>;
-}
-
 type App = ReturnType<typeof createApp>;
 
 describe('attachments through the routes, over the real SDK and s3rver', () => {
@@ -118,12 +110,7 @@ describe('attachments through the routes, over the real SDK and s3rver', () => {
   }
 
   /** Step 2: the browser posts the presigned fields, then the file, straight to S3. */
-  async function uploadToS3(plan: UploadPlan, bytes: Uint8Array): Promise<Response> {
-    const form = new FormData();
-    for (const [name, value] of Object.entries(plan.fields)) form.append(name, value);
-    form.append('file', new Blob([bytes as Uint8Array<ArrayBuffer>], { type: plan.contentType }), 'upload');
-    return fetch(plan.url, { method: 'POST', body: form });
-  }
+  const uploadToS3 = (plan: UploadPlan, bytes: Uint8Array) => postToS3(plan, bytes);
 
   /** Step 3: ask the app to verify what arrived. */
   async function verify(token: string, id: string, body: { name: string; contentType: string }, target = app) {

@@ -12,6 +12,7 @@ import { completeFields } from '../../support/forms.ts';
 import { inboxOf, tokenIn } from '../../support/inbox.ts';
 import { cleanPdf, waitForScanTag } from '../../support/malware.ts';
 import { getWithSession, movableClock, signIn, staffPlacement } from '../../support/staff.ts';
+import { postToS3, type UploadPlan } from '../../support/uploads.ts';
 
 /**
  * Hostile probes on the attachment path (issue 11, item 3), through the real app against the local
@@ -19,14 +20,6 @@ import { getWithSession, movableClock, signIn, staffPlacement } from '../../supp
  * bodies the routes do not expect. Every answer must be a 4xx with a Dutch message (never a 500),
  * nothing may be half-written, and nothing may be served that should not be.
  */
-
-interface UploadPlan {
-  id: string;
-  name: string;
-  contentType: string;
-  url: string;
-  fields: Record<string, string>;
-}
 
 type App = ReturnType<typeof createApp>;
 
@@ -94,12 +87,7 @@ describe('hostile probes on attachments', () => {
     return { status: response.status, body: (await response.json()) as UploadPlan & { error?: string } };
   }
 
-  async function toS3(plan: UploadPlan, bytes: Uint8Array, fieldOverrides: Record<string, string> = {}) {
-    const form = new FormData();
-    for (const [name, value] of Object.entries({ ...plan.fields, ...fieldOverrides })) form.append(name, value);
-    form.append('file', new Blob([bytes as Uint8Array<ArrayBuffer>], { type: plan.contentType }), 'upload');
-    return fetch(plan.url, { method: 'POST', body: form });
-  }
+  const toS3 = postToS3;
 
   async function verify(token: string, id: string) {
     const response = await postJson(`/f/${token}/bijlagen/${id}`, {});
