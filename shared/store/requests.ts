@@ -399,15 +399,7 @@ export class RequestStore {
             ExpressionAttributeValues: { ':at': at, ':hash': request.linkHash },
           },
         },
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: linkKeys(request.linkHash),
-            UpdateExpression: 'SET revokedAt = :at',
-            ConditionExpression: 'attribute_exists(PK)',
-            ExpressionAttributeValues: { ':at': at },
-          },
-        },
+        this.linkRevocation(request.linkHash, at),
       ],
       () => new LinkChangedError(),
     );
@@ -434,15 +426,7 @@ export class RequestStore {
             ExpressionAttributeValues: { ':withdrawn': 'ingetrokken', ':at': at, ':asked': 'gevraagd', ':draft': 'concept', ':hash': request.linkHash },
           },
         },
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: linkKeys(request.linkHash),
-            UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
-            ConditionExpression: 'attribute_exists(PK)',
-            ExpressionAttributeValues: { ':at': at },
-          },
-        },
+        this.linkRevocation(request.linkHash, at),
       ],
       () => new WithdrawConflictError(),
     );
@@ -500,19 +484,27 @@ export class RequestStore {
     ];
   }
 
+  /**
+   * The write that revokes a stored link (410 from then on), for a transaction: only a link that
+   * exists, and the first revocation's instant is kept.
+   */
+  private linkRevocation(hash: string, at: string) {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: linkKeys(hash),
+        UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':at': at },
+      },
+    };
+  }
+
   /** Marks a link revoked: it answers 410 from now on. */
   async revokeLink(hash: string, at: string): Promise<void> {
     await this.transact(
       [
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: linkKeys(hash),
-            UpdateExpression: 'SET revokedAt = :at',
-            ConditionExpression: 'attribute_exists(PK)',
-            ExpressionAttributeValues: { ':at': at },
-          },
-        },
+        this.linkRevocation(hash, at),
       ],
       () => new DomainError('Deze link bestaat niet.', 404),
     );
