@@ -78,7 +78,7 @@ rosterRoutes.post('/rooster', readForm(ROSTER_MAX_BYTES + 64 * 1024, { tooLarge:
   const bytes = new Uint8Array(await file.arrayBuffer());
   const parsed = parseRoster(bytes, { knownYears: schoolYears.map((y) => y.id) });
   const name = file.name || 'rooster.csv';
-  if (!parsed.ok) return c.html(<PreviewPage fileName={name} size={file.size} parsed={parsed} />);
+  if (!parsed.ok) return c.html(<PreviewPage fileName={name} size={file.size} parsed={parsed} />, 422);
 
   // Only reads: what the import would do, row by row.
   const existing = await deps.placements.getMany(parsed.placements);

@@ -132,7 +132,7 @@ describe('roster management for admins: upload, preview, confirm', () => {
 
     const response = await upload(sessions.admin, bytes);
 
-    expect(response.status).toBe(200);
+    expect(response.status).toBe(422);
     const html = await response.text();
     expect(html).toContain('Niets geïmporteerd: 5 problemen');
     const expected = [

@@ -158,6 +158,7 @@ describe('control characters in names and texts', () => {
 
       const response = await upload(rosterCsv([row(11), row(12, { wpb_naam: name })]));
 
+      expect(response.status).toBe(422);
       const html = await response.text();
       expect(html).toContain('Niets geïmporteerd');
       const problems = [...html.matchAll(/<li data-line="(\d+)">([^<]*)<\/li>/g)].map((m) => m[2]);
