@@ -130,10 +130,13 @@ export interface StudentLinkRecord {
 
 /** Someone saved the same form at the same time; the caller shows the user their values again. */
 export class VersionConflictError extends DomainError {
-  constructor() {
-    super('Dit formulier is intussen door iemand anders opgeslagen. Uw antwoorden staan hieronder nog; controleer ze en sla opnieuw op.', 409);
+  constructor(message = 'Dit formulier is intussen door iemand anders opgeslagen. Uw antwoorden staan hieronder nog; controleer ze en sla opnieuw op.') {
+    super(message, 409);
   }
 }
+
+/** What a save says when an attachment it lists was removed while it was under way. */
+const ATTACHMENT_GONE = 'Een bijlage is intussen verwijderd, dus er is niets opgeslagen. Uw antwoorden staan hieronder nog; controleer de bijlagen en sla opnieuw op.';
 
 /** The request's link or observer changed between read and write (two staff members at once). */
 export class LinkChangedError extends DomainError {
@@ -297,7 +300,8 @@ export class RequestStore {
             }))
           : []),
       ],
-      () => new VersionConflictError(),
+      // Items 0 and 1 are the version and the request; a failed check after them is an attachment.
+      (failed) => new VersionConflictError(failed.some((index) => index > 1) ? ATTACHMENT_GONE : undefined),
     );
     return next;
   }
@@ -730,7 +734,7 @@ export class RequestStore {
    */
   private async transact(
     items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>,
-    onConditionFailed: () => Error,
+    onConditionFailed: (failed: number[]) => Error,
   ): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -739,7 +743,9 @@ export class RequestStore {
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
-        if (codes.includes('ConditionalCheckFailed')) throw onConditionFailed();
+        if (codes.includes('ConditionalCheckFailed')) {
+          throw onConditionFailed(codes.flatMap((code, index) => (code === 'ConditionalCheckFailed' ? [index] : [])));
+        }
         if (!codes.includes('TransactionConflict')) throw error;
         if (attempt >= TRANSACTION_CONFLICT_ATTEMPTS) throw new BusyError();
         await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 50));

@@ -372,7 +372,9 @@ describe('hostile probes on attachments', () => {
     // The delete won (the form was not submitted yet); the submit is a Dutch 409 and writes nothing.
     expect(removed.status).toBe(200);
     expect(submitted.status).toBe(409);
-    expect(await submitted.text()).toMatch(/opnieuw op/);
+    const page = await submitted.text();
+    expect(page).toContain('Een bijlage is intussen verwijderd, dus er is niets opgeslagen.');
+    expect(page).not.toContain('door iemand anders opgeslagen');
     const current = (await deps.requests.get(request.schoolYear, request.studentNumber, request.requestId))!;
     expect(current.state).toBe('gevraagd');
     expect(current.latestVersion).toBe(0);
@@ -384,6 +386,7 @@ describe('hostile probes on attachments', () => {
     const version = (await deps.requests.getVersion(request, 1))!;
     expect(version.attachments.map((a) => a.id)).toEqual([kept.id]);
   });
+
   it('a verify for bytes never uploaded is a Dutch 400 in JSON; a verify after the student withdrew the request is the 410 page', async () => {
     const { p, token, studentToken } = await requested('8814');
     const request = await onlyRequest(p);
