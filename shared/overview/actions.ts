@@ -81,9 +81,11 @@ export function revokedLinkEmail(request: RequestRecord, options: { by: string; 
     paragraphs: [
       `De link naar het formulier "${title}" voor ${request.student.name}${lesson} is ingetrokken door de opleiding en werkt niet meer.`,
       options.reason ? `Reden: ${options.reason}` : 'Dat gebeurt bijvoorbeeld als een link per ongeluk is doorgestuurd of als de aanvraag niet meer nodig is.',
-      request.latestVersion > 0 && request.state !== 'ingediend'
-        ? `Uw opgeslagen concept is bewaard. Moet u het formulier toch invullen, dan krijgt u een nieuwe link. Vragen? Neem contact op met ${options.by}.`
-        : `Moet u het formulier toch invullen, dan krijgt u een nieuwe link. Vragen? Neem contact op met ${options.by}.`,
+      request.state === 'ingediend'
+        ? `Uw ingediende formulier blijft bewaard; alleen corrigeren via deze link kan niet meer. Moet u toch iets corrigeren, dan krijgt u een nieuwe link. Vragen? Neem contact op met ${options.by}.`
+        : request.latestVersion > 0
+          ? `Uw opgeslagen concept is bewaard. Moet u het formulier toch invullen, dan krijgt u een nieuwe link. Vragen? Neem contact op met ${options.by}.`
+          : `Moet u het formulier toch invullen, dan krijgt u een nieuwe link. Vragen? Neem contact op met ${options.by}.`,
     ],
     footer: `U krijgt deze e-mail als ${OBSERVER_LABELS[request.observerRole]} van ${request.student.name} (${request.vak}, ${request.school}) bij werkplekleren N2 van Hogeschool Rotterdam.`,
   });
