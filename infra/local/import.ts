@@ -58,7 +58,7 @@ async function main(args: string[]): Promise<number> {
   const result = await importRosterFile(bytes, {
     store: deps.placements,
     knownYears: schoolYears.map((year) => year.id),
-    at: new Date().toISOString(),
+    at: deps.clock.now().toString(),
   });
   for (const note of result.notes) console.log(`Let op: ${note}`);
   if (!result.ok) {

@@ -81,7 +81,7 @@ async function run(
     const result = await importRosterFile(await readFile(demoRoster), {
       store: deps.placements,
       knownYears: schoolYears.map((year) => year.id),
-      at: new Date().toISOString(),
+      at: deps.clock.now().toString(),
     });
     if (!result.ok) throw new Error(`Demo roster invalid: ${result.problems.map(formatProblem).join('; ')}`);
     // The demo must make sense on any date: a student of a school year that has ended would get a

@@ -2,7 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { freePort } from '../../../infra/local/stack.ts';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { freePort, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../infra/local/stack.ts';
+import { createAwsClients } from '../../../shared/store/clients.ts';
 import { runTsx } from '../../support/process.ts';
 
 interface StoredEmail {
@@ -50,6 +52,19 @@ describe('the demo (npm start) makes sense on the date it is started', () => {
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('schooljaar 2026-2027');
     }
+
+    // The demo roster is stored as of the demo's own clock, so pages never say it changed later.
+    const doc = createAwsClients({ AWS_REGION: LOCAL_REGION, AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${env.DYNAMODB_PORT}` }, LOCAL_CREDENTIALS).doc;
+    const placements = await doc.send(
+      new QueryCommand({
+        TableName: 'werkplekleren',
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        FilterExpression: 'entity = :placement',
+        ExpressionAttributeValues: { ':pk': 'YEAR#2026-2027', ':placement': 'placement' },
+      }),
+    );
+    expect(new Set((placements.Items ?? []).map((item) => item.updatedAt))).toEqual(new Set(['2026-11-30T23:00:00Z']));
 
     running.child.kill('SIGINT');
     expect(await running.exit).toBe(0);
