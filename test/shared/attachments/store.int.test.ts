@@ -2,7 +2,6 @@ import { crc32, deflateSync } from 'node:zlib';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
-  GetObjectTaggingCommand,
   ListObjectVersionsCommand,
   PutObjectCommand,
   PutObjectTaggingCommand,
@@ -18,11 +17,13 @@ import {
   attachmentKey,
   newAttachmentId,
   SNIFF_BYTES,
+  uploadKey,
   type PresignedUpload,
   type VerifyResult,
 } from '#shared/attachments/store.ts';
 import type { AwsClients } from '#shared/store/clients.ts';
 import { freshBucket, localClients, objectExists } from '../../support/aws.ts';
+import { infectedPdf, waitForScanTag } from '../../support/malware.ts';
 
 const PDF = 'application/pdf';
 const PNG = 'image/png';
@@ -429,21 +430,25 @@ describe('AttachmentStore against s3rver', () => {
   });
 
   describe('accept', () => {
-    it('copies the verified bytes to the served key without any tag, and spends the upload key', async () => {
-      const source = await upload(pdfBytes, PDF);
-      // A tag on the upload (as a hand-made POST could try to set) must never reach the served copy.
+    it('copies the verified bytes to the served key without the upload\'s tags, and spends the upload key', async () => {
+      // An infected PDF (it passes the type check) uploaded to uploads/, which nothing scans, and
+      // tagged clean by hand (as a crafted POST could try): the served copy must carry its own
+      // scan's verdict, never the upload's tag.
+      const bytes = infectedPdf();
+      const source = uploadKey({ schoolYear: '2025-2026', studentNumber: '1012001', requestId: 'req-1', attachmentId: newAttachmentId() });
+      const presigned = await store.presignUpload({ key: source, contentType: PDF });
+      expect((await post(presigned, bytes, 'bestand')).status).toBe(204);
       await clients.s3.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: source, Tagging: { TagSet: [{ Key: 'GuardDutyMalwareScanStatus', Value: 'NO_THREATS_FOUND' }] } }));
       const served = newKey();
 
       const result = await store.accept(source, served, { declaredType: PDF });
 
-      expect(result).toMatchObject({ ok: true, size: pdfBytes.length, type: { ext: 'pdf', mime: PDF } });
+      expect(result).toMatchObject({ ok: true, size: bytes.length, type: { ext: 'pdf', mime: PDF } });
       expect(await exists(source)).toBe(false);
       const copy = await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: served }));
-      expect(new Uint8Array(await copy.Body!.transformToByteArray())).toEqual(pdfBytes);
+      expect(new Uint8Array(await copy.Body!.transformToByteArray())).toEqual(bytes);
       expect(copy.ContentType).toBe(PDF);
-      const tags = await clients.s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: served }));
-      expect(tags.TagSet?.find((tag) => tag.Key === 'GuardDutyMalwareScanStatus')).toBeUndefined();
+      expect(await waitForScanTag(clients.s3, bucket, served)).toBe('THREATS_FOUND');
     });
 
     it('copies nothing when the upload is refused, and deletes the upload', async () => {
