@@ -606,41 +606,34 @@ export class RequestStore {
   async addAttachment(request: RequestRecord, attachment: AttachmentRef, options: { max?: number; existing?: number } = {}): Promise<void> {
     const { max = MAX_FILES_PER_FORM, existing = 0 } = options;
     if (existing >= max) throw new TooManyAttachmentsError(max);
-    try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
-                UpdateExpression: 'SET attachmentCount = if_not_exists(attachmentCount, :existing) + :one',
-                // Without a count yet, `existing` (checked above) seeds it.
-                ConditionExpression: 'attribute_exists(PK) AND (attachmentCount < :max OR attribute_not_exists(attachmentCount))',
-                ExpressionAttributeValues: { ':existing': existing, ':one': 1, ':max': max },
-              },
+    await this.transact(
+      [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
+            UpdateExpression: 'SET attachmentCount = if_not_exists(attachmentCount, :existing) + :one',
+            // Without a count yet, `existing` (checked above) seeds it.
+            ConditionExpression: 'attribute_exists(PK) AND (attachmentCount < :max OR attribute_not_exists(attachmentCount))',
+            ExpressionAttributeValues: { ':existing': existing, ':one': 1, ':max': max },
+          },
+        },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...requestKeys.attachment(request.schoolYear, request.studentNumber, request.requestId, attachment.id),
+              entity: 'attachment',
+              requestId: request.requestId,
+              ...attachment,
             },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...requestKeys.attachment(request.schoolYear, request.studentNumber, request.requestId, attachment.id),
-                  entity: 'attachment',
-                  requestId: request.requestId,
-                  ...attachment,
-                },
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      const cancelled = error instanceof TransactionCanceledException ? error.CancellationReasons : undefined;
-      if (cancelled?.[0]?.Code === 'ConditionalCheckFailed') throw new TooManyAttachmentsError(max);
-      if (cancelled?.[1]?.Code === 'ConditionalCheckFailed') throw new DomainError('Deze bijlage is al toegevoegd.', 409);
-      throw error;
-    }
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+      ],
+      // Item 0 is the request (its count), item 1 the attachment.
+      (failed) => (failed.includes(0) ? new TooManyAttachmentsError(max) : new DomainError('Deze bijlage is al toegevoegd.', 409)),
+    );
   }
 
   /**
@@ -655,32 +648,26 @@ export class RequestStore {
     const key = requestKeys.attachment(request.schoolYear, request.studentNumber, request.requestId, attachmentId);
     const found = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key }));
     if (!found.Item) throw new AttachmentNotRemovableError('Deze bijlage bestaat niet (meer).', 404);
-    try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
-                UpdateExpression: 'SET attachmentCount = if_not_exists(attachmentCount, :existing) - :one',
-                ConditionExpression: 'attribute_exists(PK) AND #state <> :submitted',
-                ExpressionAttributeNames: { '#state': 'state' },
-                ExpressionAttributeValues: { ':existing': options.existing, ':one': 1, ':submitted': 'ingediend' },
-              },
-            },
-            { Delete: { TableName: this.tableName, Key: key, ConditionExpression: 'attribute_exists(PK)' } },
-          ],
-        }),
-      );
-    } catch (error) {
-      const cancelled = error instanceof TransactionCanceledException ? error.CancellationReasons : undefined;
-      if (cancelled?.[0]?.Code === 'ConditionalCheckFailed') {
-        throw new AttachmentNotRemovableError(reasons.removeAfterSubmit, 409);
-      }
-      if (cancelled?.[1]?.Code === 'ConditionalCheckFailed') throw new AttachmentNotRemovableError('Deze bijlage bestaat niet (meer).', 404);
-      throw error;
-    }
+    await this.transact(
+      [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
+            UpdateExpression: 'SET attachmentCount = if_not_exists(attachmentCount, :existing) - :one',
+            ConditionExpression: 'attribute_exists(PK) AND #state <> :submitted',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':existing': options.existing, ':one': 1, ':submitted': 'ingediend' },
+          },
+        },
+        { Delete: { TableName: this.tableName, Key: key, ConditionExpression: 'attribute_exists(PK)' } },
+      ],
+      // Item 0 is the request (not submitted), item 1 the attachment.
+      (failed) =>
+        failed.includes(0)
+          ? new AttachmentNotRemovableError(reasons.removeAfterSubmit, 409)
+          : new AttachmentNotRemovableError('Deze bijlage bestaat niet (meer).', 404),
+    );
     return attachmentOf(found.Item);
   }
 

@@ -48,4 +48,12 @@ describe('a transaction another one got in the way of', () => {
     await expect(outcome).rejects.toMatchObject({ status: 409, message: expect.stringContaining('probeer het nog eens') });
     expect(mock.commandCalls(TransactWriteCommand)).toHaveLength(4);
   });
+
+  it('holds for adding an attachment too: retried, then stored', async () => {
+    mock.on(TransactWriteCommand).rejectsOnce(conflict()).resolves({});
+
+    await new RequestStore(doc, 't').addAttachment(request, { id: 'a1', key: 'attachments/x', name: 'lesplan.pdf', size: 10, type: 'application/pdf', addedAt: '2025-11-10T09:00:00Z' });
+
+    expect(mock.commandCalls(TransactWriteCommand)).toHaveLength(2);
+  });
 });
