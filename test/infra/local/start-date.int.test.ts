@@ -1,10 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { freePort, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../infra/local/stack.ts';
-import { createAwsClients } from '../../../shared/store/clients.ts';
+import { localStackEnv, placementItemsOf } from '../../support/local-stack.ts';
 import { runTsx } from '../../support/process.ts';
 
 interface StoredEmail {
@@ -19,15 +15,7 @@ describe('the demo (npm start) makes sense on the date it is started', () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'werkplekleren-start-date-'));
-    env = {
-      DATA_DIR: dataDir,
-      PORT: String(await freePort()),
-      DYNAMODB_PORT: String(await freePort()),
-      S3_PORT: String(await freePort()),
-      SES_PORT: String(await freePort()),
-      NOW: '2026-12-01',
-    };
+    ({ dataDir, env } = await localStackEnv('werkplekleren-start-date-', '2026-12-01'));
   });
 
   afterAll(async () => {
@@ -54,17 +42,8 @@ describe('the demo (npm start) makes sense on the date it is started', () => {
     }
 
     // The demo roster is stored as of the demo's own clock, so pages never say it changed later.
-    const doc = createAwsClients({ AWS_REGION: LOCAL_REGION, AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${env.DYNAMODB_PORT}` }, LOCAL_CREDENTIALS).doc;
-    const placements = await doc.send(
-      new QueryCommand({
-        TableName: 'werkplekleren',
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :pk',
-        FilterExpression: 'entity = :placement',
-        ExpressionAttributeValues: { ':pk': 'YEAR#2026-2027', ':placement': 'placement' },
-      }),
-    );
-    expect(new Set((placements.Items ?? []).map((item) => item.updatedAt))).toEqual(new Set(['2026-11-30T23:00:00Z']));
+    const placements = await placementItemsOf(env, '2026-2027');
+    expect(new Set(placements.map((item) => item.updatedAt))).toEqual(new Set(['2026-11-30T23:00:00Z']));
 
     running.child.kill('SIGINT');
     expect(await running.exit).toBe(0);

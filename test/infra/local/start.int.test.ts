@@ -1,11 +1,8 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { freePort, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../infra/local/stack.ts';
-import { createAwsClients } from '../../../shared/store/clients.ts';
+import { localStackEnv, placementItemsOf } from '../../support/local-stack.ts';
 import { runTsx, type Running } from '../../support/process.ts';
 import { row, rosterCsv } from '../../support/roster.ts';
 
@@ -16,15 +13,7 @@ describe('the local stack (npm start)', () => {
   const start = (...args: string[]) => runTsx('infra/local/start.ts', args, env);
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'werkplekleren-start-'));
-    env = {
-      DATA_DIR: dataDir,
-      PORT: String(await freePort()),
-      DYNAMODB_PORT: String(await freePort()),
-      S3_PORT: String(await freePort()),
-      SES_PORT: String(await freePort()),
-      NOW: '2025-11-10',
-    };
+    ({ dataDir, env } = await localStackEnv('werkplekleren-start-', '2025-11-10'));
   });
 
   afterAll(async () => {
@@ -36,24 +25,8 @@ describe('the local stack (npm start)', () => {
     return running.exit;
   }
 
-  function store() {
-    return createAwsClients(
-      { AWS_REGION: LOCAL_REGION, AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${env.DYNAMODB_PORT}` },
-      LOCAL_CREDENTIALS,
-    ).doc;
-  }
-
   async function placementsIn2025(): Promise<string[]> {
-    const result = await store().send(
-      new QueryCommand({
-        TableName: 'werkplekleren',
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :pk',
-        FilterExpression: 'entity = :placement',
-        ExpressionAttributeValues: { ':pk': 'YEAR#2025-2026', ':placement': 'placement' },
-      }),
-    );
-    return (result.Items ?? []).map((item) => String(item.student && (item.student as { name: string }).name)).sort();
+    return (await placementItemsOf(env, '2025-2026')).map((item) => String(item.student && (item.student as { name: string }).name)).sort();
   }
 
   it('starts everything, seeds the demo roster, answers on every address and stops cleanly on Ctrl-C', async () => {
