@@ -6,7 +6,7 @@
  * Same rules as the real stores where the routes depend on them: versions are append-only and a
  * save on a stale basis is a VersionConflictError.
  */
-import type { AppDeps } from '../functions/http/app.tsx';
+import type { AppDeps } from '../functions/http/env.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { LinkItem, LinkStore } from '../shared/links.ts';
 import { MemoryMailer } from '../shared/mail/mailer.ts';

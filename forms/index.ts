@@ -1,5 +1,6 @@
 import { FormDefinitionError, formItems, formPhrase, parseFormDefinition } from '#shared/forms/definition.ts';
 import type { FormDefinition, ItemType } from '#shared/forms/definition.ts';
+import type { FormCatalog } from '#shared/forms/catalog.ts';
 import { FORM_IDS } from '#shared/tasks.ts';
 import type { FormId } from '#shared/tasks.ts';
 import { versions as adviesWpb } from './advies-wpb.ts';
@@ -131,3 +132,12 @@ export function formReference(id: string, options: { capital?: boolean } = {}, f
   const def = getForm(id, undefined, forms);
   return def ? formPhrase(def, options) : id;
 }
+
+/** The catalog of the shipped forms: what `shared/` is handed wherever it needs a definition. */
+export const formCatalog: FormCatalog = {
+  all: allForms,
+  get: (id, version) => getForm(id, version),
+  latest: () => latestForms(),
+  title: (id) => formTitle(id),
+  reference: (id, options) => formReference(id, options),
+};

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { AppDeps, AppEnv } from './env.ts';
 import type { Context, MiddlewareHandler } from 'hono';
 import { html } from 'hono/html';
 import { secureHeaders } from 'hono/secure-headers';
@@ -16,52 +17,16 @@ import { page } from '#shared/web/layout.tsx';
 import { calendarRoutes } from './routes/calendar.ts';
 import { studentRoutes } from './routes/student.tsx';
 import { formRoutes } from './routes/form.tsx';
-import { authRoutes, signInRateLimits, type SignInRateLimits } from './routes/auth.tsx';
+import { authRoutes } from './routes/auth.tsx';
 import { overviewRoutes } from './routes/overview.tsx';
 import { rosterRoutes } from './routes/roster.tsx';
 import { loadSession, requireStaff } from './session.ts';
 import { BODY_LIMITS, limitBody, readForm } from './body.ts';
-import { linkRateLimits, type LinkRateLimits } from './rate-limit.ts';
+import { linkRateLimits, signInRateLimits } from './rate-limit.ts';
 import { sameOrigin } from './same-origin.ts';
 import { LinkGoneError } from './links.ts';
 import { UPLOAD_JS } from './static/upload.ts';
 import { VIEWED_JS } from './static/viewed.ts';
-
-/** What the HTTP app needs from the outside world; built once per process (see deps.ts). */
-export interface AppDeps extends RequestDeps {
-  placements: PlacementStore;
-  links: LinkStore;
-  attachments: AttachmentStore;
-  /** The malware scan verdicts of attachments (their S3 tag): only `clean` is ever served. */
-  scans: ScanStatusReader;
-  /** Largest attachment accepted, in bytes. */
-  maxUploadBytes: number;
-  /** The origin browsers upload attachments to (S3), allowed in the CSP's connect-src. */
-  uploadOrigin: string;
-  /** Overrides of the link pages' rate limits (tests); defaults in `LINK_RATE_LIMITS`. */
-  rateLimits?: Partial<LinkRateLimits>;
-  /** Staff sign-in tokens (emailed links). */
-  signIns: SignInStore;
-  /** Staff sessions, with their idle and absolute timeouts. */
-  sessions: SessionStore;
-  /** Coordinators from config, lower-cased: they may sign in and see everything. */
-  adminEmails: readonly string[];
-  /** Overrides of the sign-in rate limits (tests); defaults in `SIGN_IN_RATE_LIMITS`. */
-  signInRateLimits?: Partial<SignInRateLimits>;
-  /** Override of the sign-in answer floor in ms (tests: 0); default `SIGN_IN_ANSWER_MS`. */
-  signInAnswerMs?: number;
-  /** The append-only audit log (written best-effort, see audit.ts). */
-  audit: AuditStore;
-}
-
-/** Hono's context variables for this app. */
-export type AppEnv = {
-  Variables: {
-    deps: AppDeps;
-    /** The signed-in staff member, set by `loadSession` on staff routes. */
-    staff: Staff | undefined;
-  };
-};
 
 /** Builds the Hono app. Knows nothing of Lambda or of the local server. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {

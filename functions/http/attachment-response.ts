@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { contentDisposition } from '#shared/attachments/policy.ts';
 import { openForServing, ScanPendingError } from '#shared/attachments/serve.ts';
 import type { RequestRecord } from '#shared/store/requests.ts';
-import type { AppEnv } from './app.tsx';
+import type { AppEnv } from './env.ts';
 import { recordAudit } from './audit.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { AuditInput, AuditTarget } from '#shared/store/audit.ts';
-import type { AppEnv } from './app.tsx';
+import type { AppEnv } from './env.ts';
 
 /**
  * Records an audit event, best-effort: the event is a log of what already happened (a page

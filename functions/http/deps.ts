@@ -1,3 +1,4 @@
+import { formCatalog } from '#forms/index.ts';
 import { loadConfig, type Config } from '#shared/config.ts';
 import { clockFromConfig } from '#shared/clock.ts';
 import { ConfigError } from '#shared/errors.ts';
@@ -12,7 +13,7 @@ import { RosterUploadStore } from '#shared/roster/upload-store.ts';
 import { RequestStore } from '#shared/store/requests.ts';
 import { SessionStore } from '#shared/auth/session-store.ts';
 import { SignInStore } from '#shared/auth/sign-in-store.ts';
-import type { AppDeps } from './app.tsx';
+import type { AppDeps } from './env.ts';
 
 /**
  * Builds the app's dependencies from configuration, once per process. Credentials are passed
@@ -48,5 +49,6 @@ export function buildDeps(
     adminEmails: config.ADMIN_EMAILS,
     audit: new AuditStore(clients.doc, config.TABLE_NAME),
     rosterUploads: new RosterUploadStore(clients.s3, config.BUCKET_NAME, clients.doc, config.TABLE_NAME),
+    forms: formCatalog,
   };
 }

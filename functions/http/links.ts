@@ -4,7 +4,7 @@ import { DomainError } from '#shared/errors.ts';
 import { formReference } from '#forms/index.ts';
 import { checkLink, hashToken, isWellFormedToken, type LinkItem, type LinkPurpose } from '#shared/links.ts';
 import type { RequestRecord } from '#shared/store/requests.ts';
-import type { AppEnv } from './app.tsx';
+import type { AppEnv } from './env.ts';
 
 /** An unknown or tampered link: says nothing more than that. */
 export class LinkNotFoundError extends DomainError {

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { ForbiddenError, scopeOf, type Staff } from '#shared/auth/scope.ts';
 import { DomainError } from '#shared/errors.ts';
-import type { AppEnv } from './app.tsx';
+import type { AppEnv } from './env.ts';
 
 /** The session cookie: `__Host-` binds it to this origin (Secure, Path=/, no Domain). */
 export const SESSION_COOKIE = '__Host-sessie';

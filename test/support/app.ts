@@ -1,4 +1,5 @@
-import type { AppDeps } from '../../functions/http/app.tsx';
+import { formCatalog } from '../../forms/index.ts';
+import type { AppDeps } from '../../functions/http/env.ts';
 import { AttachmentStore } from '../../shared/attachments/store.ts';
 import { ScanStatusReader } from '../../shared/attachments/scan.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -47,6 +48,7 @@ export function appDeps(
     signInAnswerMs: 0,
     audit: new AuditStore(clients.doc, names.tableName),
     rosterUploads: new RosterUploadStore(clients.s3, names.bucket, clients.doc, names.tableName),
+    forms: formCatalog,
   };
 }
 

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { Hono } from 'hono';
-import type { AppEnv } from '../../functions/http/app.tsx';
+import type { AppEnv } from '../../functions/http/env.ts';
 import { parseInstant, type Clock } from '../../shared/clock.ts';
 import { Placement } from '../../shared/roster/placement.ts';
 import { inboxOf } from './inbox.ts';

@@ -9,8 +9,8 @@ import { emailKey } from '#shared/roster/placement.ts';
 import { maySignIn } from '#shared/auth/scope.ts';
 import { SIGN_IN_VALID_MINUTES } from '#shared/auth/sign-in-store.ts';
 import { Layout } from '#shared/web/layout.tsx';
-import type { AppEnv } from '../app.tsx';
-import { clientAddress, rateLimit } from '../rate-limit.ts';
+import type { AppEnv } from '../env.ts';
+import { signInLimits } from '../rate-limit.ts';
 import { clearSessionCookie, ForbiddenError, sessionIdOf, setSessionCookie } from '../session.ts';
 import { LinkGoneError } from '../links.ts';
 
@@ -33,54 +33,6 @@ export class SignInLinkGoneError extends LinkGoneError {
   constructor() {
     super('staff', `Deze inloglink werkt niet meer: hij is al gebruikt of ouder dan ${SIGN_IN_VALID_MINUTES} minuten. Vraag een nieuwe inloglink aan.`);
   }
-}
-
-/** Limits on sign-in requests; overridable per app (tests). */
-export interface SignInRateLimits {
-  /**
-   * Sign-in emails sent per address per {@link SignInRateLimits.perAddressWindowMs}. Beyond it the
-   * page answers exactly as before and sends nothing: asking for someone's address slows an
-   * attacker down without locking its owner out (a link already received keeps working).
-   */
-  perAddress: number;
-  /** The window of `perAddress`, in milliseconds. */
-  perAddressWindowMs: number;
-  /** Sign-in requests (any POST under /inloggen) per client address per window. */
-  perClient: number;
-  windowMs: number;
-  now: () => number;
-}
-
-/**
- * Few emails per address per hour (a person needs one link, maybe a second), more requests per
- * client address (a school or the Hogeschool puts many people behind one NAT address) per 15 minutes.
- */
-export const SIGN_IN_RATE_LIMITS: SignInRateLimits = {
-  perAddress: 3,
-  perAddressWindowMs: 60 * 60_000,
-  perClient: 50,
-  windowMs: 15 * 60_000,
-  now: () => Date.now(),
-};
-
-/** The sign-in limits of an app: the defaults with its overrides. */
-export function signInLimits(overrides: Partial<SignInRateLimits> = {}): SignInRateLimits {
-  return { ...SIGN_IN_RATE_LIMITS, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
-}
-
-/** The rate limiter of `/inloggen`: per client address on every POST (the per-address limit is on emails, see {@link SignInRateLimits}). */
-export function signInRateLimits(overrides: Partial<SignInRateLimits> = {}): { perClient: MiddlewareHandler } {
-  const limits = signInLimits(overrides);
-  return {
-    perClient: rateLimit({
-      windowMs: limits.windowMs,
-      now: limits.now,
-      methods: ['POST'],
-      message: 'Te veel inlogverzoeken; probeer het over een kwartier opnieuw.',
-      max: limits.perClient,
-      key: (c) => `signin-ip:${clientAddress(c)}`,
-    }),
-  };
 }
 
 const SignInForm = z.object({

@@ -9,7 +9,7 @@ import {
   type Whereabouts,
 } from '#shared/calendar.ts';
 import { page } from '#shared/web/layout.tsx';
-import type { AppEnv } from '../app.tsx';
+import type { AppEnv } from '../env.ts';
 
 /** The start page (where in the school year are we?) and the calendar of every school year. */
 export const calendarRoutes = new Hono<AppEnv>();

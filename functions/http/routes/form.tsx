@@ -16,7 +16,7 @@ import { formUrl, isEditable, OBSERVER_LABELS, studentUrl } from '#shared/reques
 import { renderEmail } from '#shared/mail/templates.ts';
 import { VersionConflictError, type AttachmentRef, type RequestRecord, type SubmissionVersion } from '#shared/store/requests.ts';
 import { Layout } from '#shared/web/layout.tsx';
-import type { AppEnv } from '../app.tsx';
+import type { AppEnv } from '../env.ts';
 import { RequestWithdrawnError, resolveLink } from '../links.ts';
 import { recordAudit } from '../audit.ts';
 import { serveAttachment } from '../attachment-response.ts';

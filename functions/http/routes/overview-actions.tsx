@@ -12,7 +12,7 @@ import type { AuditEvent } from '#shared/store/audit.ts';
 import type { PlacementRecord } from '#shared/store/placements.ts';
 import type { RequestRecord } from '#shared/store/requests.ts';
 import { Layout } from '#shared/web/layout.tsx';
-import type { AppEnv } from '../app.tsx';
+import type { AppEnv } from '../env.ts';
 import { recordAudit } from '../audit.ts';
 
 /**

@@ -15,7 +15,7 @@ import { OBSERVER_LABELS_SHORT } from '#shared/overview/labels.ts';
 import type { AdviceSignal } from '#shared/overview/signals.ts';
 import type { RequestRecord } from '#shared/store/requests.ts';
 import { Layout } from '#shared/web/layout.tsx';
-import type { AppEnv } from '../app.tsx';
+import type { AppEnv } from '../env.ts';
 import { requireStaff } from '../session.ts';
 import { recordAudit } from '../audit.ts';
 import { serveAttachment } from '../attachment-response.ts';

@@ -15,19 +15,12 @@ import {
 } from '#shared/roster/upload-store.ts';
 import type { PlacementRecord } from '#shared/store/placements.ts';
 import { Layout } from '#shared/web/layout.tsx';
-import type { AppEnv } from '../app.tsx';
+import type { AppEnv } from '../env.ts';
 import { ForbiddenError, loadSession, requireStaff } from '../session.ts';
 import { BODY_LIMITS, readForm } from '../body.ts';
 
 // The roster routes need one dependency of their own. It is declared here, next to its only
 // user, so that the app module only mounts these routes; buildDeps and the test deps provide it.
-declare module '../app.tsx' {
-  interface AppDeps {
-    /** Roster files between their preview and their confirmation (bytes in S3, a pending item in the table). */
-    rosterUploads: RosterUploadStore;
-  }
-}
-
 /** The largest roster file accepted: a roster of a few hundred students is tens of kilobytes. */
 export const ROSTER_MAX_BYTES = 2 * 1024 * 1024;
 

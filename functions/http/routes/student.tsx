@@ -25,7 +25,7 @@ import { calendarFeed } from '#shared/digest/ics.ts';
 import { Layout } from '#shared/web/layout.tsx';
 import { kijkwijzerTypeList } from '#shared/dutch.ts';
 import type { Placement } from '#shared/roster/placement.ts';
-import type { AppEnv } from '../app.tsx';
+import type { AppEnv } from '../env.ts';
 import { placementOf, resolveLink } from '../links.ts';
 import { recordAudit } from '../audit.ts';
 import { serveAttachment } from '../attachment-response.ts';

@@ -1,0 +1,56 @@
+/**
+ * The HTTP app's dependencies and Hono environment: types only, imported by every route and
+ * middleware, importing none of them (so no route depends on app.tsx).
+ */
+import type { AttachmentStore } from '#shared/attachments/store.ts';
+import type { ScanStatusReader } from '#shared/attachments/scan.ts';
+import type { AuditStore } from '#shared/store/audit.ts';
+import type { LinkStore } from '#shared/links.ts';
+import type { RequestDeps } from '#shared/requests.ts';
+import type { PlacementStore } from '#shared/store/placements.ts';
+import type { SessionStore } from '#shared/auth/session-store.ts';
+import type { SignInStore } from '#shared/auth/sign-in-store.ts';
+import type { Staff } from '#shared/auth/scope.ts';
+import type { RosterUploadStore } from '#shared/roster/upload-store.ts';
+import type { FormCatalog } from '#shared/forms/catalog.ts';
+import type { LinkRateLimits, SignInRateLimits } from './rate-limit.ts';
+
+/** What the HTTP app needs from the outside world; built once per process (see deps.ts). */
+export interface AppDeps extends RequestDeps {
+  placements: PlacementStore;
+  links: LinkStore;
+  attachments: AttachmentStore;
+  /** The malware scan verdicts of attachments (their S3 tag): only `clean` is ever served. */
+  scans: ScanStatusReader;
+  /** Largest attachment accepted, in bytes. */
+  maxUploadBytes: number;
+  /** The origin browsers upload attachments to (S3), allowed in the CSP's connect-src. */
+  uploadOrigin: string;
+  /** Overrides of the link pages' rate limits (tests); defaults in `LINK_RATE_LIMITS`. */
+  rateLimits?: Partial<LinkRateLimits>;
+  /** Staff sign-in tokens (emailed links). */
+  signIns: SignInStore;
+  /** Staff sessions, with their idle and absolute timeouts. */
+  sessions: SessionStore;
+  /** Coordinators from config, lower-cased: they may sign in and see everything. */
+  adminEmails: readonly string[];
+  /** Overrides of the sign-in rate limits (tests); defaults in `SIGN_IN_RATE_LIMITS`. */
+  signInRateLimits?: Partial<SignInRateLimits>;
+  /** Override of the sign-in answer floor in ms (tests: 0); default `SIGN_IN_ANSWER_MS`. */
+  signInAnswerMs?: number;
+  /** The append-only audit log (written best-effort, see audit.ts). */
+  audit: AuditStore;
+  /** Roster files between their preview and their confirmation (bytes in S3, a pending item in the table). */
+  rosterUploads: RosterUploadStore;
+  /** The form definitions (forms/index.ts on every deployment; see shared/forms/catalog.ts). */
+  forms: FormCatalog;
+}
+
+/** Hono's context variables for this app. */
+export type AppEnv = {
+  Variables: {
+    deps: AppDeps;
+    /** The signed-in staff member, set by `loadSession` on staff routes. */
+    staff: Staff | undefined;
+  };
+};
