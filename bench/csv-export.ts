@@ -20,7 +20,8 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../infra/local/stack.ts';
 import type { FormDefinition } from '../shared/forms/definition.ts';
 import { FIELD_PREFIX } from '../shared/forms/answers.ts';
 import { createAwsClients, type AwsClients } from '../shared/store/clients.ts';
-import { requestKeys, type SubmissionVersion } from '../shared/store/requests.ts';
+import { requestKeys } from '../shared/store/keys.ts';
+import { type SubmissionVersion } from '../shared/model/requests.ts';
 import { GSI2 } from '../shared/store/table.ts';
 import { appDeps } from '../test/support/app.ts';
 import { completeFields } from '../test/support/forms.ts';
@@ -174,7 +175,7 @@ async function child(config: ChildConfig): Promise<ChildResult> {
     LOCAL_CREDENTIALS,
   );
   const clock = benchClock();
-  const deps = appDeps(clients, { tableName: config.table, bucket: 'bench-csv-unused' }, clock, { publicOrigin: BENCH_ORIGIN, adminEmails: [ADMIN] });
+  const deps = appDeps(clients, { tableName: config.table, bucket: 'bench-csv-unused' }, clock, { publicOrigin: BENCH_ORIGIN, adminEmails: [ADMIN], endpoints: config.endpoints });
   const app = createApp(deps);
   // What POST /inloggen/<token> does once the emailed token is spent; the route then resumes it
   // through the cookie like any request (loadSession: session, memberships, admin scope).

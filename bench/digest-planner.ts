@@ -8,7 +8,7 @@
  * Run alone: `npx tsx bench/digest-planner.ts`.
  */
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { formTitle } from '../forms/index.ts';
+import { formCatalog } from '../forms/index.ts';
 import { parseInstant } from '../shared/clock.ts';
 import { plannerDeps } from '../shared/digest/deps.ts';
 import { planRun, type PlanResult } from '../shared/digest/planner.ts';
@@ -16,7 +16,7 @@ import { InProcessQueue } from '../shared/digest/queue.ts';
 import { hashToken, tokenFor } from '../shared/links.ts';
 import type { AwsClients } from '../shared/store/clients.ts';
 import { keys } from '../shared/store/keys.ts';
-import type { RequestState } from '../shared/store/requests.ts';
+import type { RequestState } from '../shared/model/requests.ts';
 import { PlacementStore } from '../shared/store/placements.ts';
 import { GSI1 } from '../shared/store/table.ts';
 import { placementItem, requestItem, studentLinkItem } from '../test/support/year-items.ts';
@@ -153,7 +153,7 @@ async function measureSize(ctx: BenchContext, stack: BenchStack, table: string, 
       MAIL_REPLY_TO: undefined,
       NOW: undefined,
     };
-    const deps = (queue: InProcessQueue) => plannerDeps(config, counted.clients, queue, { formTitle: (id) => formTitle(id) });
+    const deps = (queue: InProcessQueue) => plannerDeps(config, counted.clients, queue, { forms: formCatalog });
     // One unmeasured run of each warms the JIT and DynamoDB Local alike.
     await planRun({ now: RUN_AT, kind: 'weekly' }, deps(new InProcessQueue()));
     await rawYearQuery(counted.clients, table);

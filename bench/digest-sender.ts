@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { systemClock } from '../shared/clock.ts';
-import { NotificationLedger } from '../shared/digest/ledger.ts';
+import { NotificationLedger } from '../shared/store/ledger.ts';
 import type { DigestMessage } from '../shared/digest/queue.ts';
 import { RateLimiter, sendAll, type SendLimiter } from '../shared/digest/sender.ts';
 import { SesMailer, type EmailMessage, type Mailer } from '../shared/mail/mailer.ts';

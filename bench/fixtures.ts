@@ -4,7 +4,7 @@ import { fixedClock, parseInstant, type Clock } from '../shared/clock.ts';
 import type { FormDefinition } from '../shared/forms/definition.ts';
 import { hashToken, tokenFor } from '../shared/links.ts';
 import type { Placement } from '../shared/roster/placement.ts';
-import type { RequestRecord } from '../shared/store/requests.ts';
+import type { RequestRecord } from '../shared/model/requests.ts';
 import { completeFields } from '../test/support/forms.ts';
 
 /** Monday 10 November 2025, 09:00 in Amsterdam: period 1 of 2025-2026, two days before its deadline. */

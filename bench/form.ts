@@ -2,18 +2,26 @@
  * Benchmark 2: the observer's form page (GET /f/<token>) and a full, valid kijkwijzer submit
  * (POST /f/<token>, actie=versturen) in process through `app.request()`, with the real app,
  * validation and rendering over in-memory stores, against a hello-world Hono route measured the
- * same way.
+ * same way; and (benchFormCalls) the DynamoDB calls each of them makes over DynamoDB Local,
+ * counted by a middleware on the SDK client, with the sequential rounds they take.
  *
- * Run alone: `npx tsx bench/form.ts`.
+ * Run alone: `npx tsx bench/form.ts` (both; starts a local stack).
  */
 import { Hono } from 'hono';
 import { createApp } from '../functions/http/app.tsx';
-import { formTitle } from '../forms/index.ts';
-import { createRequest, ensureStudentLink, type RequestDeps } from '../shared/requests.ts';
+import { createRequest, type RequestDeps } from '../shared/usecases/observation.ts';
+import { ensureStudentLink } from '../shared/usecases/welcome.ts';
 import { tokenFor } from '../shared/links.ts';
 import { BENCH_LINK_SECRET, BENCH_ORIGIN, benchClock, benchPlacement, formBody, KIJKWIJZER } from './fixtures.ts';
 import { memoryAppDeps } from './memory-stores.ts';
-import { compareTimes, fmtMs, fmtRatio, isMain, runAlone, yesNo, type BenchContext } from './support.ts';
+import { compareTimes, fmtMs, fmtRatio, freshBucket, freshTable, isMain, runAlone, yesNo, type BenchContext } from './support.ts';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { MemoryMailer } from '../shared/mail/mailer.ts';
+import { AuditStore } from '../shared/store/audit.ts';
+import { LinkStore } from '../shared/store/links.ts';
+import { PlacementStore } from '../shared/store/placements.ts';
+import { RequestStore } from '../shared/store/requests.ts';
+import { appDeps } from '../test/support/app.ts';
 
 const GOAL = 5;
 /** The link pages' rate limits, lifted: in-process requests all count under one "unknown" address. */
@@ -37,7 +45,7 @@ export async function benchForm(ctx: BenchContext): Promise<void> {
     requestDeps,
     placement,
     { formId: KIJKWIJZER.id, observerRole: 'wpb', lessonDate: '2025-11-12', className: 'H2b', question: 'Let op mijn klassenmanagement' },
-    { origin: 'student', formTitle: (id) => formTitle(id) },
+    { origin: 'student' },
   );
   const token = tokenFor(BENCH_LINK_SECRET, request.linkId);
   const path = `/f/${token}`;
@@ -110,4 +118,125 @@ export async function benchForm(ctx: BenchContext): Promise<void> {
   );
 }
 
-if (isMain(import.meta.url)) await runAlone('form render and submit', benchForm, { needsStack: false });
+/** What one HTTP request cost in DynamoDB: its calls by command, and the sequential rounds they took. */
+interface CallCount {
+  calls: string[];
+  rounds: number;
+}
+
+/**
+ * Counts the DynamoDB calls of a client (one middleware on its stack, so every command counts,
+ * retries once) and the rounds they take: a call that starts while none is in flight starts a new
+ * round; calls started while another is under way share its round.
+ */
+function countCalls(doc: DynamoDBDocumentClient): { during(run: () => Promise<void>): Promise<CallCount> } {
+  let inFlight = 0;
+  let current: CallCount = { calls: [], rounds: 0 };
+  doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (inFlight === 0) current.rounds++;
+      inFlight++;
+      current.calls.push(String(context.commandName).replace(/Command$/, ''));
+      try {
+        return await next(args);
+      } finally {
+        inFlight--;
+      }
+    },
+    { step: 'initialize', name: 'benchCountCalls' },
+  );
+  return {
+    async during(run) {
+      current = { calls: [], rounds: 0 };
+      await run();
+      return current;
+    },
+  };
+}
+
+/** "3 calls in 2 rounds (GetItem, BatchGetItem, PutItem)". */
+const callText = (count: CallCount) => `${count.calls.length} calls in ${count.rounds} rounds (${count.calls.join(', ')})`;
+
+/** The goals of issue 12: a GET reads with ≤ 2 calls in ≤ 2 rounds (its audit write beside them), a POST makes ≤ 3 calls. */
+const GET_READS = 2;
+const POST_CALLS = 3;
+
+/**
+ * Benchmark 2, DynamoDB calls: the real app over DynamoDB Local, the form path's stores on a
+ * client whose calls are counted; one GET and one POST each of a new form, a draft and a submit.
+ */
+export async function benchFormCalls(ctx: BenchContext): Promise<void> {
+  const stack = ctx.stack;
+  if (!stack) throw new Error('the DynamoDB call count needs the local stack');
+  const names = { tableName: await freshTable(stack.clients, 'calls'), bucket: await freshBucket(stack.clients, 'calls') };
+  const clients = stack.newClients();
+  const counter = countCalls(clients.doc);
+  const base = appDeps(clients, names, benchClock(), { publicOrigin: BENCH_ORIGIN, endpoints: stack.endpoints, mailer: new MemoryMailer() });
+  const deps = {
+    ...base,
+    rateLimits: NO_LIMITS,
+    placements: new PlacementStore(clients.doc, names.tableName),
+    requests: new RequestStore(clients.doc, names.tableName),
+    links: new LinkStore(clients.doc, names.tableName),
+    audit: new AuditStore(clients.doc, names.tableName),
+  };
+  const app = createApp(deps);
+  const placement = benchPlacement(1);
+  await deps.placements.create(placement, benchClock().now().toString());
+  await ensureStudentLink(deps, placement);
+  const request = await createRequest(deps, placement, { formId: KIJKWIJZER.id, observerRole: 'wpb', lessonDate: '2025-11-12' }, { origin: 'student' });
+  const path = `/f/${tokenFor(deps.linkSecret, request.linkId)}`;
+  const expect = async (response: Response | Promise<Response>, status: number) => {
+    const answered = await response;
+    await answered.arrayBuffer();
+    if (answered.status !== status) throw new Error(`${path.slice(0, 3)}… answered ${answered.status}, expected ${status}`);
+  };
+  const get = () => counter.during(() => expect(app.request(path), 200));
+  const post = (body: string) =>
+    counter.during(() =>
+      expect(app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: BENCH_ORIGIN }, body }), 303),
+    );
+
+  const newForm = await get();
+  const draft = await post(formBody('concept', 0));
+  const filledIn = await get();
+  const submit = await post(formBody('versturen', 1));
+  const submitted = await get();
+
+  const reads = (count: CallCount) => count.calls.filter((name) => !/^(Put|Update|Delete|TransactWrite|BatchWrite)/.test(name)).length;
+  const getsMet = [newForm, filledIn, submitted].every((count) => reads(count) <= GET_READS && count.rounds <= 2);
+  ctx.report({
+    benchmark: '2 DynamoDB calls per form GET (DynamoDB Local)',
+    figure: `${callText(filledIn)}; ${reads(filledIn)} reads`,
+    baseline: 'issue 12: 5 calls in 5 rounds (link, request, version, attachments, audit)',
+    ratio: 'n/a',
+    goal: `reads ≤ ${GET_READS} calls in ≤ 2 rounds, audit write beside them`,
+    met: yesNo(getsMet),
+  });
+  const postsMet = [draft, submit].every((count) => count.calls.length <= POST_CALLS);
+  ctx.report({
+    benchmark: '2 DynamoDB calls per form POST (DynamoDB Local)',
+    figure: `submit ${callText(submit)}; draft ${draft.calls.length} calls in ${draft.rounds} rounds`,
+    baseline: 'issue 12: ~7 calls (link, request, version, attachments, save, audit, student link)',
+    ratio: 'n/a',
+    goal: `≤ ${POST_CALLS} calls`,
+    met: yesNo(postsMet),
+  });
+  ctx.note(
+    `2, DynamoDB calls: the real app over DynamoDB Local, a middleware on the SDK client counting every command; a round is a call started while no other was in flight. ` +
+      `GET of a new form: ${callText(newForm)}; of a draft: ${callText(filledIn)}; of a submitted form: ${callText(submitted)}. ` +
+      `POST draft: ${callText(draft)}; submit: ${callText(submit)} (the audit event rides in the save's TransactWriteItems; the receipts' student link comes with the BatchGet). ` +
+      `See docs/architecture.md, "Round trips on the WPB's path".`,
+  );
+}
+
+if (isMain(import.meta.url)) {
+  await runAlone(
+    'form render and submit, and their DynamoDB calls',
+    async (ctx) => {
+      await benchForm(ctx);
+      await benchFormCalls(ctx);
+    },
+    { needsStack: true },
+  );
+}

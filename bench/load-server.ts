@@ -44,7 +44,7 @@ try {
     config.credentials,
   );
   const deps = {
-    ...appDeps(clients, { tableName: config.tableName, bucket: config.bucket }, benchClock(), { publicOrigin: BENCH_ORIGIN }),
+    ...appDeps(clients, { tableName: config.tableName, bucket: config.bucket }, benchClock(), { publicOrigin: BENCH_ORIGIN, endpoints: config.endpoints }),
     rateLimits: config.rateLimits,
   };
   const app = createApp(deps);

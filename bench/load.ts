@@ -11,10 +11,10 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
-import { formTitle } from '../forms/index.ts';
 import { freePort, LOCAL_CREDENTIALS, LOCAL_REGION } from '../infra/local/stack.ts';
 import { tokenFor } from '../shared/links.ts';
-import { createRequest, ensureStudentLink } from '../shared/requests.ts';
+import { createRequest } from '../shared/usecases/observation.ts';
+import { ensureStudentLink } from '../shared/usecases/welcome.ts';
 import { appDeps, TEST_LINK_SECRET } from '../test/support/app.ts';
 import { BENCH_ORIGIN, benchClock, benchPlacement, formBody, KIJKWIJZER } from './fixtures.ts';
 import type { LoadServerConfig, LoadServerMessage } from './load-server.ts';
@@ -111,7 +111,7 @@ export async function benchLoad(ctx: BenchContext): Promise<void> {
   if (!stack) throw new Error('needs the local stack');
   const seconds = ctx.loadSeconds ?? DEFAULT_SECONDS;
   const names = { tableName: await freshTable(stack.clients, 'load'), bucket: await freshBucket(stack.clients, 'load') };
-  const deps = appDeps(stack.clients, names, benchClock(), { publicOrigin: BENCH_ORIGIN });
+  const deps = appDeps(stack.clients, names, benchClock(), { publicOrigin: BENCH_ORIGIN, endpoints: stack.endpoints });
 
   // 50 observers, each with a kijkwijzer request of their own (made by the real request code).
   const requests = await Promise.all(
@@ -123,7 +123,7 @@ export async function benchLoad(ctx: BenchContext): Promise<void> {
         deps,
         placement,
         { formId: KIJKWIJZER.id, observerRole: 'wpb', lessonDate: '2025-11-12', className: 'H2b' },
-        { origin: 'student', formTitle: (id) => formTitle(id) },
+        { origin: 'student' },
       );
     }),
   );

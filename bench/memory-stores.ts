@@ -1,27 +1,24 @@
 /**
  * In-memory stand-ins for the few store methods the form routes (`/f/<token>`) use (LinkStore.get,
- * RequestStore.getByKeys/getVersion/listAttachments/saveVersion/get/getStudentLink,
- * AuditStore.record, a MemoryMailer), so the form benchmark measures the app (routing,
+ * RequestStore.readForm/getByKeys/getVersion/listAttachments/saveVersion/get/getStudentLink,
+ * AuditStore.record/prepare, a MemoryMailer), so the form benchmark measures the app (routing,
  * middleware, validation, rendering) without DynamoDB.
  * Same rules as the real stores where the routes depend on them: versions are append-only and a
  * save on a stale basis is a VersionConflictError.
  */
 import type { AppDeps } from '../functions/http/env.ts';
 import type { Clock } from '../shared/clock.ts';
-import type { LinkItem, LinkStore } from '../shared/links.ts';
+import type { LinkItem } from '../shared/links.ts';
+import type { LinkStore } from '../shared/store/links.ts';
 import { MemoryMailer } from '../shared/mail/mailer.ts';
 import { offlineDeps } from '../test/support/app.ts';
-import { auditInstant, newAuditId, type AuditEvent, type AuditInput, type AuditTarget } from '../shared/store/audit.ts';
+import { auditInstant, newAuditId } from '../shared/store/audit.ts';
+import { type AuditEvent, type AuditInput, type AuditTarget } from '../shared/model/audit.ts';
+import type { TransactionWrite } from '../shared/store/table.ts';
 import type { Temporal } from 'temporal-polyfill';
-import {
-  requestKeys,
-  VersionConflictError,
-  type AttachmentRef,
-  type RequestRecord,
-  type RequestStore,
-  type StudentLinkRecord,
-  type SubmissionVersion,
-} from '../shared/store/requests.ts';
+import { type FormRead, type RequestStore } from '../shared/store/requests.ts';
+import { requestKeys } from '../shared/store/keys.ts';
+import { VersionConflictError, type AttachmentRef, type RequestRecord, type StudentLinkRecord, type SubmissionVersion } from '../shared/model/requests.ts';
 
 const keyOf = (key: { PK: string; SK: string }) => `${key.PK}|${key.SK}`;
 
@@ -45,7 +42,10 @@ export class MemoryRequestStore {
   private readonly versions = new Map<string, SubmissionVersion[]>();
   private readonly studentLinks = new Map<string, StudentLinkRecord>();
 
-  constructor(private readonly links: MemoryLinkStore) {}
+  constructor(
+    private readonly links: MemoryLinkStore,
+    private readonly audit: MemoryAuditStore,
+  ) {}
 
   async create(request: RequestRecord, link: LinkItem): Promise<void> {
     this.requests.set(keyOf(requestKeys.request(request.schoolYear, request.studentNumber, request.requestId)), { ...request });
@@ -66,6 +66,13 @@ export class MemoryRequestStore {
     return request ? { ...request } : undefined;
   }
 
+  async readForm(link: Pick<LinkItem, 'ownerPk' | 'ownerSk'>, options: { studentLink?: boolean } = {}): Promise<FormRead | undefined> {
+    const request = await this.getByKeys({ PK: link.ownerPk, SK: link.ownerSk });
+    if (!request) return undefined;
+    const studentLink = options.studentLink ? await this.getStudentLink(request.schoolYear, request.studentNumber) : undefined;
+    return { request, latest: await this.getVersion(request, request.latestVersion), attachments: [], ...(studentLink ? { studentLink } : {}) };
+  }
+
   async get(schoolYear: string, studentNumber: string, requestId: string): Promise<RequestRecord | undefined> {
     return this.getByKeys(requestKeys.request(schoolYear, studentNumber, requestId));
   }
@@ -84,7 +91,12 @@ export class MemoryRequestStore {
     return [];
   }
 
-  async saveVersion(request: RequestRecord, basis: number, version: Omit<SubmissionVersion, 'version' | 'requestId'>): Promise<SubmissionVersion> {
+  async saveVersion(
+    request: RequestRecord,
+    basis: number,
+    version: Omit<SubmissionVersion, 'version' | 'requestId'>,
+    options: { also?: readonly TransactionWrite[] } = {},
+  ): Promise<SubmissionVersion> {
     const key = keyOf(requestKeys.request(request.schoolYear, request.studentNumber, request.requestId));
     const stored = this.requests.get(key);
     const list = this.versions.get(this.versionsKey(request)) ?? [];
@@ -92,6 +104,7 @@ export class MemoryRequestStore {
     const next: SubmissionVersion = { ...version, requestId: request.requestId, version: basis + 1 };
     list.push(next);
     this.versions.set(this.versionsKey(request), list);
+    for (const write of options.also ?? []) this.audit.commit(write);
     const submitted = version.status === 'ingediend';
     this.requests.set(key, {
       ...stored,
@@ -112,17 +125,30 @@ export class MemoryRequestStore {
   }
 }
 
-/** AuditStore.record, kept in memory (only the count and the last few events). */
+type MemoryAuditWrite = TransactionWrite & { Put: { TableName: string; Item: Record<string, unknown>; ConditionExpression: string } };
+
+/** AuditStore.record and prepare, kept in memory (only the count and the last few events). */
 export class MemoryAuditStore {
   recorded = 0;
   readonly recent: AuditEvent[] = [];
 
-  async record(_target: AuditTarget, input: AuditInput, now: Temporal.Instant): Promise<AuditEvent> {
-    const event: AuditEvent = { at: auditInstant(now), id: newAuditId(), ...input };
-    this.recorded++;
-    this.recent.push(event);
-    if (this.recent.length > 100) this.recent.shift();
+  async record(target: AuditTarget, input: AuditInput, now: Temporal.Instant): Promise<AuditEvent> {
+    const { event, write } = this.prepare(target, input, now);
+    this.commit(write);
     return event;
+  }
+
+  /** AuditStore.prepare: the event as a write of a save's transaction, kept by {@link commit}. */
+  prepare(_target: AuditTarget, input: AuditInput, now: Temporal.Instant): { event: AuditEvent; write: MemoryAuditWrite } {
+    const event: AuditEvent = { at: auditInstant(now), id: newAuditId(), ...input };
+    return { event, write: { Put: { TableName: 'memory', Item: { ...event }, ConditionExpression: 'attribute_not_exists(PK)' } } };
+  }
+
+  /** Keeps an event whose write was committed (by `record`, or by the save that carried it). */
+  commit(write: TransactionWrite): void {
+    this.recorded++;
+    this.recent.push(write.Put!.Item as unknown as AuditEvent);
+    if (this.recent.length > 100) this.recent.shift();
   }
 }
 
@@ -158,8 +184,8 @@ export function memoryAppDeps(options: {
   rateLimits?: AppDeps['rateLimits'];
 }): { deps: AppDeps; links: MemoryLinkStore; requests: MemoryRequestStore; audit: MemoryAuditStore; mailer: MemoryMailer; unfakedCalls: string[] } {
   const links = new MemoryLinkStore();
-  const requests = new MemoryRequestStore(links);
   const audit = new MemoryAuditStore();
+  const requests = new MemoryRequestStore(links, audit);
   const mailer = new MemoryMailer();
   const unfakedCalls: string[] = [];
   const offline = offlineDeps(options.clock) as unknown as Record<string, unknown>;

@@ -15,7 +15,7 @@ import { benchBundles } from './bundle.ts';
 import { benchCsvExport } from './csv-export.ts';
 import { benchDigestPlanner } from './digest-planner.ts';
 import { benchDigestSender } from './digest-sender.ts';
-import { benchForm } from './form.ts';
+import { benchForm, benchFormCalls } from './form.ts';
 import { benchLoad } from './load.ts';
 import { failedRow, markdownTable, PROJECT_ROOT, rowLine, startBenchStack, type BenchContext, type BenchStack, type Benchmark, type Row } from './support.ts';
 
@@ -29,6 +29,7 @@ const LOAD_OVERHEAD_SECONDS = 40;
 const BENCHMARKS: { name: string; run: Benchmark; needsStack: boolean }[] = [
   { name: '1 bundle size and module load', run: benchBundles, needsStack: false },
   { name: '2 form render and submit', run: benchForm, needsStack: false },
+  { name: '2 DynamoDB calls per form GET and POST', run: benchFormCalls, needsStack: true },
   { name: '3 CSV export', run: benchCsvExport, needsStack: true },
   { name: '4 digest planning', run: benchDigestPlanner, needsStack: true },
   { name: '5 digest sending', run: benchDigestSender, needsStack: true },

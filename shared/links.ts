@@ -1,7 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Temporal } from 'temporal-polyfill';
-import { TTL_ATTRIBUTE } from './store/table.ts';
+import type { ObserverRole } from './model/requests.ts';
 
 /** What an access link opens: an observer's form for one request, or a student's own page. */
 export type LinkPurpose = 'form' | 'student';
@@ -18,6 +17,17 @@ export interface LinkItem {
   /** ISO instant after which the link no longer opens anything. */
   validUntil: string;
   revokedAt?: string;
+  /**
+   * A form link: the request's latest version when a version was last saved while this was its
+   * link, written in the save's transaction. A hint that lets the form page read the request and
+   * that version in one BatchGet; checked against the request, which stays the truth.
+   */
+  latestVersion?: number;
+  /**
+   * A form link: its request's observer role (which never changes, a replaced WPB is a WPB too), so
+   * the form page can write its audit event ("link geopend", `link:<role>`) beside the read.
+   */
+  observerRole?: ObserverRole;
 }
 
 /** Why a link does not open: unknown or tampered (404), expired or revoked (410). */
@@ -58,38 +68,6 @@ export function checkLink(link: LinkItem | undefined, purpose: LinkPurpose, now:
   if (link.revokedAt) return { status: 410, reason: 'revoked' };
   if (now.epochMilliseconds >= Date.parse(link.validUntil)) return { status: 410, reason: 'expired' };
   return link;
-}
-
-/** Keys and item shape of a link in the single table. */
-export const linkKeys = (hash: string) => ({ PK: `LINK#${hash}`, SK: 'LINK' });
-
-/** How long after expiry a link item is kept, so that it answers 410 rather than 404. */
-const KEEP_AFTER_EXPIRY_SECONDS = 365 * 24 * 3600;
-
-/** The DynamoDB item of a link; the table's TTL removes it a year after it stopped opening. */
-export function linkItem(link: LinkItem): Record<string, unknown> {
-  return {
-    ...linkKeys(link.hash),
-    entity: 'link',
-    ...link,
-    [TTL_ATTRIBUTE]: Math.floor(Date.parse(link.validUntil) / 1000) + KEEP_AFTER_EXPIRY_SECONDS,
-  };
-}
-
-/** Reads links by hash. */
-export class LinkStore {
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
-  /** The link with this hash, or undefined. */
-  async get(tokenHash: string): Promise<LinkItem | undefined> {
-    const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: linkKeys(tokenHash) }));
-    if (!result.Item) return undefined;
-    const { hash, purpose, ownerPk, ownerSk, recipient, validUntil, revokedAt } = result.Item as LinkItem;
-    return { hash, purpose, ownerPk, ownerSk, recipient, validUntil, ...(revokedAt ? { revokedAt } : {}) };
-  }
 }
 
 /** The observer's link of a request: `<origin>/f/<token>`, from the configured origin, never a Host header. */

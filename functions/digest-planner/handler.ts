@@ -1,3 +1,4 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { Temporal } from 'temporal-polyfill';
 import * as z from 'zod';
@@ -5,8 +6,9 @@ import { clockFromConfig, type Clock } from '#shared/clock.ts';
 import { plannerDeps } from '#shared/digest/deps.ts';
 import { planRun, type PlannerDeps, type PlanResult } from '#shared/digest/planner.ts';
 import { createSqsDigestQueue } from '#shared/digest/queue.ts';
+import { logger } from '#shared/log.ts';
 import { createDynamoClients, createSesClient } from '#shared/store/clients.ts';
-import { formTitle } from '#forms/index.ts';
+import { formCatalog } from '#forms/index.ts';
 import { resolveLinkSecret } from '#shared/secrets.ts';
 
 /**
@@ -20,15 +22,17 @@ export const SchedulePayloadSchema = z.object({
 
 /** The planner function over its dependencies (exported for tests). */
 export function createPlannerHandler(deps: PlannerDeps, clock: Clock) {
-  return middy<unknown, PlanResult>().handler(async (event) => {
-    const payload = SchedulePayloadSchema.parse(event);
-    const now = payload.at ? Temporal.Instant.from(payload.at) : clock.now();
-    const result = await planRun({ now, kind: payload.kind }, deps);
-    // Counts only: addresses stay out of the logs.
-    const { undeliverable, invalid, ...counts } = result;
-    console.log(JSON.stringify({ message: 'digest planned', kind: payload.kind, ...counts, undeliverable: undeliverable.length, invalid: invalid.length }));
-    return result;
-  });
+  return middy<unknown, PlanResult>()
+    .use(injectLambdaContext(logger, { logEvent: false }))
+    .handler(async (event) => {
+      const payload = SchedulePayloadSchema.parse(event);
+      const now = payload.at ? Temporal.Instant.from(payload.at) : clock.now();
+      const result = await planRun({ now, kind: payload.kind }, deps);
+      // Counts only: addresses stay out of the logs.
+      const { undeliverable, invalid, ...counts } = result;
+      logger.info('digest planned', { kind: payload.kind, ...counts, undeliverable: undeliverable.length, invalid: invalid.length });
+      return result;
+    });
 }
 
 // Built once per process, at cold start; the link secret comes from Secrets Manager on AWS.
@@ -37,6 +41,6 @@ const clients = { ...createDynamoClients(config), ses: createSesClient(config) }
 
 /** Lambda entry point for the digest schedules (weekly, deadline). */
 export const handler = createPlannerHandler(
-  plannerDeps(config, clients, createSqsDigestQueue(config), { formTitle, log: console.log }),
+  plannerDeps(config, clients, createSqsDigestQueue(config), { forms: formCatalog }),
   clockFromConfig(config.NOW),
 );

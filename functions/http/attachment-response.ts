@@ -1,9 +1,9 @@
 import type { Context } from 'hono';
 import { contentDisposition } from '#shared/attachments/policy.ts';
-import { openForServing, ScanPendingError } from '#shared/attachments/serve.ts';
-import type { RequestRecord } from '#shared/store/requests.ts';
+import { ScanPendingError, type ServableAttachment } from '#shared/attachments/serve.ts';
+import type { RequestRecord } from '#shared/model/requests.ts';
+import { openAttachment } from '#shared/usecases/attachments.ts';
 import type { AppEnv } from './env.ts';
-import { recordAudit } from './audit.ts';
 
 /**
  * The policy an attachment is served under. `sandbox` puts the document in a unique origin with
@@ -14,26 +14,24 @@ import { recordAudit } from './audit.ts';
 export const ATTACHMENT_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /**
- * Serves an attachment of a request: the one path of `/f`, `/s` and `/overzicht`. It finds the
- * attachment among the request's own, serves only a `clean` scan verdict (a Dutch 409 with
- * Retry-After while pending, 410/403 when blocked), streams exactly the verified version through
- * the app, and records "gedownload" (GET only, after the checks).
+ * Answers with an attachment that `open` opens (a use-case: `openAttachment`, `openFormAttachment`),
+ * the one response of `/f`, `/s` and `/overzicht`. When it is not served, the Dutch error goes on
+ * to the error page with `no-store`, and with `Retry-After` while the malware scan is pending.
  *
  * PDF, JPEG and PNG are shown inline with their verified type, everything else is a download as
- * application/octet-stream; always with nosniff, the sandboxing CSP and `private, no-store`.
+ * application/octet-stream; always with nosniff, the sandboxing CSP and `private, no-store`. The
+ * bytes are exactly the verified version, streamed through the app; a HEAD gets the headers only.
  */
-export async function serveAttachment(c: Context<AppEnv>, request: RequestRecord, attachmentId: string, actor: string): Promise<Response> {
-  const deps = c.get('deps');
-  let served;
+export async function attachmentResponse(c: Context<AppEnv>, open: () => Promise<ServableAttachment>): Promise<Response> {
+  let served: ServableAttachment;
   try {
-    served = await openForServing(deps, request, attachmentId);
+    served = await open();
   } catch (error) {
     if (error instanceof ScanPendingError) c.header('Retry-After', String(error.retryAfterSeconds));
     c.header('Cache-Control', 'no-store');
     throw error;
   }
   const { attachment, opened, inline } = served;
-  if (c.req.method === 'GET') await recordAudit(c, request, { actor, action: 'gedownload', requestId: request.requestId, detail: attachment.name });
   const headers: Record<string, string> = {
     'Content-Type': inline ? attachment.type : 'application/octet-stream',
     'Content-Disposition': contentDisposition(attachment.name, inline ? 'inline' : 'attachment'),
@@ -47,4 +45,12 @@ export async function serveAttachment(c: Context<AppEnv>, request: RequestRecord
     return c.body(null, 200, headers);
   }
   return c.body(opened.body, 200, headers);
+}
+
+/**
+ * Serves an attachment of a request the route has read: found among the request's own, only with
+ * a `clean` scan verdict, "gedownload" recorded for a GET (see `openAttachment`).
+ */
+export async function serveAttachment(c: Context<AppEnv>, request: RequestRecord, attachmentId: string, actor: string): Promise<Response> {
+  return attachmentResponse(c, () => openAttachment(c.get('deps'), { request, attachmentId, actor, record: c.req.method === 'GET' }));
 }

@@ -2,17 +2,17 @@ import { formCatalog } from '#forms/index.ts';
 import { loadConfig, type Config } from '#shared/config.ts';
 import { clockFromConfig } from '#shared/clock.ts';
 import { ConfigError } from '#shared/errors.ts';
-import { LinkStore } from '#shared/links.ts';
+import { LinkStore } from '#shared/store/links.ts';
 import { SesMailer } from '#shared/mail/mailer.ts';
-import { AttachmentStore } from '#shared/attachments/store.ts';
-import { ScanStatusReader } from '#shared/attachments/scan.ts';
+import { AttachmentStore } from '#shared/store/attachments.ts';
+import { ScanStatusReader } from '#shared/store/scans.ts';
 import { createAwsClients } from '#shared/store/clients.ts';
 import { PlacementStore } from '#shared/store/placements.ts';
 import { AuditStore } from '#shared/store/audit.ts';
-import { RosterUploadStore } from '#shared/roster/upload-store.ts';
+import { RosterUploadStore } from '#shared/store/roster-uploads.ts';
 import { RequestStore } from '#shared/store/requests.ts';
-import { SessionStore } from '#shared/auth/session-store.ts';
-import { SignInStore } from '#shared/auth/sign-in-store.ts';
+import { SessionStore } from '#shared/store/sessions.ts';
+import { SignInStore } from '#shared/store/sign-ins.ts';
 import type { AppDeps } from './env.ts';
 
 /**

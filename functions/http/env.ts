@@ -2,18 +2,18 @@
  * The HTTP app's dependencies and Hono environment: types only, imported by every route and
  * middleware, importing none of them (so no route depends on app.tsx).
  */
-import type { AttachmentStore } from '#shared/attachments/store.ts';
-import type { ScanStatusReader } from '#shared/attachments/scan.ts';
+import type { AttachmentStore } from '#shared/store/attachments.ts';
+import type { ScanStatusReader } from '#shared/store/scans.ts';
 import type { AuditStore } from '#shared/store/audit.ts';
-import type { LinkStore } from '#shared/links.ts';
-import type { RequestDeps } from '#shared/requests.ts';
+import type { LinkStore } from '#shared/store/links.ts';
+import type { RequestDeps } from '#shared/usecases/observation.ts';
 import type { PlacementStore } from '#shared/store/placements.ts';
-import type { SessionStore } from '#shared/auth/session-store.ts';
-import type { SignInStore } from '#shared/auth/sign-in-store.ts';
+import type { SessionStore } from '#shared/store/sessions.ts';
+import type { SignInStore } from '#shared/store/sign-ins.ts';
 import type { Staff } from '#shared/auth/scope.ts';
-import type { RosterUploadStore } from '#shared/roster/upload-store.ts';
+import type { RosterUploadStore } from '#shared/store/roster-uploads.ts';
 import type { FormCatalog } from '#shared/forms/catalog.ts';
-import type { LinkRateLimits, SignInRateLimits } from './rate-limit.ts';
+import type { LinkRateLimits, SignInRateLimits } from './middleware/rate-limit.ts';
 
 /** What the HTTP app needs from the outside world; built once per process (see deps.ts). */
 export interface AppDeps extends RequestDeps {

@@ -1,3 +1,4 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { Temporal } from 'temporal-polyfill';
 import * as z from 'zod';
@@ -5,6 +6,7 @@ import { clockFromConfig, type Clock } from '#shared/clock.ts';
 import { purgeDueYears, type PurgeCounts, type PurgeDeps } from '#shared/retention/purge.ts';
 import { createDynamoClients, createS3Client } from '#shared/store/clients.ts';
 import { loadConfig } from '#shared/config.ts';
+import { logger, logInfo, type LogSink } from '#shared/log.ts';
 
 /**
  * The scheduler's payload: `at` is `<aws.scheduler.scheduled-time>`, so a retried run decides with
@@ -29,20 +31,22 @@ export interface RetentionResult {
  */
 const FUTURE_SLACK_MS = 5 * 60_000;
 
-/** The retention function over its dependencies (exported for tests). */
-export function createRetentionHandler(deps: PurgeDeps, retentionYears: number, clock: Clock, log: (line: string) => void = console.log) {
-  return middy<unknown, RetentionResult>().handler(async (event) => {
-    const payload = RetentionPayloadSchema.parse(event ?? {});
-    const dryRun = payload.dryRun === true;
-    const now = payload.at ? Temporal.Instant.from(payload.at) : clock.now();
-    if (!dryRun && now.epochMilliseconds > clock.now().epochMilliseconds + FUTURE_SLACK_MS) {
-      throw new Error(`retention: "at" ${payload.at} lies in the future; only a dry run may look ahead`);
-    }
-    const purged = await purgeDueYears(now, retentionYears, deps, { dryRun });
-    for (const counts of purged) log(JSON.stringify({ message: dryRun ? 'retention dry run' : 'school year purged', retentionYears, ...counts }));
-    if (purged.length === 0) log(JSON.stringify({ message: 'retention: nothing due', retentionYears, at: now.toString() }));
-    return { retentionYears, dryRun, purged };
-  });
+/** The retention function over its dependencies (exported for tests, which may read its log lines through `log`). */
+export function createRetentionHandler(deps: PurgeDeps, retentionYears: number, clock: Clock, log?: LogSink) {
+  return middy<unknown, RetentionResult>()
+    .use(injectLambdaContext(logger, { logEvent: false }))
+    .handler(async (event) => {
+      const payload = RetentionPayloadSchema.parse(event ?? {});
+      const dryRun = payload.dryRun === true;
+      const now = payload.at ? Temporal.Instant.from(payload.at) : clock.now();
+      if (!dryRun && now.epochMilliseconds > clock.now().epochMilliseconds + FUTURE_SLACK_MS) {
+        throw new Error(`retention: "at" ${payload.at} lies in the future; only a dry run may look ahead`);
+      }
+      const purged = await purgeDueYears(now, retentionYears, deps, { dryRun });
+      for (const counts of purged) logInfo(log, dryRun ? 'retention dry run' : 'school year purged', { retentionYears, ...counts });
+      if (purged.length === 0) logInfo(log, 'retention: nothing due', { retentionYears, at: now.toString() });
+      return { retentionYears, dryRun, purged };
+    });
 }
 
 // Built once per process.

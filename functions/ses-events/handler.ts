@@ -1,11 +1,16 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { loadConfig } from '#shared/config.ts';
-import { handleSesEvent, SuppressionStore, type SesEventResult } from '#shared/digest/suppression.ts';
+import { logger, type LogSink } from '#shared/log.ts';
+import { handleSesEvent, type SesEventResult } from '#shared/digest/suppression.ts';
+import { SuppressionStore } from '#shared/store/suppressions.ts';
 import { createDynamoClients } from '#shared/store/clients.ts';
 
-/** The SES events function over its store (exported for tests). */
-export function createSesEventsHandler(store: Pick<SuppressionStore, 'suppress'>, log: (line: string) => void = console.log) {
-  return middy<unknown, SesEventResult>().handler((event) => handleSesEvent(event, store, log));
+/** The SES events function over its store (exported for tests, which may read its log lines through `log`). */
+export function createSesEventsHandler(store: Pick<SuppressionStore, 'suppress'>, log?: LogSink) {
+  return middy<unknown, SesEventResult>()
+    .use(injectLambdaContext(logger, { logEvent: false }))
+    .handler((event) => handleSesEvent(event, store, log));
 }
 
 // Built once per process.

@@ -7,7 +7,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { InfraConfig } from '../config.ts';
 import { ATTACHMENTS_PREFIX, UPLOADS_PREFIX } from '#shared/attachments/policy.ts';
-import { ROSTER_UPLOAD_PREFIX } from '#shared/roster/upload-store.ts';
+import { ROSTER_UPLOAD_PREFIX } from '#shared/store/roster-uploads.ts';
 import { AppFunction, bindSecret, bindTable } from './app-function.ts';
 import { bindMailSending } from './mail.ts';
 import type { Mail } from './mail.ts';

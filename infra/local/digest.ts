@@ -17,7 +17,7 @@ import { InProcessQueue } from '#shared/digest/queue.ts';
 import { sendAll } from '#shared/digest/sender.ts';
 import { createAwsClients } from '#shared/store/clients.ts';
 import { ROLE_LABELS, type Role } from '#shared/tasks.ts';
-import { formTitle } from '#forms/index.ts';
+import { formCatalog } from '#forms/index.ts';
 import { parseDateArgument, requireRunningTable, runCli, runningStackConfig, UsageError } from './local-config.ts';
 import { LOCAL_CREDENTIALS } from './stack.ts';
 
@@ -54,7 +54,7 @@ async function main(args: string[]): Promise<number> {
   await requireRunningTable(clients.dynamodb, config);
 
   const queue = new InProcessQueue();
-  const plan = await planRun({ now, kind }, plannerDeps(config, clients, queue, { formTitle }));
+  const plan = await planRun({ now, kind }, plannerDeps(config, clients, queue, { forms: formCatalog }));
   const label = `${kind === 'weekly' ? 'weekoverzicht' : 'deadline-herinnering'} van ${formatDutchDate(date)}`;
   if (plan.skipped) {
     console.log(`Niets te versturen voor het ${label}: ${plan.skipped}.`);

@@ -9,9 +9,8 @@ import { schoolYears } from '#shared/calendar.ts';
 import { createAwsClients } from '#shared/store/clients.ts';
 import { importRosterFile } from '#shared/roster/import.ts';
 import { formatProblem } from '#shared/roster/parse.ts';
-import { afterImport } from '#shared/requests.ts';
+import { afterImport } from '#shared/usecases/welcome.ts';
 import { resolveLinkSecret } from '#shared/secrets.ts';
-import { formTitle } from '#forms/index.ts';
 import { buildDeps } from '#functions/http/deps.ts';
 import { fileURLToPath } from 'node:url';
 import { runCli, runningStackConfig, UsageError } from './local-config.ts';
@@ -68,7 +67,7 @@ async function main(args: string[]): Promise<number> {
   }
   const { created, updated, unchanged } = result.summary;
   console.log(`Geïmporteerd in ${config.TABLE_NAME}: ${created} nieuw, ${updated} gewijzigd, ${unchanged} ongewijzigd.`);
-  const after = await afterImport(deps, result.placements, formTitle);
+  const after = await afterImport(deps, result.placements);
   console.log(`Welkomstmails verstuurd: ${after.welcomed}; automatische aanvragen: ${after.autoRequests}.`);
   return 0;
 }

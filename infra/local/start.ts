@@ -13,8 +13,8 @@ import { schoolYears } from '#shared/calendar.ts';
 import { createAwsClients } from '#shared/store/clients.ts';
 import { ensureTable } from '#shared/store/table.ts';
 import { ensureBucket } from '#shared/store/bucket.ts';
-import { afterImport, schoolYearEnded } from '#shared/requests.ts';
-import { formTitle } from '#forms/index.ts';
+import { afterImport } from '#shared/usecases/welcome.ts';
+import { schoolYearEnded } from '#shared/model/request-rules.ts';
 import { importRosterFile } from '#shared/roster/import.ts';
 import { formatProblem } from '#shared/roster/parse.ts';
 import { createApp } from '#functions/http/app.tsx';
@@ -89,7 +89,7 @@ async function run(
     const now = deps.clock.now();
     const running = result.placements.filter((p) => !schoolYearEnded(p.schoolYear, now));
     const ended = [...new Set(result.placements.filter((p) => schoolYearEnded(p.schoolYear, now)).map((p) => p.schoolYear))];
-    const after = await afterImport(deps, running, formTitle);
+    const after = await afterImport(deps, running);
     console.log(
       `Demorooster (2025-2026 en 2026-2027) geladen: ${result.summary.created} plaatsingen; ${after.welcomed} welkomstmails en ${after.autoRequests} automatische aanvragen in de inbox.`,
     );

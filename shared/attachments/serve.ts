@@ -1,8 +1,11 @@
 import { DomainError, NotFoundError } from '../errors.ts';
-import type { AttachmentRef, FinalScanVerdict, RequestRecord, RequestStore } from '../store/requests.ts';
+import { logger } from '../log.ts';
+import type { RequestStore } from '../store/requests.ts';
+import type { AttachmentRef, FinalScanVerdict, RequestRecord } from '../model/requests.ts';
 import { isInlineType } from './policy.ts';
-import type { ScanStatusReader, ScanVerdict } from './scan.ts';
-import { AttachmentChangedError, type AttachmentStore, type OpenedAttachment } from './store.ts';
+import type { ScanVerdict } from './scan.ts';
+import type { ScanStatusReader } from '../store/scans.ts';
+import { AttachmentChangedError, type AttachmentStore, type OpenedAttachment } from '../store/attachments.ts';
 
 /**
  * Serving attachments, the one path every download route takes (`/f`, `/s` and `/overzicht`):
@@ -12,9 +15,9 @@ import { AttachmentChangedError, type AttachmentStore, type OpenedAttachment } f
 
 /** What serving attachments needs. */
 export interface AttachmentServingDeps {
-  requests: RequestStore;
-  attachments: AttachmentStore;
-  scans: ScanStatusReader;
+  requests: Pick<RequestStore, 'listAttachments' | 'recordScanVerdict'>;
+  attachments: Pick<AttachmentStore, 'open'>;
+  scans: Pick<ScanStatusReader, 'verdict'>;
 }
 
 /** An attachment with its current scan verdict, for the lists on the pages. */
@@ -55,7 +58,7 @@ export async function verdictOf(deps: AttachmentServingDeps, request: RequestKey
   const verdict = await deps.scans.verdict(attachment.key, attachment.versionId);
   if (verdict !== 'pending') {
     await deps.requests.recordScanVerdict(request, attachment.id, verdict satisfies FinalScanVerdict).catch((error: unknown) => {
-      console.error(JSON.stringify({ level: 'error', msg: 'recording a scan verdict failed', requestId: request.requestId, error: String((error as Error).name) }));
+      logger.error('recording a scan verdict failed', { requestId: request.requestId, error: String((error as Error).name) });
     });
   }
   return verdict;
@@ -74,7 +77,7 @@ export async function attachmentsWithVerdicts(
   return Promise.all(
     list.map(async (attachment) => {
       const verdict = await verdictOf(deps, request, attachment).catch((error: unknown) => {
-        console.error(JSON.stringify({ level: 'error', msg: 'reading a scan verdict failed', requestId: request.requestId, error: String((error as Error).name) }));
+        logger.error('reading a scan verdict failed', { requestId: request.requestId, error: String((error as Error).name) });
         return 'pending' as const;
       });
       return { ...attachment, verdict };
@@ -92,13 +95,19 @@ export interface ServableAttachment {
 
 /**
  * Opens an attachment of a request for serving, or throws the Dutch reason it is not served.
+ * `attachments`, the request's list when the caller has read it already, saves reading it again.
  *
  * @throws NotFoundError when the request has no such attachment
  * @throws ScanPendingError while the malware scan has no verdict
  * @throws AttachmentBlockedError when the scan found a threat or could not judge the file
  */
-export async function openForServing(deps: AttachmentServingDeps, request: RequestKey, attachmentId: string): Promise<ServableAttachment> {
-  const attachment = (await deps.requests.listAttachments(request)).find((a) => a.id === attachmentId);
+export async function openForServing(
+  deps: AttachmentServingDeps,
+  request: RequestKey,
+  attachmentId: string,
+  attachments?: readonly AttachmentRef[],
+): Promise<ServableAttachment> {
+  const attachment = (attachments ?? (await deps.requests.listAttachments(request))).find((a) => a.id === attachmentId);
   if (!attachment) throw new NotFoundError('Deze bijlage bestaat niet.');
   let verdict: ScanVerdict;
   try {

@@ -1,6 +1,6 @@
-import { DomainError } from '../errors.ts';
+import { DomainError, NotFoundError } from '../errors.ts';
 import { emailKey } from '../roster/placement.ts';
-import type { Membership } from '../store/placements.ts';
+import type { Membership } from '../model/placements.ts';
 
 /** The staff roles that may sign in (besides admins from config). */
 export const SIGN_IN_ROLES = ['io', 'so', 'sco'] as const;
@@ -61,6 +61,17 @@ export function covers(scope: StaffScope, placement: { schoolYear: string; stude
     (scope.io[placement.schoolYear] ?? []).some((s) => s.studentNumber === placement.studentNumber) ||
     (scope.schools[placement.schoolYear] ?? []).includes(placement.school)
   );
+}
+
+/**
+ * The one scope check of every staff route: the placement a path names, when the signed-in person
+ * may see it and act on it. Throws a 404 when the roster of that year does not hold the student
+ * (`placement` undefined), a 403 when the student is outside the person's scope.
+ */
+export function placementInScope<P extends { schoolYear: string; studentNumber: string; school: string }>(staff: Pick<Staff, 'scope'>, placement: P | undefined): P {
+  if (!placement) throw new NotFoundError('Deze student staat niet in het rooster van dit schooljaar.');
+  if (!covers(staff.scope, placement)) throw new ForbiddenError('Deze student hoort niet bij uw studenten.');
+  return placement;
 }
 
 /** The schools of a year where a scope sees at least one student; undefined for an admin (every school). */

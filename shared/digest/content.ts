@@ -13,9 +13,9 @@ import type { EmailContent, EmailItem, EmailSection } from '../mail/templates.ts
 import { emailKey } from '../roster/placement.ts';
 import type { Person } from '../roster/placement.ts';
 import { formUrl, studentUrl } from '../links.ts';
-import type { FormTitle } from '../requests.ts';
-import type { PlacementRecord } from '../store/placements.ts';
-import type { RequestRecord } from '../store/requests.ts';
+import type { FormCatalog } from '../forms/catalog.ts';
+import type { PlacementRecord } from '../model/placements.ts';
+import type { RequestRecord } from '../model/requests.ts';
 import { ROLE_LABELS, tasksFor, type Role } from '../tasks.ts';
 import { kijkwijzerProgress, type Recipient, type YearModel } from './model.ts';
 import { capitalize, dutchList } from '../dutch.ts';
@@ -118,7 +118,7 @@ export interface DigestContext {
   /** The public origin every link is built from. */
   origin: string;
   linkSecret: string;
-  formTitle: FormTitle;
+  formTitle: FormCatalog['title'];
   /** Lower-cased addresses that bounced or complained: listed to the IO and SCO as undeliverable. */
   suppressed: ReadonlySet<string>;
 }

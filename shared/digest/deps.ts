@@ -2,9 +2,11 @@ import type { SchoolYear } from '../calendar.ts';
 import { clockFromConfig } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { ConfigError } from '../errors.ts';
+import { logger } from '../log.ts';
 import { SesMailer } from '../mail/mailer.ts';
 import { renderEmail } from '../mail/templates.ts';
-import { ensureAutoRequests, type FormTitle, type RequestDeps } from '../requests.ts';
+import type { FormCatalog } from '../forms/catalog.ts';
+import { ensureAutoRequests, type RequestDeps } from '../usecases/observation.ts';
 import { RequestStore } from '../store/requests.ts';
 import type { AwsClients } from '../store/clients.ts';
 import { PlacementStore } from '../store/placements.ts';
@@ -12,7 +14,7 @@ import { deadlineReminderDue, digestFor, digestPeriod, runKey } from './content.
 import { recipients, yearModel } from './model.ts';
 import type { DigestContent, PlannerDeps } from './planner.ts';
 import type { DigestQueue } from './queue.ts';
-import { SuppressionStore } from './suppression.ts';
+import { SuppressionStore } from '../store/suppressions.ts';
 
 /**
  * Wiring of the digest: the planner's content port over the real content (content.ts, model.ts),
@@ -27,9 +29,8 @@ import { SuppressionStore } from './suppression.ts';
 export function createDigestContent(options: {
   publicOrigin: string;
   linkSecret: string;
-  formTitle: FormTitle;
+  forms: Pick<FormCatalog, 'title'>;
   years?: readonly SchoolYear[];
-  log?: (line: string) => void;
 }): DigestContent {
   const { years } = options;
   return {
@@ -45,7 +46,7 @@ export function createDigestContent(options: {
     compose(items, run) {
       const model = yearModel(items);
       for (const bad of model.invalid) {
-        options.log?.(`digest ${run.runKey}: skipped an unreadable ${bad.entity} (${bad.pk} ${bad.sk}): ${bad.reason}`);
+        logger.warn('digest skipped an unreadable item', { runKey: run.runKey, entity: bad.entity, pk: withoutAddress(bad.pk), sk: withoutAddress(bad.sk), reason: bad.reason });
       }
       const suppressed = new Set(run.undeliverable.keys());
       return recipients(model).flatMap((person) => {
@@ -58,7 +59,7 @@ export function createDigestContent(options: {
           model,
           origin: options.publicOrigin,
           linkSecret: options.linkSecret,
-          formTitle: options.formTitle,
+          formTitle: (id) => options.forms.title(id),
           suppressed,
         });
         if (!digest) return [];
@@ -84,7 +85,7 @@ export function createDigestContent(options: {
  * lacks them, each emailed to its WPB once. Placements that have them cost nothing: the year model
  * already holds their requests, so the run's requests grow with what is new, not with people.
  */
-export function autoRequestStep(deps: RequestDeps, formTitle: FormTitle): NonNullable<PlannerDeps['prepare']> {
+export function autoRequestStep(deps: RequestDeps): NonNullable<PlannerDeps['prepare']> {
   return async (items, run) => {
     if (run.kind !== 'weekly' || run.between || run.period.autoRequests.length === 0) return [];
     const model = yearModel(items);
@@ -93,7 +94,7 @@ export function autoRequestStep(deps: RequestDeps, formTitle: FormTitle): NonNul
       const existing = new Set((model.requests.get(placement.studentNumber) ?? []).map((request) => request.requestId));
       const missing = run.period.autoRequests.some((formId) => !existing.has(`auto-${formId}-op${run.period.number}`));
       if (!missing) continue;
-      const created = await ensureAutoRequests(deps, placement, { year: run.schoolYear, period: run.period }, formTitle);
+      const created = await ensureAutoRequests(deps, placement, { year: run.schoolYear, period: run.period });
       added.push(...created.map((request) => ({ entity: 'request', ...request })));
     }
     return added;
@@ -108,7 +109,7 @@ export function plannerDeps(
   >,
   clients: Pick<AwsClients, 'doc' | 'ses'>,
   queue: DigestQueue,
-  options: { formTitle: FormTitle; log?: (line: string) => void },
+  options: { forms: FormCatalog },
 ): PlannerDeps {
   if (!config.LINK_SECRET) {
     throw new ConfigError('Invalid configuration: LINK_SECRET: is required for the links in digests (or LINK_SECRET_ARN on AWS)');
@@ -120,18 +121,22 @@ export function plannerDeps(
     linkSecret: config.LINK_SECRET,
     publicOrigin: config.PUBLIC_ORIGIN,
     linkGraceDays: config.LINK_GRACE_DAYS,
+    forms: options.forms,
   };
   return {
-    prepare: autoRequestStep(requestDeps, options.formTitle),
+    prepare: autoRequestStep(requestDeps),
     placements: new PlacementStore(clients.doc, config.TABLE_NAME),
     suppressions: new SuppressionStore(clients.doc, config.TABLE_NAME),
     queue,
     content: createDigestContent({
       publicOrigin: config.PUBLIC_ORIGIN,
       linkSecret: config.LINK_SECRET,
-      formTitle: options.formTitle,
-      log: options.log,
+      forms: options.forms,
     }),
-    log: options.log,
   };
+}
+
+/** A key with any email address in it (a person's partition) masked: keys are logged, addresses never. */
+function withoutAddress(key: string): string {
+  return key.replace(/[^#\s]+@[^#\s]+/g, '[address]');
 }

@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import type { KijkwijzerType, SchoolYear } from '../calendar.ts';
 import { emailKey, StoredPerson, StoredPlacement } from '../roster/placement.ts';
-import type { PlacementRecord } from '../store/placements.ts';
-import { OBSERVER_ROLES, type RequestRecord, type StudentLinkRecord } from '../store/requests.ts';
+import type { PlacementRecord } from '../model/placements.ts';
+import { OBSERVER_ROLES, type RequestRecord, type StudentLinkRecord } from '../model/requests.ts';
 import { ROLES, type Role } from '../tasks.ts';
 
 /**

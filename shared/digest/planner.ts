@@ -3,7 +3,8 @@ import { schoolYears as allSchoolYears, whereIs, type Period, type SchoolYear } 
 import { emailKey } from '../roster/placement.ts';
 import type { PlacementStore } from '../store/placements.ts';
 import { DigestMessageSchema, type DigestMessage, type DigestQueue } from './queue.ts';
-import type { Suppression, SuppressionStore } from './suppression.ts';
+import type { Suppression } from '../model/suppressions.ts';
+import type { SuppressionStore } from '../store/suppressions.ts';
 
 /**
  * The digest planner (docs/digest.md): for an instant and a kind, finds the school year and
@@ -67,7 +68,6 @@ export interface PlannerDeps {
    * requests of a period that has just begun), so this run's digests already name them.
    */
   prepare?: (items: readonly Record<string, unknown>[], run: DigestRun) => Promise<Record<string, unknown>[]>;
-  log?: (line: string) => void;
 }
 
 /** The outcome of one planning run. */
@@ -144,9 +144,6 @@ export async function planRun(input: { now: Temporal.Instant; kind: DigestKind }
   }
   for (let i = 0; i < messages.length; i += ENQUEUE_SLICE) await deps.queue.sendBatch(messages.slice(i, i + ENQUEUE_SLICE));
 
-  deps.log?.(
-    `digest ${runKey}: ${items.length} items in ${yearPages} pages, ${composed.length} people, ${messages.length} enqueued, ${skippedUndeliverable.length} undeliverable, ${invalid.length} invalid`,
-  );
   return {
     runKey,
     schoolYear: schoolYear.id,

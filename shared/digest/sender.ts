@@ -2,8 +2,9 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import pRetry from 'p-retry';
 import * as z from 'zod';
 import type { Clock } from '../clock.ts';
+import { logger } from '../log.ts';
 import type { Mailer } from '../mail/mailer.ts';
-import type { Ledger } from './ledger.ts';
+import type { Ledger } from '../model/notifications.ts';
 import { DigestMessageSchema, type DigestMessage } from './queue.ts';
 
 /**
@@ -43,7 +44,6 @@ export interface SenderDeps {
   clock: Clock;
   leaseMs?: number;
   retry?: Partial<RetryOptions>;
-  log?: (line: string) => void;
 }
 
 /**
@@ -112,7 +112,6 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * lease ends, then a retry or a later run re-sends: the at-least-once exception of docs/digest.md).
  */
 export async function sendDigestMessage(message: DigestMessage, deps: SenderDeps): Promise<SendOutcome> {
-  const log = deps.log ?? (() => undefined);
   const retry: RetryOptions = { attempts: 5, baseDelayMs: 250, maxDelayMs: 8000, sleep: defaultSleep, random: Math.random, ...deps.retry };
   const claimedAt = deps.clock.now();
   const claim = await deps.ledger.claim(message.runKey, message.to, deps.leaseMs ?? DEFAULT_LEASE_MS, claimedAt);
@@ -144,7 +143,8 @@ export async function sendDigestMessage(message: DigestMessage, deps: SenderDeps
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     if (kind === 'permanent') {
       await deps.ledger.recordRejected(message.runKey, message.to, reason, deps.clock.now());
-      log(`digest ${message.runKey}: rejected for good (${reason})`);
+      // The reason (SES's message) may name the address: the ledger keeps it, the log only its name.
+      logger.warn('digest rejected for good', { runKey: message.runKey, error: error instanceof Error ? error.name : 'unknown' });
       return 'rejected';
     }
     if (kind === 'throttling' || kind === 'account') {

@@ -1,10 +1,12 @@
 import { stringify } from 'csv-stringify/sync';
-import { allForms } from '#forms/index.ts';
+import type { FormCatalog } from '../forms/catalog.ts';
 import type { FormDefinition } from '../forms/definition.ts';
+import { logger } from '../log.ts';
 import { csvColumns, formatAnswer, type CsvColumn } from '../forms/answers.ts';
 import { ForbiddenError, schoolsInScope, type StaffScope } from '../auth/scope.ts';
 import { OBSERVER_LABELS_SHORT } from './labels.ts';
-import type { RequestRecord, RequestStore, SubmissionVersion } from '../store/requests.ts';
+import type { RequestStore } from '../store/requests.ts';
+import type { RequestRecord, SubmissionVersion } from '../model/requests.ts';
 import { versionRef } from '../store/requests.ts';
 import { amsterdamMinute, type PeriodChoice } from './period.ts';
 
@@ -82,8 +84,8 @@ export function planExport(scope: StaffScope, choice: PeriodChoice, school?: str
   return { choice, queries };
 }
 
-/** The forms a period can hold: the year's kijkwijzers and the period's automatic requests, every version. */
-export function periodForms(choice: PeriodChoice, forms: readonly FormDefinition[] = allForms): FormDefinition[] {
+/** The forms a period can hold: the year's kijkwijzers and the period's automatic requests, every version (of `forms`). */
+export function periodForms(choice: PeriodChoice, forms: readonly FormDefinition[]): FormDefinition[] {
   const ids = new Set<string>([...choice.year.kijkwijzerTypes.map((type) => `kijkwijzer-${type}`), ...choice.period.autoRequests]);
   return forms.filter((def) => ids.has(def.id));
 }
@@ -102,10 +104,17 @@ export interface ExportOptions {
   pageSize?: number;
 }
 
+/** What an export reads: the submitted requests and their versions, and the form definitions. */
+export interface ExportDeps {
+  requests: Pick<RequestStore, 'submittedPages' | 'getVersions'>;
+  forms: Pick<FormCatalog, 'all'>;
+}
+
 /** The rows of an export, as CSV text chunks: the header (with BOM), then one chunk per page. */
-export async function* exportChunks(requests: RequestStore, plan: ExportPlan, options: ExportOptions): AsyncGenerator<string> {
+export async function* exportChunks(deps: ExportDeps, plan: ExportPlan, options: ExportOptions): AsyncGenerator<string> {
+  const { requests } = deps;
   const { choice } = plan;
-  const defs = periodForms(choice);
+  const defs = periodForms(choice, deps.forms.all);
   const columns = csvColumns(defs);
   const answerColumns = [...columns.items, ...columns.texts];
   const known = new Set(answerColumns.map((c) => c.key));
@@ -172,8 +181,8 @@ function row(
  * The export as a byte stream that reads the next page only when the reader wants more: memory
  * stays at about one page whatever the size of the period.
  */
-export function exportCsv(requests: RequestStore, plan: ExportPlan, options: ExportOptions): ReadableStream<Uint8Array> {
-  const chunks = exportChunks(requests, plan, options);
+export function exportCsv(deps: ExportDeps, plan: ExportPlan, options: ExportOptions): ReadableStream<Uint8Array> {
+  const chunks = exportChunks(deps, plan, options);
   const encoder = new TextEncoder();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -182,7 +191,7 @@ export function exportCsv(requests: RequestStore, plan: ExportPlan, options: Exp
         if (next.done) controller.close();
         else controller.enqueue(encoder.encode(next.value));
       } catch (error) {
-        console.error(JSON.stringify({ level: 'error', msg: 'csv export failed', error: String((error as Error).name) }));
+        logger.error('csv export failed', { error: String((error as Error).name) });
         controller.error(error);
       }
     },

@@ -1,8 +1,11 @@
 import { kijkwijzerProgress, yearModel } from '../digest/model.ts';
 import type { KijkwijzerType } from '../calendar.ts';
+import type { FormCatalog } from '../forms/catalog.ts';
 import { covers, ForbiddenError, schoolsInScope, type StaffScope } from '../auth/scope.ts';
-import type { PlacementRecord, PlacementStore } from '../store/placements.ts';
-import { versionRef, type RequestRecord, type RequestStore } from '../store/requests.ts';
+import type { PlacementStore } from '../store/placements.ts';
+import type { PlacementRecord } from '../model/placements.ts';
+import { versionRef, type RequestStore } from '../store/requests.ts';
+import { type RequestRecord } from '../model/requests.ts';
 import type { PeriodChoice } from './period.ts';
 import { adviceSignal, type AdviceSignal } from './signals.ts';
 
@@ -38,7 +41,7 @@ const latestFirst = (a: RequestRecord, b: RequestRecord) => (b.submittedAt ?? ''
  * the signals (the advice, then the kijkwijzers of students with a positive or negative advice).
  */
 export async function loadOverview(
-  deps: { placements: PlacementStore; requests: RequestStore },
+  deps: { placements: PlacementStore; requests: RequestStore; forms: Pick<FormCatalog, 'get'> },
   scope: StaffScope,
   choice: PeriodChoice,
   school?: string,
@@ -60,7 +63,7 @@ export async function loadOverview(
   const n = choice.period.number;
   const upToPeriod = new Map(placements.map((p) => [p.studentNumber, (model.requests.get(p.studentNumber) ?? []).filter((r) => r.period <= n)]));
 
-  const signals = await loadSignals(deps.requests, upToPeriod);
+  const signals = await loadSignals(deps, upToPeriod);
   const rows = placements.map((placement): OverviewRow => {
     const all = upToPeriod.get(placement.studentNumber) ?? [];
     const requests = all.filter((r) => r.period === n);
@@ -77,7 +80,11 @@ export async function loadOverview(
   return { rows, schools };
 }
 
-async function loadSignals(store: RequestStore, requestsByStudent: ReadonlyMap<string, RequestRecord[]>): Promise<Map<string, AdviceSignal>> {
+async function loadSignals(
+  deps: { requests: RequestStore; forms: Pick<FormCatalog, 'get'> },
+  requestsByStudent: ReadonlyMap<string, RequestRecord[]>,
+): Promise<Map<string, AdviceSignal>> {
+  const store = deps.requests;
   const submitted = (r: RequestRecord) => r.state === 'ingediend' && r.latestVersion > 0;
   const adviceRequests = [...requestsByStudent.values()].flatMap((list) => list.filter((r) => submitted(r) && r.formId === ADVICE_FORM).sort(latestFirst).slice(0, 1));
   if (adviceRequests.length === 0) return new Map();
@@ -97,10 +104,10 @@ async function loadSignals(store: RequestStore, requestsByStudent: ReadonlyMap<s
   const versions = await store.getVersions(kijkwijzers.map((r) => ({ ...r, version: r.latestVersion })));
   const signals = new Map<string, AdviceSignal>();
   for (const [studentNumber, value] of advice) {
-    const forms = kijkwijzers
+    const scored = kijkwijzers
       .filter((r) => r.studentNumber === studentNumber)
       .flatMap((r) => versions.get(versionRef({ ...r, version: r.latestVersion })) ?? []);
-    const signal = adviceSignal(value, forms);
+    const signal = adviceSignal(deps.forms, value, scored);
     if (signal) signals.set(studentNumber, signal);
   }
   return signals;

@@ -1,5 +1,5 @@
 import type { Answers } from '../forms/answers.ts';
-import { getForm } from '#forms/index.ts';
+import type { FormCatalog } from '../forms/catalog.ts';
 import { formItems } from '../forms/definition.ts';
 
 /**
@@ -33,12 +33,12 @@ export interface ScoredForm {
   answers: Answers;
 }
 
-/** Counts the scored scale answers of some kijkwijzers. */
-export function scoreCounts(kijkwijzers: readonly ScoredForm[]): { below: number; atOrAbove: number } {
+/** Counts the scored scale answers of some kijkwijzers (their definitions from `forms`). */
+export function scoreCounts(forms: Pick<FormCatalog, 'get'>, kijkwijzers: readonly ScoredForm[]): { below: number; atOrAbove: number } {
   let below = 0;
   let atOrAbove = 0;
   for (const form of kijkwijzers) {
-    const def = getForm(form.formId, form.formVersion);
+    const def = forms.get(form.formId, form.formVersion);
     if (!def) continue;
     for (const item of formItems(def)) {
       if (item.type !== 'scale') continue;
@@ -52,9 +52,9 @@ export function scoreCounts(kijkwijzers: readonly ScoredForm[]): { below: number
 }
 
 /** The signal for one student: the advice value (`ADV-ADVIES`) against the latest kijkwijzers. */
-export function adviceSignal(advice: string | undefined, kijkwijzers: readonly ScoredForm[]): AdviceSignal | undefined {
+export function adviceSignal(forms: Pick<FormCatalog, 'get'>, advice: string | undefined, kijkwijzers: readonly ScoredForm[]): AdviceSignal | undefined {
   if (advice !== 'positief' && advice !== 'negatief') return undefined;
-  const { below, atOrAbove } = scoreCounts(kijkwijzers);
+  const { below, atOrAbove } = scoreCounts(forms, kijkwijzers);
   const scored = below + atOrAbove;
   if (scored === 0) return undefined;
   if (advice === 'positief' && below * 2 > scored) return { kind: 'positief-bij-lage-scores', advice, below, scored };

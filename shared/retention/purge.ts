@@ -1,23 +1,12 @@
-import { DeleteObjectsCommand, ListObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
-import { BatchWriteCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import pRetry from 'p-retry';
 import { ATTACHMENTS_PREFIX } from '../attachments/policy.ts';
-import { linkKeys } from '../links.ts';
 import { PLACEMENT_ROLES } from '../roster/placement.ts';
-import { keys } from '../store/keys.ts';
-import { GSI1 } from '../store/table.ts';
+import { keys, linkKeys } from '../store/keys.ts';
+import { keyOf, RetentionStore, type ItemKey, type RetentionStoreOptions } from '../store/retention.ts';
 import type { Temporal } from 'temporal-polyfill';
 import { dueSchoolYears, schoolYearStart } from './policy.ts';
 
-/** What the purge talks to. */
-export interface PurgeDeps {
-  doc: DynamoDBDocumentClient;
-  s3: S3Client;
-  tableName: string;
-  bucketName: string;
-  /** Items per Query page and keys per S3 listing (tests make them small to page); defaults: DynamoDB's 1 MB, S3's 1,000. */
-  pageSize?: number;
-}
+/** What the purge talks to: the table and the attachments bucket (through store/retention.ts). */
+export type PurgeDeps = RetentionStoreOptions;
 
 /** What was (or, in a dry run, would be) deleted for one school year. */
 export interface PurgeCounts {
@@ -36,15 +25,6 @@ export interface PurgeCounts {
   objects: number;
 }
 
-type Key = { PK: string; SK: string };
-
-/** Thrown while DynamoDB leaves deletes unprocessed; retried with backoff. */
-class UnprocessedDeletes extends Error {}
-
-/** DynamoDB's BatchWriteItem limit. */
-const BATCH = 25;
-/** S3's DeleteObjects limit, and its largest listing page. */
-const S3_BATCH = 1000;
 /** The periods a school year may have export events for (four teaching periods, and room to spare). */
 const EXPORT_PERIODS = [1, 2, 3, 4, 5, 6];
 
@@ -62,16 +42,21 @@ export async function purgeSchoolYear(schoolYear: string, deps: PurgeDeps, optio
   const dryRun = options.dryRun === true;
   const counts: PurgeCounts = { schoolYear, placements: 0, items: 0, memberships: 0, links: 0, exportEvents: 0, objects: 0 };
 
-  counts.objects = await purgeObjects(`${ATTACHMENTS_PREFIX}${schoolYear}/`, deps, dryRun);
+  const store = new RetentionStore(deps);
 
-  for (const partition of await yearPartitions(schoolYear, deps)) {
-    const items = await queryAll(deps, partition);
+  for await (const objects of store.objectPages(`${ATTACHMENTS_PREFIX}${schoolYear}/`)) {
+    counts.objects += objects.length;
+    if (!dryRun) await store.deleteObjects(objects);
+  }
+
+  for (const partition of await store.yearPartitions(schoolYear)) {
+    const items = await store.partitionItems(partition);
     if (items.length === 0) continue;
-    const memberships = new Map<string, Key>();
-    const links = new Map<string, Key>();
+    const memberships = new Map<string, ItemKey>();
+    const links = new Map<string, ItemKey>();
     for (const item of items) {
       // The placement and its history name everyone who held a role on it.
-      if (item.SK === 'PLACEMENT' || String(item.SK).startsWith('HIST#')) {
+      if (keys.isPlacementSort(String(item.SK)) || keys.isHistorySort(String(item.SK))) {
         for (const role of PLACEMENT_ROLES) {
           const email = (item[role] as { email?: unknown } | undefined)?.email;
           if (typeof email !== 'string') continue;
@@ -89,99 +74,26 @@ export async function purgeSchoolYear(schoolYear: string, deps: PurgeDeps, optio
     // the placement item last: a run cut off anywhere leaves an indexed item behind, so the next
     // run finds this partition again and finishes it.
     const indexed = (item: Record<string, unknown>) => typeof item.GSI1PK === 'string';
+    const isPlacement = (item: Record<string, unknown>) => keys.isPlacementSort(String(item.SK));
     const unindexed = items.filter((item) => !indexed(item)).map(keyOf);
-    const indexedFirst = items.filter((item) => indexed(item) && item.SK !== 'PLACEMENT').map(keyOf);
-    const placement = items.filter((item) => item.SK === 'PLACEMENT').map(keyOf);
+    const indexedFirst = items.filter((item) => indexed(item) && !isPlacement(item)).map(keyOf);
+    const placement = items.filter(isPlacement).map(keyOf);
     counts.placements += placement.length;
     counts.items += items.length;
     counts.memberships += memberships.size;
     counts.links += links.size;
     if (dryRun) continue;
-    await deleteKeys(deps, [...links.values(), ...memberships.values(), ...unindexed]);
-    await deleteKeys(deps, indexedFirst);
-    await deleteKeys(deps, placement);
+    await store.deleteItems([...links.values(), ...memberships.values(), ...unindexed]);
+    await store.deleteItems(indexedFirst);
+    await store.deleteItems(placement);
   }
 
   for (const period of EXPORT_PERIODS) {
-    const events = await queryAll(deps, `AUDIT#EXPORT#${schoolYear}#${period}`);
+    const events = await store.exportEvents(schoolYear, period);
     counts.exportEvents += events.length;
-    if (!dryRun) await deleteKeys(deps, events.map(keyOf));
+    if (!dryRun) await store.deleteItems(events);
   }
   return counts;
-}
-
-/** The distinct placement partitions of a school year, from its year index (placements, requests, student links). */
-async function yearPartitions(schoolYear: string, deps: PurgeDeps): Promise<string[]> {
-  const partitions = new Set<string>();
-  const pages = paginateQuery(
-    { client: deps.doc, pageSize: deps.pageSize },
-    {
-      TableName: deps.tableName,
-      IndexName: GSI1,
-      KeyConditionExpression: 'GSI1PK = :year',
-      ExpressionAttributeValues: { ':year': keys.yearIndex(schoolYear) },
-      ProjectionExpression: 'PK',
-    },
-  );
-  for await (const page of pages) for (const item of page.Items ?? []) partitions.add(String(item.PK));
-  return [...partitions];
-}
-
-async function queryAll(deps: PurgeDeps, partition: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  const pages = paginateQuery(
-    { client: deps.doc, pageSize: deps.pageSize },
-    { TableName: deps.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': partition } },
-  );
-  for await (const page of pages) items.push(...(page.Items ?? []));
-  return items;
-}
-
-function keyOf(item: Record<string, unknown>): Key {
-  return { PK: String(item.PK), SK: String(item.SK) };
-}
-
-/** Deletes items 25 at a time, retrying what DynamoDB leaves unprocessed (throttling) with backoff. */
-async function deleteKeys(deps: PurgeDeps, keysToDelete: readonly Key[]): Promise<void> {
-  for (let start = 0; start < keysToDelete.length; start += BATCH) {
-    let pending = keysToDelete.slice(start, start + BATCH).map((Key) => ({ DeleteRequest: { Key } }));
-    await pRetry(
-      async () => {
-        const result = await deps.doc.send(new BatchWriteCommand({ RequestItems: { [deps.tableName]: pending } }));
-        pending = (result.UnprocessedItems?.[deps.tableName] ?? []) as typeof pending;
-        if (pending.length > 0) throw new UnprocessedDeletes(`${pending.length} deletes left unprocessed`);
-      },
-      { retries: 8, minTimeout: 50, maxTimeout: 2_000, shouldRetry: ({ error }) => error instanceof UnprocessedDeletes },
-    );
-  }
-}
-
-/**
- * Deletes the objects under a prefix, up to 1,000 per request. Listed with ListObjects (v1) and
- * `Marker` = the last key seen, which S3 and s3rver both page alike; s3rver's ListObjectsV2
- * continuation tokens need a cipher Node 22's OpenSSL no longer has, so any truncated V2 listing
- * fails locally. On the versioned bucket a delete leaves a delete
- * marker; the bucket's lifecycle removes the earlier versions 90 days later
- * (infra/constructs/data.ts), the window in which a mistaken purge can be undone.
- */
-async function purgeObjects(prefix: string, deps: PurgeDeps, dryRun: boolean): Promise<number> {
-  let count = 0;
-  let marker: string | undefined;
-  for (;;) {
-    const page = await deps.s3.send(new ListObjectsCommand({ Bucket: deps.bucketName, Prefix: prefix, Marker: marker, MaxKeys: deps.pageSize ?? S3_BATCH }));
-    const objects = (page.Contents ?? []).flatMap((object) => (object.Key ? [{ Key: object.Key }] : []));
-    if (objects.length === 0) return count;
-    count += objects.length;
-    marker = objects.at(-1)!.Key;
-    if (!dryRun) {
-      const result = await deps.s3.send(new DeleteObjectsCommand({ Bucket: deps.bucketName, Delete: { Objects: objects, Quiet: true } }));
-      const failed = result.Errors ?? [];
-      if (failed.length > 0) {
-        throw new Error(`S3 did not delete ${failed.length} of ${objects.length} objects under ${prefix}: ${failed[0]?.Code ?? 'unknown'}`);
-      }
-    }
-    if (!page.IsTruncated) return count;
-  }
 }
 
 /** Whether a purge found anything at all. */

@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Temporal } from 'temporal-polyfill';
-import type { ObserverRole } from './requests.ts';
+import type { AuditEvent, AuditInput, AuditTarget } from '../model/audit.ts';
+import { auditKeys } from './keys.ts';
+import type { TransactionWrite } from './table.ts';
+
+/** The put of one audit event, as {@link AuditStore.prepare} hands it to another store's transaction. */
+export type AuditWrite = TransactionWrite & { Put: { TableName: string; Item: Record<string, unknown>; ConditionExpression: string } };
 
 /**
  * The audit log: append-only events of who viewed, saved, submitted, downloaded, reminded,
@@ -13,58 +18,6 @@ import type { ObserverRole } from './requests.ts';
  * never overwritten, and a clash of ids (two events in the same millisecond with the same id,
  * which the random part makes all but impossible) is retried with a new id, never lost.
  */
-
-/**
- * What happened, in Dutch as the log shows it. "link geopend" is a GET of a link page, which a
- * mail scanner makes as readily as a person; "bekeken" is a person's action on the page (the first
- * touch, click or key, posted by /static/bekeken.js) or a signed-in staff member's view.
- */
-export const AUDIT_ACTIONS = [
-  'link geopend',
-  'bekeken',
-  'concept opgeslagen',
-  'ingediend',
-  'gedownload',
-  'bijlage verwijderd',
-  'herinnerd',
-  'link ingetrokken',
-  'nieuwe link',
-  'WPB vervangen',
-  'aanvraag ingetrokken',
-  'CSV gedownload',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
-
-/** One stored event. */
-export interface AuditEvent {
-  /** ISO instant with milliseconds (UTC), fixed width so the sort keys sort by time. */
-  at: string;
-  id: string;
-  /** A staff member's (lower-cased) email, or `link:<role>` for someone who came by an emailed link: never a token. */
-  actor: string;
-  action: AuditAction;
-  requestId?: string;
-  /** A short Dutch explanation (version, file name, old and new WPB); never a token. */
-  detail?: string;
-}
-
-/** What a caller records; the store adds the instant and the id. */
-export type AuditInput = Omit<AuditEvent, 'at' | 'id'>;
-
-/** Where an event goes: a student's placement, or a period's CSV exports. */
-export type AuditTarget = { schoolYear: string; studentNumber: string } | { schoolYear: string; exportPeriod: number };
-
-/** Keys of audit events (see README, Data model). */
-export const auditKeys = {
-  partition: (target: AuditTarget) =>
-    'exportPeriod' in target ? `AUDIT#EXPORT#${target.schoolYear}#${target.exportPeriod}` : `PLC#${target.schoolYear}#${target.studentNumber}`,
-  sort: (at: string, id: string) => `AUDIT#${at}#${id}`,
-};
-
-/** The actor of someone who came by an emailed link: their role only. */
-export function linkActor(role: ObserverRole | 'student'): string {
-  return `link:${role}`;
-}
 
 /** An instant as the log stores it: UTC, always with milliseconds (`2025-11-10T08:00:00.000Z`). */
 export function auditInstant(instant: Temporal.Instant): string {
@@ -102,22 +55,35 @@ export class AuditStore {
 
   /** Appends one event; never overwrites one. Returns the stored event. */
   async record(target: AuditTarget, input: AuditInput, now: Temporal.Instant): Promise<AuditEvent> {
-    const at = auditInstant(now);
     for (let attempt = 1; ; attempt++) {
-      const event: AuditEvent = { at, id: this.newId(), ...input };
+      const { event, write } = this.prepare(target, input, now);
       try {
-        await this.doc.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { PK: auditKeys.partition(target), SK: auditKeys.sort(at, event.id), entity: 'audit', ...event },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          }),
-        );
+        await this.doc.send(new PutCommand(write.Put));
         return event;
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException) || attempt >= MAX_ATTEMPTS) throw error;
       }
     }
+  }
+
+  /**
+   * An event as one write of another store's transaction, the same put {@link record} makes: a
+   * form save carries its "concept opgeslagen" or "ingediend" in the save's own TransactWriteItems,
+   * so the event is written if and only if the version is. A clash of ids fails that transaction
+   * (all but impossible, see {@link newAuditId}); the caller decides what then.
+   */
+  prepare(target: AuditTarget, input: AuditInput, now: Temporal.Instant): { event: AuditEvent; write: AuditWrite } {
+    const event: AuditEvent = { at: auditInstant(now), id: this.newId(), ...input };
+    return {
+      event,
+      write: {
+        Put: {
+          TableName: this.tableName,
+          Item: { PK: auditKeys.partition(target), SK: auditKeys.sort(event.at, event.id), entity: 'audit', ...event },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+    };
   }
 
   /** A student's events, newest first; only those of one request when `requestId` is given. */
@@ -141,7 +107,7 @@ export class AuditStore {
         ...(options.requestId ? { FilterExpression: 'requestId = :request' } : {}),
         ExpressionAttributeValues: {
           ':pk': auditKeys.partition(target),
-          ':prefix': 'AUDIT#',
+          ':prefix': auditKeys.prefix(),
           ...(options.requestId ? { ':request': options.requestId } : {}),
         },
         ScanIndexForward: false,

@@ -7,33 +7,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { PLACEMENT_ROLES, StoredPlacement, emailKey, type Placement, type PlacementRole } from '../roster/placement.ts';
+import { PlacementConflictError, type Membership, type PlacementRecord } from '../model/placements.ts';
 import { keys } from './keys.ts';
 import { GSI1 } from './table.ts';
-import { DomainError } from '../errors.ts';
-
-/** A stored placement: the placement plus its revision and when it last changed. */
-export interface PlacementRecord extends Placement {
-  rev: number;
-  updatedAt: string;
-}
-
-/** A person's role on one placement, as found through the person index. */
-export interface Membership {
-  email: string;
-  name: string;
-  role: PlacementRole;
-  schoolYear: string;
-  studentNumber: string;
-  studentName: string;
-  school: string;
-}
-
-/** Someone else changed the placement between read and write; the caller may retry. */
-export class PlacementConflictError extends DomainError {
-  constructor(studentNumber: string) {
-    super(`De plaatsing van student ${studentNumber} is tegelijk door iemand anders gewijzigd; probeer het opnieuw.`, 409);
-  }
-}
 
 /** Placement repository over the single DynamoDB table. */
 export class PlacementStore {
@@ -126,7 +102,7 @@ export class PlacementStore {
     const items = await this.queryAll({
       TableName: this.tableName,
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :hist)',
-      ExpressionAttributeValues: { ':pk': keys.placementPartition(schoolYear, studentNumber), ':hist': 'HIST#' },
+      ExpressionAttributeValues: { ':pk': keys.placementPartition(schoolYear, studentNumber), ':hist': keys.historyPrefix() },
     });
     return items.map(toRecord);
   }
@@ -166,11 +142,10 @@ export class PlacementStore {
 
   /** The placements a person has a role on, optionally narrowed to one role and school year. */
   async membershipsOf(email: string, role?: PlacementRole, schoolYear?: string): Promise<Membership[]> {
-    const prefix = ['ROLE', role, role && schoolYear].filter(Boolean).join('#') + '#';
     const items = await this.queryAll({
       TableName: this.tableName,
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': keys.personPartition(email), ':prefix': prefix },
+      ExpressionAttributeValues: { ':pk': keys.personPartition(email), ':prefix': keys.membershipPrefix(role, schoolYear) },
     });
     return items.map((item) => ({
       email: String(item.email),
@@ -186,8 +161,7 @@ export class PlacementStore {
   private placementItem(record: PlacementRecord): Record<string, unknown> {
     return {
       ...keys.placement(record.schoolYear, record.studentNumber),
-      GSI1PK: keys.yearIndex(record.schoolYear),
-      GSI1SK: keys.yearIndexSort(record.school, record.studentNumber),
+      ...keys.placementYearIndex(record.schoolYear, record.school, record.studentNumber),
       entity: 'placement',
       ...placementData(record),
       rev: record.rev,

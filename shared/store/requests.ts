@@ -12,188 +12,28 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { MAX_FILES_PER_FORM, reasons } from '../attachments/policy.ts';
 import { DomainError } from '../errors.ts';
 import type { Person } from '../roster/placement.ts';
-import { linkItem, linkKeys, type LinkItem } from '../links.ts';
-import { GSI2 } from './table.ts';
-
-/** Who may be asked to fill in a form. */
-export const OBSERVER_ROLES = ['wpb', 'so', 'io'] as const;
-export type ObserverRole = (typeof OBSERVER_ROLES)[number];
-
-/** Where a request stands: asked, a draft saved, submitted, or withdrawn by the student before any submission. */
-export type RequestState = 'gevraagd' | 'concept' | 'ingediend' | 'ingetrokken';
-
-/** The states in which nothing has been submitted yet and the student may still withdraw the request. */
-export const WITHDRAWABLE_STATES = ['gevraagd', 'concept'] as const satisfies readonly RequestState[];
-
-/** A form asked of an observer for one student in one period. */
-export interface RequestRecord {
-  schoolYear: string;
-  studentNumber: string;
-  requestId: string;
-  formId: string;
-  observerRole: ObserverRole;
-  observer: Person;
-  lessonDate?: string;
-  className?: string;
-  question?: string;
-  period: number;
-  /** The period's student deadline (YYYY-MM-DD): editable until the end of that day. */
-  deadline: string;
-  state: RequestState;
-  latestVersion: number;
-  submittedAt?: string;
-  linkId: string;
-  linkHash: string;
-  /** Set when staff revoked the request's link (the link item says so too); a reissue clears it. */
-  linkRevokedAt?: string;
-  /** When the student withdrew the request (state `ingetrokken`); its link is revoked then too. */
-  withdrawnAt?: string;
-  createdAt: string;
-  origin: 'student' | 'auto';
-  student: Person;
-  school: string;
-  vak: string;
-}
-
-/** An uploaded, verified attachment of a request. */
-export interface AttachmentRef {
-  id: string;
-  key: string;
-  name: string;
-  size: number;
-  type: string;
-  addedAt: string;
-  /** The S3 object version that was verified; downloads serve exactly that one. */
-  versionId?: string;
-  /** The ETag of the verified bytes; downloads serve them only while it matches (also where S3 keeps no versions). */
-  etag?: string;
-  /**
-   * The malware scan's final verdict, recorded the first time it is read, so pages need not ask
-   * S3 again. Absent while the scan is pending (and on attachments stored before scanning).
-   */
-  scanVerdict?: FinalScanVerdict;
-}
-
-/** A malware scan verdict that no longer changes. */
-export type FinalScanVerdict = 'clean' | 'threat' | 'unscannable';
-
-/**
- * An upload the app presigned and has not verified yet. Verify acts only on one of these, and
- * claims it with one conditional delete: a replay, a parallel call or an id of another form
- * finds nothing and changes nothing.
- */
-export interface PendingUpload {
-  id: string;
-  /** Where the browser posts the bytes (`uploads/...`). */
-  uploadKey: string;
-  /** Where the verified bytes will be served from (`attachments/...`). */
-  key: string;
-  /** The safe file name, as declared. */
-  name: string;
-  /** The canonical MIME type the upload was presigned with. */
-  type: string;
-  /** Verify is refused after this instant (epoch ms): a little after the presigned POST expires. */
-  validUntilMs: number;
-}
-
-/** The form already has the most attachments allowed. */
-export class TooManyAttachmentsError extends DomainError {
-  constructor(max: number) {
-    super(reasons.tooMany(max), 409);
-  }
-}
-
-/** The attachment cannot be removed: the form was submitted, or the attachment is gone. */
-export class AttachmentNotRemovableError extends DomainError {}
-
-/** One saved version of a form: append-only. */
-export interface SubmissionVersion {
-  requestId: string;
-  version: number;
-  formId: string;
-  formVersion: number;
-  answers: Record<string, string>;
-  status: 'concept' | 'ingediend';
-  savedAt: string;
-  savedBy: string;
-  attachments: AttachmentRef[];
-}
-
-/** A student's own page link, kept beside the placement. */
-export interface StudentLinkRecord {
-  schoolYear: string;
-  studentNumber: string;
-  school: string;
-  linkId: string;
-  linkHash: string;
-}
-
-/** Someone saved the same form at the same time; the caller shows the user their values again. */
-export class VersionConflictError extends DomainError {
-  constructor(message = 'Dit formulier is intussen door iemand anders opgeslagen. Uw antwoorden staan hieronder nog; controleer ze en sla opnieuw op.') {
-    super(message, 409);
-  }
-}
+import type { LinkItem } from '../links.ts';
+import {
+  AttachmentNotRemovableError,
+  BusyError,
+  LinkChangedError,
+  RequestExistsError,
+  TooManyAttachmentsError,
+  VersionConflictError,
+  WithdrawConflictError,
+  type AttachmentRef,
+  type FinalScanVerdict,
+  type PendingUpload,
+  type RequestRecord,
+  type StudentLinkRecord,
+  type SubmissionVersion,
+} from '../model/requests.ts';
+import { keys, linkKeys, requestKeys } from './keys.ts';
+import { linkItem } from './links.ts';
+import { GSI2, type TransactionWrite } from './table.ts';
 
 /** What a save says when an attachment it lists was removed while it was under way. */
 const ATTACHMENT_GONE = 'Een bijlage is intussen verwijderd, dus er is niets opgeslagen. Uw antwoorden staan hieronder nog; controleer de bijlagen en sla opnieuw op.';
-
-/** The request's link or observer changed between read and write (two staff members at once). */
-export class LinkChangedError extends DomainError {
-  constructor() {
-    super('De link van deze aanvraag is intussen door iemand anders gewijzigd. Laad de pagina opnieuw en kijk of de actie nog nodig is.', 409);
-  }
-}
-
-/** The request was submitted, withdrawn or given another link between read and write. */
-export class WithdrawConflictError extends DomainError {
-  constructor() {
-    super('Deze aanvraag is intussen gewijzigd. Laad de pagina opnieuw.', 409);
-  }
-}
-
-/** The request already exists (an automatic request made twice). */
-export class RequestExistsError extends DomainError {
-  constructor() {
-    super('Deze aanvraag bestaat al.', 409);
-  }
-}
-
-const pad = (n: number) => String(n).padStart(6, '0');
-
-/** Keys of requests, versions, attachments and student links (see docs/forms-and-links.md). */
-export const requestKeys = {
-  partition: (schoolYear: string, studentNumber: string) => `PLC#${schoolYear}#${studentNumber}`,
-  request: (schoolYear: string, studentNumber: string, requestId: string) => ({
-    PK: `PLC#${schoolYear}#${studentNumber}`,
-    SK: `REQ#${requestId}`,
-  }),
-  version: (schoolYear: string, studentNumber: string, requestId: string, version: number) => ({
-    PK: `PLC#${schoolYear}#${studentNumber}`,
-    SK: `SUB#${requestId}#${pad(version)}`,
-  }),
-  attachment: (schoolYear: string, studentNumber: string, requestId: string, attachmentId: string) => ({
-    PK: `PLC#${schoolYear}#${studentNumber}`,
-    SK: `ATT#${requestId}#${attachmentId}`,
-  }),
-  pendingUpload: (schoolYear: string, studentNumber: string, requestId: string, attachmentId: string) => ({
-    PK: `PLC#${schoolYear}#${studentNumber}`,
-    SK: `UPL#${requestId}#${attachmentId}`,
-  }),
-  studentLink: (schoolYear: string, studentNumber: string) => ({
-    PK: `PLC#${schoolYear}#${studentNumber}`,
-    SK: 'STUDENTLINK',
-  }),
-  /**
-   * Requests and student links also sit in the year index, right after their placement
-   * (`SCHOOL#<school>#<nr>` sorts before `SCHOOL#<school>#<nr>#...`), so one paginated Query of
-   * a school year reads placements with everything the digest planner needs.
-   */
-  yearIndex: (schoolYear: string, school: string, studentNumber: string, suffix: string) => ({
-    GSI1PK: `YEAR#${schoolYear}`,
-    GSI1SK: `SCHOOL#${school}#${studentNumber}#${suffix}`,
-  }),
-};
 
 /** Requests, their append-only versions, attachments and student links, in the single table. */
 export class RequestStore {
@@ -211,14 +51,16 @@ export class RequestStore {
             TableName: this.tableName,
             Item: {
               ...requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
-              ...requestKeys.yearIndex(request.schoolYear, request.school, request.studentNumber, `REQ#${request.requestId}`),
+              ...requestKeys.requestYearIndex(request.schoolYear, request.school, request.studentNumber, request.requestId),
               entity: 'request',
               ...request,
+              // No attachments yet: the count and the copies beside it are complete from the start (see readForm).
+              attachmentCount: 0,
             },
             ConditionExpression: 'attribute_not_exists(PK)',
           },
         },
-        { Put: { TableName: this.tableName, Item: linkItem(link), ConditionExpression: 'attribute_not_exists(PK)' } },
+        { Put: { TableName: this.tableName, Item: linkItem(formLink(link, request)), ConditionExpression: 'attribute_not_exists(PK)' } },
       ],
       () => new RequestExistsError(),
     );
@@ -232,24 +74,30 @@ export class RequestStore {
   /** A request by its item keys (as a link stores them). */
   async getByKeys(key: { PK: string; SK: string }): Promise<RequestRecord | undefined> {
     const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key }));
-    return result.Item ? stripKeys<RequestRecord>(result.Item) : undefined;
+    return result.Item ? requestOf(result.Item) : undefined;
   }
 
   /** Every request of a placement, oldest first. */
   async listForPlacement(schoolYear: string, studentNumber: string): Promise<RequestRecord[]> {
-    return (await this.queryPrefix(requestKeys.partition(schoolYear, studentNumber), 'REQ#')).map((item) =>
-      stripKeys<RequestRecord>(item),
-    );
+    return (await this.queryPrefix(requestKeys.partition(schoolYear, studentNumber), requestKeys.requestPrefix())).map(requestOf);
   }
 
   /**
    * Appends version `basis + 1` and moves the request's state, in one transaction: the version
    * must not exist and the request must still be at `basis`. Two saves on the same basis: one
-   * wins, the other gets a VersionConflictError. Nothing is ever overwritten.
+   * wins, the other gets a VersionConflictError. Nothing is ever overwritten. The request's link
+   * learns the new version number (see {@link readForm}); `options.also` are writes of other
+   * stores that must happen if and only if the version is saved (its audit event).
    */
-  async saveVersion(request: RequestRecord, basis: number, version: Omit<SubmissionVersion, 'version' | 'requestId'>): Promise<SubmissionVersion> {
+  async saveVersion(
+    request: RequestRecord,
+    basis: number,
+    version: Omit<SubmissionVersion, 'version' | 'requestId'>,
+    options: { also?: readonly TransactionWrite[] } = {},
+  ): Promise<SubmissionVersion> {
     const next: SubmissionVersion = { ...version, requestId: request.requestId, version: basis + 1 };
     const submitted = version.status === 'ingediend';
+    const checked = submitted ? version.attachments.length : 0;
     const names: Record<string, string> = { '#state': 'state' };
     const values: Record<string, unknown> = {
       ':basis': basis,
@@ -261,8 +109,9 @@ export class RequestStore {
     if (submitted) {
       update += ', submittedAt = :at, GSI2PK = :gsi2pk, GSI2SK = :gsi2sk';
       values[':at'] = version.savedAt;
-      values[':gsi2pk'] = `PERIOD#${request.schoolYear}#${request.period}`;
-      values[':gsi2sk'] = `${request.school}#${request.studentNumber}#${request.requestId}`;
+      const period = requestKeys.periodIndex(request);
+      values[':gsi2pk'] = period.GSI2PK;
+      values[':gsi2sk'] = period.GSI2SK;
     }
     await this.transact(
       [
@@ -288,6 +137,15 @@ export class RequestStore {
             ExpressionAttributeValues: values,
           },
         },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: linkKeys(request.linkHash),
+            UpdateExpression: 'SET latestVersion = :next',
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeValues: { ':next': next.version },
+          },
+        },
         // A submission lists its attachments (the CSV links them): each must still exist, so an
         // attachment removed while the submit was under way is never referenced by it.
         ...(submitted
@@ -299,9 +157,10 @@ export class RequestStore {
               },
             }))
           : []),
+        ...(options.also ?? []),
       ],
-      // Items 0 and 1 are the version and the request; a failed check after them is an attachment.
-      (failed) => new VersionConflictError(failed.some((index) => index > 1) ? ATTACHMENT_GONE : undefined),
+      // Items 0, 1 and 2 are the version, the request and its link; then come the attachments' checks.
+      (failed) => new VersionConflictError(failed.some((index) => index > 2 && index < 3 + checked) ? ATTACHMENT_GONE : undefined),
     );
     return next;
   }
@@ -319,6 +178,40 @@ export class RequestStore {
   }
 
   /**
+   * What the form page needs of the request a form link opens, in one BatchGet after the link as a
+   * rule: the request, its latest version (the number the link remembers, see {@link saveVersion})
+   * and, for a save, the placement's student link (the receipt links to the student's page). The
+   * attachments come from their copies on the request, added and removed in the transactions that
+   * add and remove the attachment items. Where a hint is missing or behind (a link made before the
+   * hint, a reissued link, a request stored before the copies, a read that met a newer save), the
+   * version or the list is read directly, in one more round.
+   *
+   * @returns undefined when the request does not exist
+   */
+  async readForm(link: Pick<LinkItem, 'ownerPk' | 'ownerSk' | 'latestVersion'>, options: { studentLink?: boolean } = {}): Promise<FormRead | undefined> {
+    const requestKey = { PK: link.ownerPk, SK: link.ownerSk };
+    const { schoolYear, studentNumber, requestId } = requestKeys.requestOf(requestKey);
+    const versionKey = link.latestVersion ? requestKeys.version(schoolYear, studentNumber, requestId, link.latestVersion) : undefined;
+    const studentLinkKey = options.studentLink ? requestKeys.studentLink(schoolYear, studentNumber) : undefined;
+    const items = await this.batchGet([requestKey, versionKey, studentLinkKey].filter((key) => key !== undefined));
+    const find = (key: { PK: string; SK: string } | undefined) => (key ? items.find((item) => item.PK === key.PK && item.SK === key.SK) : undefined);
+    const requestItem = find(requestKey);
+    if (!requestItem) return undefined;
+    const request = requestOf(requestItem);
+    const versionItem = find(versionKey);
+    const [latest, attachments] = await Promise.all([
+      request.latestVersion < 1
+        ? undefined
+        : versionItem?.version === request.latestVersion
+          ? stripKeys<SubmissionVersion>(versionItem)
+          : this.getVersion(request, request.latestVersion),
+      copiedAttachments(requestItem) ?? this.listAttachments(request),
+    ]);
+    const studentLinkItem = find(studentLinkKey);
+    return { request, latest, attachments, ...(studentLinkItem ? { studentLink: stripKeys<StudentLinkRecord>(studentLinkItem) } : {}) };
+  }
+
+  /**
    * The submitted requests of a period, a page at a time, from GSI2 (`PERIOD#<year>#<n>`),
    * optionally only those whose `<school>#<studentnr>#<requestId>` starts with `prefix`.
    */
@@ -330,10 +223,10 @@ export class RequestStore {
         IndexName: GSI2,
         Limit: options.pageSize,
         KeyConditionExpression: options.prefix ? 'GSI2PK = :pk AND begins_with(GSI2SK, :prefix)' : 'GSI2PK = :pk',
-        ExpressionAttributeValues: { ':pk': `PERIOD#${schoolYear}#${period}`, ...(options.prefix ? { ':prefix': options.prefix } : {}) },
+        ExpressionAttributeValues: { ':pk': requestKeys.periodPartition(schoolYear, period), ...(options.prefix ? { ':prefix': options.prefix } : {}) },
       },
     );
-    for await (const page of pages) yield (page.Items ?? []).map((item) => stripKeys<RequestRecord>(item));
+    for await (const page of pages) yield (page.Items ?? []).map(requestOf);
   }
 
   /**
@@ -351,7 +244,7 @@ export class RequestStore {
         if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** attempt)));
         const result = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
         for (const item of result.Responses?.[this.tableName] ?? []) {
-          const [, , studentNumber = ''] = String(item.PK).split('#');
+          const { studentNumber } = keys.placementOf(String(item.PK));
           const version = stripKeys<SubmissionVersion>(item);
           found.set(versionRef({ studentNumber, requestId: version.requestId, version: version.version }), version);
         }
@@ -363,7 +256,7 @@ export class RequestStore {
 
   /** Every version of a request's form, oldest first. */
   async listVersions(request: Pick<RequestRecord, 'schoolYear' | 'studentNumber' | 'requestId'>): Promise<SubmissionVersion[]> {
-    const items = await this.queryPrefix(requestKeys.partition(request.schoolYear, request.studentNumber), `SUB#${request.requestId}#`);
+    const items = await this.queryPrefix(requestKeys.partition(request.schoolYear, request.studentNumber), requestKeys.versionPrefix(request.requestId));
     return items.map((item) => stripKeys<SubmissionVersion>(item));
   }
 
@@ -381,7 +274,7 @@ export class RequestStore {
             ExpressionAttributeValues: { ':id': linkId, ':hash': link.hash, ':old': request.linkHash, ':oldList': [request.linkHash], ':none': [] },
           },
         },
-        ...this.swapLinkItems(request.linkHash, link, at),
+        ...this.swapLinkItems(request.linkHash, formLink(link, request), at),
       ],
       () => new LinkChangedError(),
     );
@@ -463,7 +356,7 @@ export class RequestStore {
             },
           },
         },
-        ...this.swapLinkItems(request.linkHash, link, at),
+        ...this.swapLinkItems(request.linkHash, formLink(link, request), at),
       ],
       () => new LinkChangedError(),
     );
@@ -532,7 +425,7 @@ export class RequestStore {
               TableName: this.tableName,
               Item: {
                 ...requestKeys.studentLink(record.schoolYear, record.studentNumber),
-                ...requestKeys.yearIndex(record.schoolYear, record.school, record.studentNumber, 'LINK'),
+                ...requestKeys.studentLinkYearIndex(record.schoolYear, record.school, record.studentNumber),
                 entity: 'student-link',
                 ...record,
               },
@@ -612,10 +505,11 @@ export class RequestStore {
           Update: {
             TableName: this.tableName,
             Key: requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
-            UpdateExpression: 'SET attachmentCount = if_not_exists(attachmentCount, :existing) + :one',
+            UpdateExpression: 'SET attachmentCount = if_not_exists(attachmentCount, :existing) + :one, #copy = :copy',
             // Without a count yet, `existing` (checked above) seeds it.
             ConditionExpression: 'attribute_exists(PK) AND (attachmentCount < :max OR attribute_not_exists(attachmentCount))',
-            ExpressionAttributeValues: { ':existing': existing, ':one': 1, ':max': max },
+            ExpressionAttributeNames: { '#copy': copyName(attachment.id) },
+            ExpressionAttributeValues: { ':existing': existing, ':one': 1, ':max': max, ':copy': attachment },
           },
         },
         {
@@ -654,9 +548,9 @@ export class RequestStore {
           Update: {
             TableName: this.tableName,
             Key: requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
-            UpdateExpression: 'SET attachmentCount = if_not_exists(attachmentCount, :existing) - :one',
+            UpdateExpression: 'SET attachmentCount = if_not_exists(attachmentCount, :existing) - :one REMOVE #copy',
             ConditionExpression: 'attribute_exists(PK) AND #state <> :submitted',
-            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeNames: { '#state': 'state', '#copy': copyName(attachmentId) },
             ExpressionAttributeValues: { ':existing': options.existing, ':one': 1, ':submitted': 'ingediend' },
           },
         },
@@ -671,31 +565,57 @@ export class RequestStore {
     return attachmentOf(found.Item);
   }
 
-  /** Records an attachment's final scan verdict once (a later, different one is ignored). */
+  /**
+   * Records an attachment's final scan verdict once (a later, different one is ignored), on the
+   * attachment and on its copy on the request (where there is one).
+   */
   async recordScanVerdict(
     request: Pick<RequestRecord, 'schoolYear' | 'studentNumber' | 'requestId'>,
     attachmentId: string,
     verdict: FinalScanVerdict,
   ): Promise<void> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: requestKeys.attachment(request.schoolYear, request.studentNumber, request.requestId, attachmentId),
-          UpdateExpression: 'SET scanVerdict = :verdict',
-          ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(scanVerdict)',
-          ExpressionAttributeValues: { ':verdict': verdict },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    const once = async (update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>) => {
+      try {
+        await this.doc.send(new UpdateCommand({ TableName: this.tableName, ...update }));
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    };
+    await Promise.all([
+      once({
+        Key: requestKeys.attachment(request.schoolYear, request.studentNumber, request.requestId, attachmentId),
+        UpdateExpression: 'SET scanVerdict = :verdict',
+        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(scanVerdict)',
+        ExpressionAttributeValues: { ':verdict': verdict },
+      }),
+      once({
+        Key: requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
+        UpdateExpression: 'SET #copy.scanVerdict = :verdict',
+        ConditionExpression: 'attribute_exists(#copy) AND attribute_not_exists(#copy.scanVerdict)',
+        ExpressionAttributeNames: { '#copy': copyName(attachmentId) },
+        ExpressionAttributeValues: { ':verdict': verdict },
+      }),
+    ]);
   }
 
   /** The verified attachments of a request. */
   async listAttachments(request: Pick<RequestRecord, 'schoolYear' | 'studentNumber' | 'requestId'>): Promise<AttachmentRef[]> {
-    const items = await this.queryPrefix(requestKeys.partition(request.schoolYear, request.studentNumber), `ATT#${request.requestId}#`);
+    const items = await this.queryPrefix(requestKeys.partition(request.schoolYear, request.studentNumber), requestKeys.attachmentPrefix(request.requestId));
     return items.map(attachmentOf);
+  }
+
+  /** Items by key with BatchGetItem (at most 100 keys), unprocessed keys retried with backoff. */
+  private async batchGet(keys: readonly { PK: string; SK: string }[]): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
+    let pending: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [this.tableName]: { Keys: [...keys] } };
+    for (let attempt = 0; pending && Object.keys(pending).length > 0; attempt++) {
+      if (attempt > 8) throw new Error('DynamoDB left items unprocessed');
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** attempt)));
+      const result = await this.doc.send(new BatchGetCommand({ RequestItems: pending }));
+      found.push(...(result.Responses?.[this.tableName] ?? []));
+      pending = result.UnprocessedKeys as typeof pending;
+    }
+    return found;
   }
 
   private async queryPrefix(pk: string, prefix: string): Promise<Record<string, unknown>[]> {
@@ -744,17 +664,57 @@ export class RequestStore {
 /** How often a transaction cancelled by a conflicting one is tried. */
 const TRANSACTION_CONFLICT_ATTEMPTS = 4;
 
-/** Another save of the same form kept getting in the way; nothing was written. */
-export class BusyError extends DomainError {
-  constructor() {
-    super('Er werd op hetzelfde moment iets anders aan dit formulier opgeslagen. Er is niets gewijzigd; probeer het nog eens.', 409);
-  }
-}
-
 /** An attachment item's stored fields, without keys or absent optional ones. */
 function attachmentOf(item: Record<string, unknown>): AttachmentRef {
   const { id, key, name, size, type, addedAt, versionId, etag, scanVerdict } = item as unknown as AttachmentRef;
   return { id, key, name, size, type, addedAt, ...(versionId ? { versionId } : {}), ...(etag ? { etag } : {}), ...(scanVerdict ? { scanVerdict } : {}) };
+}
+
+/**
+ * A request's link as stored: with the hints the form page reads with it (see
+ * {@link RequestStore.readForm}): the observer's role and, once there is one, the latest version.
+ */
+function formLink(link: LinkItem, request: Pick<RequestRecord, 'observerRole' | 'latestVersion'>): LinkItem {
+  return { ...link, observerRole: request.observerRole, ...(request.latestVersion > 0 ? { latestVersion: request.latestVersion } : {}) };
+}
+
+/** What {@link RequestStore.readForm} reads for the form page. */
+export interface FormRead {
+  request: RequestRecord;
+  /** The latest version, undefined before the first save. */
+  latest: SubmissionVersion | undefined;
+  /** The verified attachments, in the order of their ids (as a Query of their items lists them). */
+  attachments: AttachmentRef[];
+  /** The placement's student link, when asked for and there is one. */
+  studentLink?: StudentLinkRecord;
+}
+
+/**
+ * The attribute of the request item that holds a copy of one of its attachments. The copies are
+ * written with the attachment items (one transaction), so the form page needs no Query of them;
+ * with at most five small references they add little to the request's index entries.
+ */
+const COPY_PREFIX = 'attachment#';
+const copyName = (attachmentId: string) => `${COPY_PREFIX}${attachmentId}`;
+
+/**
+ * The attachments copied on a request item, or undefined when the copies may be incomplete: a
+ * request stored before them has attachments without a copy, which its count (`attachmentCount`,
+ * kept in the same transactions) then exceeds. A request made since starts at 0 with no copies.
+ */
+function copiedAttachments(item: Record<string, unknown>): AttachmentRef[] | undefined {
+  const copies = Object.entries(item)
+    .filter(([name]) => name.startsWith(COPY_PREFIX))
+    .map(([, value]) => attachmentOf(value as Record<string, unknown>));
+  if (item.attachmentCount !== copies.length) return undefined;
+  return copies.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** A request item's record: without keys, count or attachment copies (those are the store's). */
+function requestOf(item: Record<string, unknown>): RequestRecord {
+  const record = stripKeys<Record<string, unknown>>(item);
+  for (const name of Object.keys(record)) if (name === 'attachmentCount' || name.startsWith(COPY_PREFIX)) delete record[name];
+  return record as unknown as RequestRecord;
 }
 
 /** The key of a version in {@link RequestStore.getVersions}' answer. */

@@ -7,6 +7,7 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 
 /** The TTL attribute: epoch seconds after which DynamoDB may delete the item. */
 export const TTL_ATTRIBUTE = 'expiresAt';
@@ -59,3 +60,9 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   );
   return true;
 }
+
+/**
+ * One write of a TransactWriteItems, in the document client's shapes: how one store's write rides
+ * in another store's transaction (a form save carries its audit event, see AuditStore.prepare).
+ */
+export type TransactionWrite = NonNullable<TransactWriteCommandInput['TransactItems']>[number];

@@ -6,7 +6,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { createApp } from '../../functions/http/app.tsx';
 import { fixedClock, parseInstant } from '../../shared/clock.ts';
-import { ensureStudentLink } from '../../shared/requests.ts';
+import { ensureStudentLink } from '../../shared/usecases/welcome.ts';
 import { Placement } from '../../shared/roster/placement.ts';
 import { ensureBucket } from '../../shared/store/bucket.ts';
 import { appDeps } from '../support/app.ts';

@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Browser, Page } from 'playwright-core';
 import { createApp } from '../../functions/http/app.tsx';
-import { formTitle, getForm } from '../../forms/index.ts';
+import { getForm } from '../../forms/index.ts';
 import { getPeriod, getSchoolYear } from '../../shared/calendar.ts';
 import { fixedClock, parseInstant } from '../../shared/clock.ts';
-import { createRequest, ensureStudentLink } from '../../shared/requests.ts';
+import { createRequest } from '../../shared/usecases/observation.ts';
+import { ensureStudentLink } from '../../shared/usecases/welcome.ts';
 import type { Placement } from '../../shared/roster/placement.ts';
 import { freePort } from '../../infra/local/stack.ts';
 import { appDeps } from '../support/app.ts';
@@ -57,7 +58,7 @@ describe('pages fit a phone 390 px wide: no sideways scrolling, in a real browse
     await ensureStudentLink(deps, student);
     studentToken = tokenIn((await inboxOf(student.student.email))[0], 's');
     const ask = (formId: string, observerRole: 'wpb' | 'so' | 'io') =>
-      createRequest(deps, student, { formId, observerRole, lessonDate: '2025-11-05', className: 'H2b-tweetalig-gymnasium' }, { origin: 'student', formTitle: (id) => formTitle(id), choice });
+      createRequest(deps, student, { formId, observerRole, lessonDate: '2025-11-05', className: 'H2b-tweetalig-gymnasium' }, { origin: 'student', choice });
     const submitted = await ask('kijkwijzer-pedagogiek', 'wpb');
     const def = getForm('kijkwijzer-pedagogiek')!;
     const answers = Object.fromEntries(Object.entries(completeFields(def, 'Rustige start; duidelijke uitleg aan de hele klas, daarna gedifferentieerd verder.')).map(([k, v]) => [k.replace(/^a\./, ''), v]));

@@ -6,13 +6,13 @@ import { serve, type ServerType } from '@hono/node-server';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { createApp } from '../../functions/http/app.tsx';
-import { SIGN_IN_SENT } from '../../functions/http/routes/auth.tsx';
+import { SIGN_IN_SENT } from '../../functions/http/views/sign-in-page.tsx';
 import { getForm } from '../../forms/index.ts';
 import { getPeriod, getSchoolYear } from '../../shared/calendar.ts';
 import { fixedClock, parseInstant } from '../../shared/clock.ts';
 import { formatAnswer } from '../../shared/forms/answers.ts';
 import { formItems } from '../../shared/forms/definition.ts';
-import { createRequest } from '../../shared/requests.ts';
+import { createRequest } from '../../shared/usecases/observation.ts';
 import type { Placement } from '../../shared/roster/placement.ts';
 import { freePort } from '../../infra/local/stack.ts';
 import { appDeps } from '../support/app.ts';
@@ -22,7 +22,7 @@ import { inboxOf } from '../support/inbox.ts';
 import { readWithPython } from '../support/python-csv.ts';
 import { staffPlacement } from '../support/staff.ts';
 import { tokenFor } from '../../shared/links.ts';
-import type { RequestRecord } from '../../shared/store/requests.ts';
+import type { RequestRecord } from '../../shared/model/requests.ts';
 import { postToS3, type UploadPlan } from '../support/uploads.ts';
 
 const YEAR = '2025-2026';
@@ -99,7 +99,7 @@ describe('an IO signs in, sees the overview and downloads the CSV in a real brow
   }
 
   async function ask(p: Placement, formId: string) {
-    return createRequest(deps, p, { formId, observerRole: 'wpb', lessonDate: '2025-11-05' }, { origin: 'student', formTitle: (id) => id, choice });
+    return createRequest(deps, p, { formId, observerRole: 'wpb', lessonDate: '2025-11-05' }, { origin: 'student', choice });
   }
 
   async function submit(p: Placement, formId: string, answers: Record<string, string>) {

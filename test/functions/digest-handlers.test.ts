@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSenderHandler } from '../../functions/digest-sender/handler.ts';
-import { MemoryLedger } from '../../shared/digest/ledger.ts';
+import { MemoryLedger } from '../../shared/store/ledger.ts';
 import type { DigestMessage } from '../../shared/digest/queue.ts';
 import { RateLimiter, type SenderDeps } from '../../shared/digest/sender.ts';
 import { MemoryMailer, type EmailMessage } from '../../shared/mail/mailer.ts';

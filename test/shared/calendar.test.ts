@@ -357,8 +357,11 @@ describe('whereIs for any instant', () => {
           expect(contains(where.period, day)).toBe(true);
         } else if (where.kind === 'between') {
           expect(yearPeriods.some(({ period }) => contains(period, day))).toBe(false);
+          // No next period: none starts later; no previous one: none of this year has ended.
           if (where.next !== null) expect(Temporal.PlainDate.compare(plainDate(where.next.period.start), day)).toBe(1);
+          else expect(yearPeriods.some(({ period }) => Temporal.PlainDate.compare(plainDate(period.start), day) > 0)).toBe(false);
           if (where.previous !== null) expect(Temporal.PlainDate.compare(plainDate(where.previous.end), day)).toBe(-1);
+          else expect(where.year.periods.some((period) => Temporal.PlainDate.compare(plainDate(period.end), day) < 0)).toBe(false);
         }
       }),
     );

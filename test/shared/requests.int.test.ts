@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { formTitle } from '../../forms/index.ts';
 import { getPeriod, getSchoolYear } from '../../shared/calendar.ts';
 import { fixedClock, parseInstant } from '../../shared/clock.ts';
 import { checkLink, hashToken, tokenFor } from '../../shared/links.ts';
-import { ensureAutoRequests, reissueRequestLink } from '../../shared/requests.ts';
+import { ensureAutoRequests, reissueRequestLink } from '../../shared/usecases/observation.ts';
 import { Placement } from '../../shared/roster/placement.ts';
 import { appDeps } from '../support/app.ts';
 import { freshBucket, freshTable, localClients } from '../support/aws.ts';
@@ -35,8 +34,8 @@ describe('automatic requests and reissued links, on DynamoDB Local and the local
     const p = placement('2025-2026', '8800001');
     const choice = { year: getSchoolYear('2025-2026')!, period: getPeriod('2025-2026', 4)! };
 
-    const first = await ensureAutoRequests(deps, p, choice, formTitle);
-    const second = await ensureAutoRequests(deps, p, choice, formTitle);
+    const first = await ensureAutoRequests(deps, p, choice);
+    const second = await ensureAutoRequests(deps, p, choice);
 
     expect(first.map((r) => [r.formId, r.origin, r.observerRole, r.deadline])).toEqual([['advies-wpb', 'auto', 'wpb', '2026-05-29']]);
     expect(second).toEqual([]);
@@ -48,7 +47,7 @@ describe('automatic requests and reissued links, on DynamoDB Local and the local
     const p = placement('2024-2025', '8800002');
     const choice = { year: getSchoolYear('2024-2025')!, period: getPeriod('2024-2025', 3)! };
 
-    const created = await ensureAutoRequests(deps, p, choice, formTitle);
+    const created = await ensureAutoRequests(deps, p, choice);
 
     expect(created.map((r) => r.formId).sort()).toEqual(['advies-wpb', 'experiment-wpp9']);
   });
@@ -56,10 +55,10 @@ describe('automatic requests and reissued links, on DynamoDB Local and the local
   it('reissues a link: the old one answers 410, the new one opens, and the observer gets it by email', async () => {
     const p = placement('2025-2026', '8800003');
     const choice = { year: getSchoolYear('2025-2026')!, period: getPeriod('2025-2026', 4)! };
-    const [request] = await ensureAutoRequests(deps, p, choice, formTitle);
+    const [request] = await ensureAutoRequests(deps, p, choice);
     const oldToken = tokenFor(deps.linkSecret, request!.linkId);
 
-    const reissued = await reissueRequestLink(deps, request!, formTitle);
+    const reissued = await reissueRequestLink(deps, request!);
 
     const now = deps.clock.now();
     expect(checkLink(await deps.links.get(hashToken(oldToken)), 'form', now)).toEqual({ status: 410, reason: 'revoked' });

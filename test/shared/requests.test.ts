@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseInstant } from '../../shared/clock.ts';
-import { isEditable, linkValidUntil, periodForNewRequest, requestEmail } from '../../shared/requests.ts';
-import type { RequestRecord } from '../../shared/store/requests.ts';
+import { isEditable, linkValidUntil, periodForNewRequest } from '../../shared/model/request-rules.ts';
+import { requestEmail } from '../../shared/mail/request-emails.ts';
+import { formCatalog } from '../../forms/index.ts';
+import type { RequestRecord } from '../../shared/model/requests.ts';
 import { hashToken, isWellFormedToken, tokenFor } from '../../shared/links.ts';
 
 describe('periodForNewRequest', () => {
@@ -71,24 +73,24 @@ describe('the request email', () => {
     school: 'Wolfert van Borselen',
     vak: 'Nederlands',
   };
-  const deps = { linkSecret: 'test-link-secret-of-at-least-32-characters', publicOrigin: 'https://werkplekleren.test' };
+  const deps = { linkSecret: 'test-link-secret-of-at-least-32-characters', publicOrigin: 'https://werkplekleren.test', forms: formCatalog };
 
   it('names the advice with its own article, "het advies", never "de advies"', () => {
-    const email = requestEmail(deps, base, 'Advies van de werkplekbegeleider');
+    const email = requestEmail(deps, base);
 
     expect(email.text).toContain('vragen we u het advies van de werkplekbegeleider in te vullen voor Zoë de Vries');
     expect(email.text).not.toMatch(/de advies/i);
   });
 
   it('names an experiment as the handbook does, not lower-cased ("experiment wpp7")', () => {
-    const email = requestEmail(deps, { ...base, formId: 'experiment-wpp7', period: 1 }, 'Feedback op experiment WPP7: Nieuwsgierig maken en houden');
+    const email = requestEmail(deps, { ...base, formId: 'experiment-wpp7', period: 1 });
 
     expect(email.text).toContain('de feedback op experiment WPP7 (Nieuwsgierig maken en houden)');
     expect(email.text).not.toContain('wpp7');
   });
 
   it('names a kijkwijzer a student asked for with "de"', () => {
-    const email = requestEmail(deps, { ...base, formId: 'kijkwijzer-digitale-didactiek', origin: 'student', lessonDate: '2026-04-22' }, 'Kijkwijzer digitale didactiek');
+    const email = requestEmail(deps, { ...base, formId: 'kijkwijzer-digitale-didactiek', origin: 'student', lessonDate: '2026-04-22' });
 
     expect(email.text).toContain('Zoë de Vries vraagt u de kijkwijzer digitale didactiek in te vullen over de les van woensdag 22 april 2026');
   });

@@ -1,18 +1,11 @@
-import { formCatalog } from '../../forms/index.ts';
+import { inject } from 'vitest';
 import type { AppDeps } from '../../functions/http/env.ts';
-import { AttachmentStore } from '../../shared/attachments/store.ts';
-import { ScanStatusReader } from '../../shared/attachments/scan.ts';
+import { buildDeps } from '../../functions/http/deps.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalEndpoints } from '../../infra/local/stack.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { LinkStore } from '../../shared/links.ts';
-import { MemoryMailer, SesMailer, type Mailer } from '../../shared/mail/mailer.ts';
+import { loadConfig, type Config } from '../../shared/config.ts';
+import { MemoryMailer, type Mailer } from '../../shared/mail/mailer.ts';
 import type { AwsClients } from '../../shared/store/clients.ts';
-import { createAwsClients } from '../../shared/store/clients.ts';
-import { PlacementStore } from '../../shared/store/placements.ts';
-import { RequestStore } from '../../shared/store/requests.ts';
-import { AuditStore } from '../../shared/store/audit.ts';
-import { RosterUploadStore } from '../../shared/roster/upload-store.ts';
-import { SessionStore } from '../../shared/auth/session-store.ts';
-import { SignInStore } from '../../shared/auth/sign-in-store.ts';
 
 /** The public origin tests use; POSTs must carry it as Origin. */
 export const TEST_ORIGIN = 'https://werkplekleren.test';
@@ -20,48 +13,68 @@ export const TEST_ORIGIN = 'https://werkplekleren.test';
 /** A link secret for tests. */
 export const TEST_LINK_SECRET = 'test-link-secret-of-at-least-32-characters';
 
-/** App dependencies over the given clients; SES goes to the local inbox unless a mailer is given. */
-export function appDeps(
-  clients: AwsClients,
+/** What a test may set of the app's configuration (the rest keeps the defaults of shared/config.ts). */
+export interface TestAppOptions {
+  /** Replaces the SES mailer (e.g. a MemoryMailer); SES goes to the local inbox otherwise. */
+  mailer?: Mailer;
+  /** Overrides the largest upload in bytes (MAX_UPLOAD_MB can only say whole megabytes and more). */
+  maxUploadBytes?: number;
+  publicOrigin?: string;
+  adminEmails?: string[];
+  /** The stand-ins to use, where vitest's are not there to inject (the benchmarks). */
+  endpoints?: Pick<LocalEndpoints, 'dynamodb' | 's3' | 'ses'>;
+}
+
+/** The configuration of the app against the local stand-ins, as `loadConfig` parses it from the environment. */
+export function localConfig(endpoints: Pick<LocalEndpoints, 'dynamodb' | 's3' | 'ses'>, names: { tableName: string; bucket: string }, options: TestAppOptions = {}): Config {
+  return loadConfig({
+    AWS_REGION: LOCAL_REGION,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_S3: endpoints.s3,
+    AWS_ENDPOINT_URL_SES: endpoints.ses,
+    TABLE_NAME: names.tableName,
+    BUCKET_NAME: names.bucket,
+    PUBLIC_ORIGIN: options.publicOrigin ?? TEST_ORIGIN,
+    LINK_SECRET: TEST_LINK_SECRET,
+    ADMIN_EMAILS: (options.adminEmails ?? []).join(','),
+  });
+}
+
+/**
+ * The app's dependencies as production builds them (`buildDeps`, functions/http/deps.ts), from a
+ * configuration for the local stand-ins at `endpoints`: every store, the SES mailer and the
+ * scalars come from there. On top, only what a test must control: the clock, no sign-in answer
+ * floor (test/functions/http/sign-in.int.test.ts sets one where it is the subject), and the
+ * options' mailer and upload limit.
+ */
+export function localDeps(
+  endpoints: Pick<LocalEndpoints, 'dynamodb' | 's3' | 'ses'>,
   names: { tableName: string; bucket: string },
   clock: Clock,
-  options: { mailer?: Mailer; maxUploadBytes?: number; publicOrigin?: string; adminEmails?: string[] } = {},
+  options: TestAppOptions = {},
 ): AppDeps {
-  const maxUploadBytes = options.maxUploadBytes ?? 20 * 1024 * 1024;
+  const deps = buildDeps(localConfig(endpoints, names, options), LOCAL_CREDENTIALS);
   return {
+    ...deps,
     clock,
-    publicOrigin: options.publicOrigin ?? TEST_ORIGIN,
-    linkSecret: TEST_LINK_SECRET,
-    linkGraceDays: 14,
-    maxUploadBytes,
-    uploadOrigin: 'http://127.0.0.1:4568',
-    placements: new PlacementStore(clients.doc, names.tableName),
-    requests: new RequestStore(clients.doc, names.tableName),
-    links: new LinkStore(clients.doc, names.tableName),
-    mailer: options.mailer ?? new SesMailer(clients.ses, 'werkplekleren@example.org'),
-    attachments: new AttachmentStore(clients.s3, names.bucket, { maxBytes: maxUploadBytes }),
-    scans: new ScanStatusReader(clients.s3, names.bucket),
-    signIns: new SignInStore(clients.doc, names.tableName),
-    sessions: new SessionStore(clients.doc, names.tableName, { idleMinutes: 120, absoluteHours: 12 }),
-    adminEmails: options.adminEmails ?? [],
-    // No answer floor: test/functions/http/sign-in.int.test.ts sets one where it is the subject.
     signInAnswerMs: 0,
-    audit: new AuditStore(clients.doc, names.tableName),
-    rosterUploads: new RosterUploadStore(clients.s3, names.bucket, clients.doc, names.tableName),
-    forms: formCatalog,
+    ...(options.mailer ? { mailer: options.mailer } : {}),
+    ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}),
   };
 }
 
-/** Dependencies for unit tests of pages that touch no store: clients point at a closed port. */
+/**
+ * {@link localDeps} over the stand-ins the integration project's global setup started (or
+ * `options.endpoints`, where vitest is not there to inject them: the benchmarks). `_clients` are
+ * the test's own SDK clients over the same stand-ins, for looking into the table; the app builds
+ * its own, as production does.
+ */
+export function appDeps(_clients: AwsClients, names: { tableName: string; bucket: string }, clock: Clock, options: TestAppOptions = {}): AppDeps {
+  return localDeps(options.endpoints ?? inject('endpoints'), names, clock, options);
+}
+
+/** Dependencies for unit tests of pages that touch no store: every endpoint is a closed port. */
 export function offlineDeps(clock: Clock): AppDeps {
-  const clients = createAwsClients(
-    {
-      AWS_REGION: 'eu-west-1',
-      AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',
-      AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9',
-      AWS_ENDPOINT_URL_SES: 'http://127.0.0.1:9',
-    },
-    { accessKeyId: 'x', secretAccessKey: 'x' },
-  );
-  return appDeps(clients, { tableName: 'none', bucket: 'none' }, clock, { mailer: new MemoryMailer() });
+  const closed = 'http://127.0.0.1:9';
+  return localDeps({ dynamodb: closed, s3: closed, ses: closed }, { tableName: 'none', bucket: 'none' }, clock, { mailer: new MemoryMailer() });
 }

@@ -10,6 +10,14 @@ import { createAwsClients } from '../../shared/store/clients.ts';
  * own, and a look into the table it made.
  */
 
+/**
+ * JVM flags for DynamoDB Local under test, passed as JAVA_TOOL_OPTIONS (its launcher takes no
+ * others): the C1 compiler only, and the serial collector. On two cores the C2 compiler's threads
+ * compete with the tests, and the JVM answers in about half the time (11 s → 5 s here); a
+ * DynamoDB-heavy set of integration files runs about a third faster.
+ */
+export const TEST_JAVA_OPTIONS = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC';
+
 /** A fresh data folder and the environment that puts the stack on free ports with the clock at `now`. */
 export async function localStackEnv(prefix: string, now: string): Promise<{ dataDir: string; env: Record<string, string> }> {
   const dataDir = await mkdtemp(join(tmpdir(), prefix));
@@ -22,6 +30,7 @@ export async function localStackEnv(prefix: string, now: string): Promise<{ data
       S3_PORT: String(await freePort()),
       SES_PORT: String(await freePort()),
       NOW: now,
+      JAVA_TOOL_OPTIONS: TEST_JAVA_OPTIONS,
     },
   };
 }

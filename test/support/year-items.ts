@@ -1,6 +1,6 @@
-import type { PlacementRecord } from '../../shared/store/placements.ts';
-import { keys } from '../../shared/store/keys.ts';
-import { requestKeys, type RequestRecord, type StudentLinkRecord } from '../../shared/store/requests.ts';
+import type { PlacementRecord } from '../../shared/model/placements.ts';
+import { keys, requestKeys } from '../../shared/store/keys.ts';
+import { type RequestRecord, type StudentLinkRecord } from '../../shared/model/requests.ts';
 
 /**
  * Raw year-index items as DynamoDB returns them for `PlacementStore.yearItems`, built the way the

@@ -1,82 +1,14 @@
 import { Hono } from 'hono';
-import { html } from 'hono/html';
-import {
-  formatDutchDate,
-  periodLabel,
-  schoolYears,
-  whereIs,
-  type SchoolYear,
-  type Whereabouts,
-} from '#shared/calendar.ts';
-import { page } from '#shared/web/layout.tsx';
+import { schoolYears, whereIs } from '#shared/calendar.ts';
 import type { AppEnv } from '../env.ts';
+import { calendarPage, startPage } from '../views/calendar.ts';
 
 /** The start page (where in the school year are we?) and the calendar of every school year. */
 export const calendarRoutes = new Hono<AppEnv>();
 
-calendarRoutes.get('/', (c) => {
-  const here = whereIs(c.get('deps').clock.now());
-  return c.html(
-    page(
-      'Start',
-      html`<h1>Werkplekleren N2</h1>
-        <p>Vandaag is het ${formatDutchDate(here.date)}.</p>
-        ${describe(here)}
-        <p><a href="/kalender">Alle schooljaren en periodes</a></p>`,
-    ),
-  );
-});
+calendarRoutes.get('/', (c) => c.html(startPage(whereIs(c.get('deps').clock.now()))));
 
 calendarRoutes.get('/kalender', (c) => {
   const here = whereIs(c.get('deps').clock.now());
-  const current = here.kind === 'none' ? undefined : here.year.id;
-  return c.html(
-    page(
-      'Kalender',
-      html`<h1>Onderwijsperiodes werkplekleren N2</h1>
-        <p>Stagedagen zijn maandag en woensdag. De deadline is de uiterste inleverdatum voor de student.</p>
-        ${schoolYears.map((year) => yearTable(year, year.id === current))}`,
-    ),
-  );
+  return c.html(calendarPage(schoolYears, here.kind === 'none' ? undefined : here.year.id));
 });
-
-function provisionalNotice(year: SchoolYear) {
-  return year.provisional ? html`<p class="notice"><strong>Voorlopig.</strong> ${year.note}</p>` : '';
-}
-
-function describe(here: Whereabouts) {
-  if (here.kind === 'period') {
-    return html`${provisionalNotice(here.year)}
-      <p>Schooljaar <strong>${here.year.id}</strong>${here.year.provisional ? html` <span class="badge">voorlopig</span>` : ''},
-        ${periodLabel(here.period)}: van ${formatDutchDate(here.period.start)} tot en met ${formatDutchDate(here.period.end)}.</p>
-      <p>Deadline student: <strong>${formatDutchDate(here.period.deadline)}</strong>.</p>`;
-  }
-  const next = here.next
-    ? html`<p>Hierna: ${periodLabel(here.next.period)} van schooljaar ${here.next.year.id}${here.next.year.provisional ? html` <span class="badge">voorlopig</span>` : ''},
-        vanaf ${formatDutchDate(here.next.period.start)} (deadline student ${formatDutchDate(here.next.period.deadline)}).</p>`
-    : html`<p>Er is nog geen volgende periode bekend.</p>`;
-  if (here.kind === 'between') {
-    return html`${provisionalNotice(here.year)}
-      <p>Schooljaar <strong>${here.year.id}</strong>${here.year.provisional ? html` <span class="badge">voorlopig</span>` : ''}: nu is er geen onderwijsperiode.</p>
-      ${next}`;
-  }
-  return html`<p>Voor deze datum is geen schooljaar bekend.</p>${next}`;
-}
-
-function yearTable(year: SchoolYear, current: boolean) {
-  return html`<h2>Schooljaar ${year.id}${year.provisional ? html` <span class="badge">voorlopig</span>` : ''}${current ? html` <span class="muted">(huidig)</span>` : ''}</h2>
-    ${provisionalNotice(year)}
-    <table>
-      <thead><tr><th scope="col">Periode</th><th scope="col">Van</th><th scope="col">Tot en met</th><th scope="col">Deadline student</th></tr></thead>
-      <tbody>
-        ${year.periods.map(
-          (period) => html`<tr>
-            <td data-label="Periode">OP${period.number}</td>
-            <td data-label="Van">${formatDutchDate(period.start)}</td>
-            <td data-label="Tot en met">${formatDutchDate(period.end)}</td>
-            <td data-label="Deadline student">${formatDutchDate(period.deadline)}</td>
-          </tr>`,
-        )}
-      </tbody>
-    </table>`;
-}

@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../functions/http/app.tsx';
-import { formTitle, getForm } from '../../../forms/index.ts';
+import { getForm } from '../../../forms/index.ts';
 import { getPeriod, getSchoolYear } from '../../../shared/calendar.ts';
-import { createRequest, ensureStudentLink } from '../../../shared/requests.ts';
-import type { RequestRecord } from '../../../shared/store/requests.ts';
+import { createRequest } from '../../../shared/usecases/observation.ts';
+import { ensureStudentLink } from '../../../shared/usecases/welcome.ts';
+import type { RequestRecord } from '../../../shared/model/requests.ts';
 import { appDeps } from '../../support/app.ts';
 import { freshBucket, freshTable, localClients } from '../../support/aws.ts';
 import { completeFields } from '../../support/forms.ts';
@@ -35,7 +36,7 @@ describe('dates of instants are Amsterdam dates on every page and in every email
     await ensureStudentLink(deps, placement);
     studentToken = tokenIn((await inboxOf(placement.student.email)).at(-1), 's');
     const choice = { year: getSchoolYear(YEAR)!, period: getPeriod(YEAR, 1)! };
-    request = await createRequest(deps, placement, { formId: 'kijkwijzer-pedagogiek', observerRole: 'wpb', lessonDate: '2025-11-05' }, { origin: 'student', formTitle: (id) => formTitle(id), choice });
+    request = await createRequest(deps, placement, { formId: 'kijkwijzer-pedagogiek', observerRole: 'wpb', lessonDate: '2025-11-05' }, { origin: 'student', choice });
     const formToken = tokenIn((await inboxOf(placement.wpb.email)).at(-1), 'f');
     const before = { wpb: (await inboxOf(placement.wpb.email)).length, student: (await inboxOf(placement.student.email)).length };
 

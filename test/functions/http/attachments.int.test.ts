@@ -1,14 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { createApp } from '../../../functions/http/app.tsx';
-import { ScanStatusReader, type ScanVerdict } from '../../../shared/attachments/scan.ts';
-import { attachmentKey, uploadKey } from '../../../shared/attachments/store.ts';
+import { type ScanVerdict } from '../../../shared/attachments/scan.ts';
+import { ScanStatusReader } from '../../../shared/store/scans.ts';
+import { attachmentKey, uploadKey } from '../../../shared/attachments/object-keys.ts';
 import { getForm } from '../../../forms/index.ts';
 import { parseInstant, type Clock } from '../../../shared/clock.ts';
-import { ensureStudentLink } from '../../../shared/requests.ts';
+import { ensureStudentLink } from '../../../shared/usecases/welcome.ts';
 import { Placement } from '../../../shared/roster/placement.ts';
 import type { AwsClients } from '../../../shared/store/clients.ts';
-import type { RequestRecord } from '../../../shared/store/requests.ts';
+import type { RequestRecord } from '../../../shared/model/requests.ts';
 import { appDeps, TEST_ORIGIN } from '../../support/app.ts';
 import { freshBucket, freshTable, localClients, objectExists } from '../../support/aws.ts';
 import { inboxOf, tokenIn } from '../../support/inbox.ts';
@@ -579,7 +580,7 @@ describe('attachments through the routes, over the real SDK and s3rver', () => {
     expect(page).toContain('nog niet gescand.pdf');
     expect(page).toContain('wordt gecontroleerd');
     expect(page).not.toContain(`href="/f/${token}/bijlagen/${plan.id}"`);
-    expect((await deps.requests.listAttachments(request))[0]?.scanVerdict).toBeUndefined();
+    expect((await deps.requests.listAttachments(request)).map((a) => [a.id, a.scanVerdict])).toEqual([[plan.id, undefined]]);
   });
 
   it.each([

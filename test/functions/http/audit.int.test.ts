@@ -2,14 +2,15 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../../functions/http/app.tsx';
-import { formTitle, getForm } from '../../../forms/index.ts';
+import { getForm } from '../../../forms/index.ts';
 import { getPeriod, getSchoolYear } from '../../../shared/calendar.ts';
-import { ensureStudentLink, createRequest } from '../../../shared/requests.ts';
+import { ensureStudentLink } from '../../../shared/usecases/welcome.ts';
+import { createRequest } from '../../../shared/usecases/observation.ts';
 import { parseInstant } from '../../../shared/clock.ts';
 import { AuditStore } from '../../../shared/store/audit.ts';
 import { cleanPdf, waitForScanTag } from '../../support/malware.ts';
 import type { AwsClients } from '../../../shared/store/clients.ts';
-import type { RequestRecord } from '../../../shared/store/requests.ts';
+import type { RequestRecord } from '../../../shared/model/requests.ts';
 import { appDeps } from '../../support/app.ts';
 import { freshBucket, freshTable, localClients } from '../../support/aws.ts';
 import { completeFields } from '../../support/forms.ts';
@@ -47,7 +48,7 @@ describe('the audit log: append-only, per submission and per student, never a to
     await deps.placements.create(placement, clock.now().toString());
     await ensureStudentLink(deps, placement);
     studentToken = tokenIn((await inboxOf(placement.student.email)).at(-1), 's');
-    request = await createRequest(deps, placement, { formId: 'kijkwijzer-pedagogiek', observerRole: 'wpb', lessonDate: '2025-11-05' }, { origin: 'student', formTitle: (id) => formTitle(id), choice });
+    request = await createRequest(deps, placement, { formId: 'kijkwijzer-pedagogiek', observerRole: 'wpb', lessonDate: '2025-11-05' }, { origin: 'student', choice });
     formToken = tokenIn((await inboxOf(placement.wpb.email)).at(-1), 'f');
     tokens.push(studentToken, formToken);
     sessions.io = await signIn(app, IO);
@@ -121,7 +122,7 @@ describe('the audit log: append-only, per submission and per student, never a to
   it("logs a mail scanner's GETs of the form and of the student's view as \"link geopend\", never as \"bekeken\"", async () => {
     const p = staffPlacement('830004', 'aud');
     await deps.placements.create(p, clock.now().toString());
-    await createRequest(deps, p, { formId: 'kijkwijzer-didactiek', observerRole: 'wpb', lessonDate: '2025-11-05' }, { origin: 'student', formTitle: (id) => formTitle(id), choice });
+    await createRequest(deps, p, { formId: 'kijkwijzer-didactiek', observerRole: 'wpb', lessonDate: '2025-11-05' }, { origin: 'student', choice });
     const token = tokenIn((await inboxOf(p.wpb.email)).at(-1), 'f');
     tokens.push(token);
 
@@ -137,7 +138,7 @@ describe('the audit log: append-only, per submission and per student, never a to
   it('records no view from a cross-site beacon, nor from one for an unknown link', async () => {
     const p = staffPlacement('830005', 'aud');
     await deps.placements.create(p, clock.now().toString());
-    await createRequest(deps, p, { formId: 'kijkwijzer-didactiek', observerRole: 'wpb', lessonDate: '2025-11-05' }, { origin: 'student', formTitle: (id) => formTitle(id), choice });
+    await createRequest(deps, p, { formId: 'kijkwijzer-didactiek', observerRole: 'wpb', lessonDate: '2025-11-05' }, { origin: 'student', choice });
     const token = tokenIn((await inboxOf(p.wpb.email)).at(-1), 'f');
     tokens.push(token);
 
@@ -174,7 +175,7 @@ describe('the audit log: append-only, per submission and per student, never a to
   it('records a replaced WPB on the student and on each moved request', async () => {
     const p = staffPlacement('830002', 'aud');
     await deps.placements.create(p, clock.now().toString());
-    const open = await createRequest(deps, p, { formId: 'kijkwijzer-didactiek', observerRole: 'wpb', lessonDate: '2025-11-05' }, { origin: 'student', formTitle: (id) => formTitle(id), choice });
+    const open = await createRequest(deps, p, { formId: 'kijkwijzer-didactiek', observerRole: 'wpb', lessonDate: '2025-11-05' }, { origin: 'student', choice });
     tokens.push(tokenIn((await inboxOf(p.wpb.email)).at(-1), 'f'));
 
     const response = await postForm(app, `/overzicht/student/${YEAR}/830002/wpb`, { naam: 'Nina Nieuw', email: 'nina.830002@wolfert.example.nl' }, { cookie: sessions.io! });
@@ -240,7 +241,7 @@ describe('the audit log: append-only, per submission and per student, never a to
     const broken = createApp({ ...deps, audit: new AuditStore(clients.doc, 'no-such-table'), signInRateLimits: { perAddress: 1000, perClient: 1000 } });
     const p = staffPlacement('830003', 'aud');
     await deps.placements.create(p, clock.now().toString());
-    await createRequest(deps, p, { formId: 'kijkwijzer-didactiek', observerRole: 'wpb', lessonDate: '2025-11-05' }, { origin: 'student', formTitle: (id) => formTitle(id), choice });
+    await createRequest(deps, p, { formId: 'kijkwijzer-didactiek', observerRole: 'wpb', lessonDate: '2025-11-05' }, { origin: 'student', choice });
     const token = tokenIn((await inboxOf(p.wpb.email)).at(-1), 'f');
     tokens.push(token);
     const [stored] = await deps.requests.listForPlacement(YEAR, '830003');

@@ -3,7 +3,7 @@ import { Temporal } from 'temporal-polyfill';
 import { createApp } from '../../../functions/http/app.tsx';
 import { getForm } from '../../../forms/index.ts';
 import { parseInstant, type Clock } from '../../../shared/clock.ts';
-import { ensureStudentLink } from '../../../shared/requests.ts';
+import { ensureStudentLink } from '../../../shared/usecases/welcome.ts';
 import { Placement } from '../../../shared/roster/placement.ts';
 import type { AwsClients } from '../../../shared/store/clients.ts';
 import { appDeps, TEST_ORIGIN } from '../../support/app.ts';

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../functions/http/app.tsx';
-import { formTitle } from '../../../forms/index.ts';
 import { getPeriod, getSchoolYear } from '../../../shared/calendar.ts';
 import { tokenFor } from '../../../shared/links.ts';
-import { createRequest, ensureStudentLink } from '../../../shared/requests.ts';
-import type { ObserverRole } from '../../../shared/store/requests.ts';
+import { createRequest } from '../../../shared/usecases/observation.ts';
+import { ensureStudentLink } from '../../../shared/usecases/welcome.ts';
+import type { ObserverRole } from '../../../shared/model/requests.ts';
 import { appDeps } from '../../support/app.ts';
 import { freshBucket, freshTable, localClients } from '../../support/aws.ts';
 import { inboxOf, tokenIn } from '../../support/inbox.ts';
@@ -36,7 +36,7 @@ describe('a link that no longer works says what to do, for the role whose link i
     await ensureStudentLink(deps, p);
     studentToken = tokenIn((await inboxOf(p.student.email))[0], 's');
     for (const role of ['wpb', 'so', 'io'] as const) {
-      const request = await createRequest(deps, p, { formId: 'kijkwijzer-pedagogiek', observerRole: role, lessonDate: '2025-11-05' }, { origin: 'student', formTitle: (id) => formTitle(id), choice });
+      const request = await createRequest(deps, p, { formId: 'kijkwijzer-pedagogiek', observerRole: role, lessonDate: '2025-11-05' }, { origin: 'student', choice });
       formTokens[role] = tokenFor(deps.linkSecret, request.linkId);
     }
   });

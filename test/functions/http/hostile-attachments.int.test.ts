@@ -1,11 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createApp } from '../../../functions/http/app.tsx';
-import { attachmentKey, uploadKey } from '../../../shared/attachments/store.ts';
+import { attachmentKey, uploadKey } from '../../../shared/attachments/object-keys.ts';
 import { getForm } from '../../../forms/index.ts';
-import { ensureStudentLink } from '../../../shared/requests.ts';
+import { ensureStudentLink } from '../../../shared/usecases/welcome.ts';
 import type { AwsClients } from '../../../shared/store/clients.ts';
-import { RequestStore, type RequestRecord } from '../../../shared/store/requests.ts';
+import { RequestStore } from '../../../shared/store/requests.ts';
+import { type RequestRecord } from '../../../shared/model/requests.ts';
 import { appDeps, TEST_ORIGIN } from '../../support/app.ts';
 import { freshBucket, freshTable, localClients, objectExists } from '../../support/aws.ts';
 import { completeFields } from '../../support/forms.ts';

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../functions/http/app.tsx';
-import { createRequest } from '../../../shared/requests.ts';
-import { formTitle } from '../../../forms/index.ts';
+import { createRequest } from '../../../shared/usecases/observation.ts';
 import { tokenFor } from '../../../shared/links.ts';
 import { appDeps } from '../../support/app.ts';
 import { freshBucket, freshTable, localClients } from '../../support/aws.ts';
@@ -21,7 +20,7 @@ describe('calendar feeds for observers and staff', () => {
   });
 
   it("gives the WPB, from the form link, the year's deadlines with the WPB's tasks", async () => {
-    const request = await createRequest(deps, placement, { formId: 'kijkwijzer-pedagogiek', observerRole: 'wpb', lessonDate: '2025-11-12' }, { origin: 'student', formTitle });
+    const request = await createRequest(deps, placement, { formId: 'kijkwijzer-pedagogiek', observerRole: 'wpb', lessonDate: '2025-11-12' }, { origin: 'student' });
     const token = tokenFor(deps.linkSecret, request.linkId);
 
     const page = await (await app.request(`/f/${token}`)).text();

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../../functions/http/app.tsx';
-import { formTitle } from '../../../forms/index.ts';
 import { getPeriod, getSchoolYear } from '../../../shared/calendar.ts';
-import { createRequest, ensureStudentLink } from '../../../shared/requests.ts';
-import type { RequestRecord } from '../../../shared/store/requests.ts';
+import { createRequest } from '../../../shared/usecases/observation.ts';
+import { ensureStudentLink } from '../../../shared/usecases/welcome.ts';
+import type { RequestRecord } from '../../../shared/model/requests.ts';
 import { appDeps, TEST_ORIGIN } from '../../support/app.ts';
 import { freshBucket, freshTable, localClients } from '../../support/aws.ts';
 import { inboxOf, tokenIn } from '../../support/inbox.ts';
@@ -34,7 +34,7 @@ describe('Cache-Control: no-store on every answer under /f/ and /s/', () => {
     await ensureStudentLink(deps, placement);
     studentToken = tokenIn((await inboxOf(placement.student.email)).at(-1), 's');
     const choice = { year: getSchoolYear(YEAR)!, period: getPeriod(YEAR, 1)! };
-    request = await createRequest(deps, placement, { formId: 'kijkwijzer-pedagogiek', observerRole: 'wpb', lessonDate: '2025-11-05' }, { origin: 'student', formTitle: (id) => formTitle(id), choice });
+    request = await createRequest(deps, placement, { formId: 'kijkwijzer-pedagogiek', observerRole: 'wpb', lessonDate: '2025-11-05' }, { origin: 'student', choice });
     formToken = tokenIn((await inboxOf(placement.wpb.email)).at(-1), 'f');
   });
 

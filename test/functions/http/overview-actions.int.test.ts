@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../functions/http/app.tsx';
-import { NOTICES } from '../../../functions/http/routes/overview-actions.tsx';
-import { formTitle, getForm } from '../../../forms/index.ts';
+import { NOTICES } from '../../../functions/http/views/overview-navigation.ts';
+import { getForm } from '../../../forms/index.ts';
 import { getPeriod, getSchoolYear } from '../../../shared/calendar.ts';
 import { tokenFor } from '../../../shared/links.ts';
-import { createRequest } from '../../../shared/requests.ts';
+import { createRequest } from '../../../shared/usecases/observation.ts';
 import type { Placement } from '../../../shared/roster/placement.ts';
-import type { ObserverRole, RequestRecord } from '../../../shared/store/requests.ts';
+import type { ObserverRole, RequestRecord } from '../../../shared/model/requests.ts';
 import { appDeps } from '../../support/app.ts';
 import { freshBucket, freshTable, localClients } from '../../support/aws.ts';
 import { completeFields } from '../../support/forms.ts';
@@ -27,7 +27,7 @@ describe('staff actions in the overview: remind, revoke, reissue, replace a WPB'
 
   /** A student-asked kijkwijzer for a placement, emailed to its observer. */
   async function ask(p: Placement, formId = 'kijkwijzer-pedagogiek', observerRole: ObserverRole = 'wpb'): Promise<RequestRecord> {
-    return createRequest(deps, p, { formId, observerRole, lessonDate: '2025-11-05' }, { origin: 'student', formTitle: (id) => formTitle(id), choice });
+    return createRequest(deps, p, { formId, observerRole, lessonDate: '2025-11-05' }, { origin: 'student', choice });
   }
 
   const tokenOf = (r: RequestRecord) => tokenFor(deps.linkSecret, r.linkId);

@@ -4,9 +4,9 @@ import { createApp } from '../../../functions/http/app.tsx';
 import { getForm } from '../../../forms/index.ts';
 import { getPeriod, getSchoolYear } from '../../../shared/calendar.ts';
 import { formItems, type FormDefinition } from '../../../shared/forms/definition.ts';
-import { createRequest } from '../../../shared/requests.ts';
+import { createRequest } from '../../../shared/usecases/observation.ts';
 import type { Placement } from '../../../shared/roster/placement.ts';
-import type { RequestRecord } from '../../../shared/store/requests.ts';
+import type { RequestRecord } from '../../../shared/model/requests.ts';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { appDeps } from '../../support/app.ts';
 import { waitForScanTag } from '../../support/malware.ts';
@@ -30,7 +30,7 @@ describe('the period overview and its CSV, over the real SDK and the local stand
   let kijkwijzer: RequestRecord;
 
   async function submit(p: Placement, formId: string, answers: (def: FormDefinition) => Record<string, string>, status: 'ingediend' | 'concept' = 'ingediend') {
-    const request = await createRequest(deps, p, { formId, observerRole: 'wpb', lessonDate: '2025-11-05' }, { origin: 'student', formTitle: (id) => id, choice });
+    const request = await createRequest(deps, p, { formId, observerRole: 'wpb', lessonDate: '2025-11-05' }, { origin: 'student', choice });
     const def = getForm(formId)!;
     await deps.requests.saveVersion(request, 0, {
       formId,

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../../functions/http/app.tsx';
-import { clientAddress, defaults, LINK_RATE_LIMITS, linkKey, rateLimit, type RateLimitOptions } from '../../../functions/http/rate-limit.ts';
+import { clientAddress, defaults, LINK_RATE_LIMITS, linkKey, rateLimit, type RateLimitOptions } from '../../../functions/http/middleware/rate-limit.ts';
 import { fixedClock, parseInstant } from '../../../shared/clock.ts';
 import { hashToken, tokenFor } from '../../../shared/links.ts';
 import { offlineDeps, TEST_LINK_SECRET } from '../../support/app.ts';

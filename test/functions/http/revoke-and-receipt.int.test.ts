@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../functions/http/app.tsx';
-import { formTitle, getForm } from '../../../forms/index.ts';
+import { getForm } from '../../../forms/index.ts';
 import { getPeriod, getSchoolYear } from '../../../shared/calendar.ts';
 import { tokenFor } from '../../../shared/links.ts';
-import { createRequest } from '../../../shared/requests.ts';
+import { createRequest } from '../../../shared/usecases/observation.ts';
 import type { Placement } from '../../../shared/roster/placement.ts';
-import type { RequestRecord } from '../../../shared/store/requests.ts';
+import type { RequestRecord } from '../../../shared/model/requests.ts';
 import { appDeps, TEST_ORIGIN } from '../../support/app.ts';
 import { freshBucket, freshTable, localClients } from '../../support/aws.ts';
 import { completeFields } from '../../support/forms.ts';
@@ -34,7 +34,7 @@ describe('"Link intrekken" asks first and tells the observer; the receipt after 
   }
 
   async function ask(p: Placement): Promise<RequestRecord> {
-    return createRequest(deps, p, { formId: kijkwijzer.id, observerRole: 'wpb', lessonDate: '2025-11-05', className: 'H2b' }, { origin: 'student', formTitle: (id) => formTitle(id), choice });
+    return createRequest(deps, p, { formId: kijkwijzer.id, observerRole: 'wpb', lessonDate: '2025-11-05', className: 'H2b' }, { origin: 'student', choice });
   }
 
   const tokenOf = (r: RequestRecord) => tokenFor(deps.linkSecret, r.linkId);

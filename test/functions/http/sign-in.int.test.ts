@@ -1,7 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../functions/http/app.tsx';
-import { SIGN_IN_SENT } from '../../../functions/http/routes/auth.tsx';
+import { SIGN_IN_SENT } from '../../../functions/http/views/sign-in-page.tsx';
 import type { AwsClients } from '../../../shared/store/clients.ts';
 import { appDeps } from '../../support/app.ts';
 import { freshBucket, freshTable, localClients } from '../../support/aws.ts';

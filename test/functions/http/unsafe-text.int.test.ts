@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../functions/http/app.tsx';
 import { deadlineUid, periodUid } from '../../../shared/digest/ics.ts';
 import { tokenFor } from '../../../shared/links.ts';
-import { createRequest, ensureStudentLink } from '../../../shared/requests.ts';
-import { formTitle } from '../../../forms/index.ts';
+import { createRequest } from '../../../shared/usecases/observation.ts';
+import { ensureStudentLink } from '../../../shared/usecases/welcome.ts';
 import { importRosterFile } from '../../../shared/roster/import.ts';
 import type { Placement } from '../../../shared/roster/placement.ts';
 import type { AwsClients } from '../../../shared/store/clients.ts';
@@ -126,7 +126,7 @@ describe('control characters in names and texts', () => {
   describe('stored before the rules, harmless on the way out', () => {
     it("gives the student's, the WPB's and the IO's calendar feed exactly the year's events, with the name on one line", async () => {
       const student = await app.request(`/s/${await studentToken(old)}/agenda.ics`);
-      const request = await createRequest(deps, old, { formId: 'kijkwijzer-pedagogiek', observerRole: 'wpb', lessonDate: '2025-11-05' }, { origin: 'student', formTitle });
+      const request = await createRequest(deps, old, { formId: 'kijkwijzer-pedagogiek', observerRole: 'wpb', lessonDate: '2025-11-05' }, { origin: 'student' });
       const wpb = await app.request(`/f/${tokenFor(deps.linkSecret, request.linkId)}/agenda.ics`);
       const io = await getWithSession(app, '/overzicht/agenda.ics?jaar=2025-2026', await signIn(app, old.io.email));
 

@@ -94,10 +94,11 @@ describe('the local stack (npm start)', () => {
     expect(await placementsIn2025()).toHaveLength(6);
 
     // Retention: 2025-2026 is kept two school years after it ends, until 1 September 2028.
+    // The day before and a dry run only read, so they run side by side (each is a process of its own).
     const early = runTsx('infra/local/retention.ts', ['--date', '2028-08-31'], env);
+    const dry = runTsx('infra/local/retention.ts', ['--date', '2028-09-01', '--dry-run'], env);
     expect(await early.exit).toBe(0);
     expect(early.output()).toContain('Niets te verwijderen op donderdag 31 augustus 2028 met 2 schooljaren bewaartermijn.');
-    const dry = runTsx('infra/local/retention.ts', ['--date', '2028-09-01', '--dry-run'], env);
     expect(await dry.exit).toBe(0);
     expect(dry.output()).toContain('Zou verwijderen: schooljaar 2025-2026 (bewaard tot vrijdag 1 september 2028): 6 plaatsingen');
     expect(await placementsIn2025()).toHaveLength(6);
@@ -105,8 +106,8 @@ describe('the local stack (npm start)', () => {
     expect(await purge.exit).toBe(0);
     expect(purge.output()).toContain('Verwijderd: schooljaar 2025-2026');
     expect(await placementsIn2025()).toEqual([]);
-    for (const years of ['0', 'twee', '1.5']) {
-      const bad = runTsx('infra/local/retention.ts', ['--years', years], env);
+    const refused = ['0', 'twee', '1.5'].map((years) => ({ years, bad: runTsx('infra/local/retention.ts', ['--years', years], env) }));
+    for (const { years, bad } of refused) {
       expect(await bad.exit).toBe(2);
       expect(bad.output()).toContain(`--years moet een heel aantal schooljaren zijn van 1 tot 10, niet "${years}".`);
     }

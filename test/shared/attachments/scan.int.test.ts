@@ -1,6 +1,7 @@
 import { PutObjectCommand, PutObjectTaggingCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SCAN_TAG, ScanStatusReader } from '../../../shared/attachments/scan.ts';
+import { SCAN_TAG } from '../../../shared/attachments/scan.ts';
+import { ScanStatusReader } from '../../../shared/store/scans.ts';
 import { freshBucket, localClients } from '../../support/aws.ts';
 import { cleanPdf, infectedPdf, waitForScanTag } from '../../support/malware.ts';
 

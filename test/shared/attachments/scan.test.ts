@@ -1,7 +1,8 @@
 import { GetObjectTaggingCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { SCAN_TAG, ScanStatusReader } from '../../../shared/attachments/scan.ts';
+import { SCAN_TAG } from '../../../shared/attachments/scan.ts';
+import { ScanStatusReader } from '../../../shared/store/scans.ts';
 
 describe('ScanStatusReader', () => {
   function readerWithTags(tags: { Key: string; Value: string }[]) {

@@ -11,16 +11,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { fileTypeFromBuffer } from 'file-type';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { reasons } from '#shared/attachments/policy.ts';
-import {
-  AttachmentChangedError,
-  AttachmentStore,
-  attachmentKey,
-  newAttachmentId,
-  SNIFF_BYTES,
-  uploadKey,
-  type PresignedUpload,
-  type VerifyResult,
-} from '#shared/attachments/store.ts';
+import { AttachmentChangedError, AttachmentStore, SNIFF_BYTES, type PresignedUpload, type VerifyResult } from '#shared/store/attachments.ts';
+import { attachmentKey, newAttachmentId, uploadKey } from '#shared/attachments/object-keys.ts';
 import type { AwsClients } from '#shared/store/clients.ts';
 import { freshBucket, localClients, objectExists } from '../../support/aws.ts';
 import { infectedPdf, waitForScanTag } from '../../support/malware.ts';

@@ -1,7 +1,8 @@
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SessionStore, sessionKeys } from '../../../shared/auth/session-store.ts';
-import { SignInStore, signInKeys } from '../../../shared/auth/sign-in-store.ts';
+import { SessionStore } from '../../../shared/store/sessions.ts';
+import { sessionKeys, signInKeys } from '../../../shared/store/keys.ts';
+import { SignInStore } from '../../../shared/store/sign-ins.ts';
 import { parseInstant } from '../../../shared/clock.ts';
 import { hashToken } from '../../../shared/links.ts';
 import type { AwsClients } from '../../../shared/store/clients.ts';

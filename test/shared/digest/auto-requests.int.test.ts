@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { formTitle } from '../../../forms/index.ts';
+import { formCatalog } from '../../../forms/index.ts';
 import { loadConfig } from '../../../shared/config.ts';
 import { parseInstant } from '../../../shared/clock.ts';
 import { plannerDeps } from '../../../shared/digest/deps.ts';
@@ -43,7 +43,7 @@ describe('the weekly planner makes the automatic requests of a period that has b
       AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
       AWS_ENDPOINT_URL_SES: endpoints.ses,
     });
-    return plannerDeps(config, clients, queue, { formTitle });
+    return plannerDeps(config, clients, queue, { forms: formCatalog });
   }
 
   it('asks the WPB for the advice in OP4 once, and names it in that very digest', async () => {

@@ -1,7 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { Temporal } from 'temporal-polyfill';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ledgerKeys, NotificationLedger } from '../../../shared/digest/ledger.ts';
+import { ledgerKeys } from '../../../shared/store/keys.ts';
+import { NotificationLedger } from '../../../shared/store/ledger.ts';
 import type { AwsClients } from '../../../shared/store/clients.ts';
 import { freshTable, localClients } from '../../support/aws.ts';
 

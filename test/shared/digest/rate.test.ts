@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
-import { MemoryLedger } from '../../../shared/digest/ledger.ts';
+import { MemoryLedger } from '../../../shared/store/ledger.ts';
 import type { DigestMessage } from '../../../shared/digest/queue.ts';
 import { RateLimiter, sendAll } from '../../../shared/digest/sender.ts';
 import type { EmailMessage, Mailer } from '../../../shared/mail/mailer.ts';

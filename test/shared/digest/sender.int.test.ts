@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { Temporal } from 'temporal-polyfill';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../infra/local/stack.ts';
-import { NotificationLedger } from '../../../shared/digest/ledger.ts';
+import { NotificationLedger } from '../../../shared/store/ledger.ts';
 import type { DigestMessage } from '../../../shared/digest/queue.ts';
 import { DEFAULT_LEASE_MS, RateLimiter, sendAll, sendDigestMessage, type SenderDeps } from '../../../shared/digest/sender.ts';
 import { SesMailer, type EmailMessage, type Mailer } from '../../../shared/mail/mailer.ts';

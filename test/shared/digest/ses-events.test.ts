@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { handleSesEvent, type SuppressionKind } from '../../../shared/digest/suppression.ts';
+import { handleSesEvent } from '../../../shared/digest/suppression.ts';
+import { type SuppressionKind } from '../../../shared/model/suppressions.ts';
 import { createSesEventsHandler } from '../../../functions/ses-events/handler.ts';
 
 /** A suppression store that keeps what it is told. */

@@ -1,7 +1,8 @@
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { suppressionKeys, SuppressionStore } from '../../../shared/digest/suppression.ts';
+import { suppressionKeys } from '../../../shared/store/keys.ts';
+import { SuppressionStore } from '../../../shared/store/suppressions.ts';
 import type { AwsClients } from '../../../shared/store/clients.ts';
 import { freshTable, localClients } from '../../support/aws.ts';
 

@@ -1,11 +1,12 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { getForm } from '../../../forms/index.ts';
+import { formCatalog, getForm } from '../../../forms/index.ts';
 import { getPeriod, getSchoolYear } from '../../../shared/calendar.ts';
 import { formItems } from '../../../shared/forms/definition.ts';
 import { exportCsv, type ExportPlan } from '../../../shared/overview/csv.ts';
-import { versionRef, type AttachmentRef, type RequestRecord, type RequestStore, type SubmissionVersion } from '../../../shared/store/requests.ts';
+import { versionRef, type RequestStore } from '../../../shared/store/requests.ts';
+import { type AttachmentRef, type RequestRecord, type SubmissionVersion } from '../../../shared/model/requests.ts';
 import { readWithPython } from '../../support/python-csv.ts';
 
 const YEAR = '2025-2026';
@@ -98,7 +99,7 @@ function storeOf(submissions: Submission[], pageSize: number): RequestStore {
 }
 
 async function exported(submissions: Submission[], delimiter: ';' | ',', pageSize = 2): Promise<Uint8Array> {
-  return new Uint8Array(await new Response(exportCsv(storeOf(submissions, pageSize), plan, { delimiter, origin: ORIGIN })).arrayBuffer());
+  return new Uint8Array(await new Response(exportCsv({ requests: storeOf(submissions, pageSize), forms: formCatalog }, plan, { delimiter, origin: ORIGIN })).arrayBuffer());
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { revokedLinkEmail } from '../../../shared/overview/actions.ts';
-import type { RequestRecord } from '../../../shared/store/requests.ts';
+import { revokedLinkEmail } from '../../../shared/usecases/staff-actions.ts';
+import type { RequestRecord } from '../../../shared/model/requests.ts';
 
 const request: RequestRecord = {
   schoolYear: '2025-2026',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getForm } from '../../../forms/index.ts';
+import { formCatalog, getForm } from '../../../forms/index.ts';
 import { formItems } from '../../../shared/forms/definition.ts';
 import { adviceSignal, type ScoredForm } from '../../../shared/overview/signals.ts';
 
@@ -12,30 +12,44 @@ function kijkwijzer(low: number, rest: 'goed' | 'niet-gezien' = 'goed'): ScoredF
   return { formId: pedagogiek.id, formVersion: pedagogiek.version, answers };
 }
 
+/** A pedagogiek kijkwijzer with these answers to its first scale items, the rest "niet gezien". */
+function scored(values: readonly string[]): ScoredForm {
+  expect(scaleCodes.length).toBeGreaterThanOrEqual(values.length);
+  const answers = Object.fromEntries(scaleCodes.map((code, i) => [code, values[i] ?? 'niet-gezien']));
+  return { formId: pedagogiek.id, formVersion: pedagogiek.version, answers };
+}
+
 describe('adviceSignal', () => {
   it('flags a positive advice when more than half of the scored items are below voldoende', () => {
-    const signal = adviceSignal('positief', [kijkwijzer(scaleCodes.length)]);
+    const signal = adviceSignal(formCatalog, 'positief', [kijkwijzer(scaleCodes.length)]);
 
     expect(signal).toMatchObject({ kind: 'positief-bij-lage-scores', below: scaleCodes.length, scored: scaleCodes.length });
   });
 
   it('flags a negative advice when more than half of the scored items are voldoende or goed (the reverse)', () => {
-    const signal = adviceSignal('negatief', [kijkwijzer(1)]);
+    const signal = adviceSignal(formCatalog, 'negatief', [kijkwijzer(1)]);
 
     expect(signal).toMatchObject({ kind: 'negatief-bij-goede-scores', below: 1, scored: scaleCodes.length });
   });
 
   it('does not flag at exactly half, nor "twijfel", nor without scored items', () => {
-    const half = scaleCodes.length / 2;
+    // Two "matig" and two "goed", the rest not seen: 2 of the 4 scored items below voldoende.
+    const half = scored(['matig', 'matig', 'goed', 'goed']);
 
-    expect(Number.isInteger(half) ? adviceSignal('positief', [kijkwijzer(half)]) : undefined).toBeUndefined();
-    expect(adviceSignal('twijfel', [kijkwijzer(scaleCodes.length)])).toBeUndefined();
-    expect(adviceSignal('positief', [kijkwijzer(0, 'niet-gezien')])).toBeUndefined();
-    expect(adviceSignal(undefined, [kijkwijzer(scaleCodes.length)])).toBeUndefined();
+    expect(adviceSignal(formCatalog, 'positief', [half])).toBeUndefined();
+    expect(adviceSignal(formCatalog, 'negatief', [half])).toBeUndefined();
+    expect(adviceSignal(formCatalog, 'twijfel', [kijkwijzer(scaleCodes.length)])).toBeUndefined();
+    expect(adviceSignal(formCatalog, 'positief', [kijkwijzer(0, 'niet-gezien')])).toBeUndefined();
+    expect(adviceSignal(formCatalog, undefined, [kijkwijzer(scaleCodes.length)])).toBeUndefined();
+  });
+
+  it('flags one past half: 3 of 5 scored items below voldoende for a positive advice, 3 of 5 at or above for a negative one', () => {
+    expect(adviceSignal(formCatalog, 'positief', [scored(['matig', 'matig', 'matig', 'goed', 'goed'])])).toMatchObject({ below: 3, scored: 5 });
+    expect(adviceSignal(formCatalog, 'negatief', [scored(['matig', 'matig', 'goed', 'goed', 'goed'])])).toMatchObject({ below: 2, scored: 5 });
   });
 
   it('leaves "niet gezien" out of the count', () => {
-    const signal = adviceSignal('positief', [kijkwijzer(2, 'niet-gezien')]);
+    const signal = adviceSignal(formCatalog, 'positief', [kijkwijzer(2, 'niet-gezien')]);
 
     expect(signal).toMatchObject({ kind: 'positief-bij-lage-scores', below: 2, scored: 2 });
   });

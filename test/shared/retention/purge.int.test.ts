@@ -2,19 +2,22 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-s
 import { DeleteCommand, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Temporal } from 'temporal-polyfill';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { attachmentKey, newAttachmentId } from '#shared/attachments/store.ts';
+import { attachmentKey, newAttachmentId } from '#shared/attachments/object-keys.ts';
 import { getSchoolYear } from '#shared/calendar.ts';
 import { fixedClock } from '#shared/clock.ts';
-import { hashToken, linkKeys, tokenFor } from '#shared/links.ts';
+import { hashToken, tokenFor } from '#shared/links.ts';
 import { MemoryMailer } from '#shared/mail/mailer.ts';
-import { createRequest, ensureStudentLink, reissueRequestLink, type RequestDeps } from '#shared/requests.ts';
+import { createRequest, reissueRequestLink, type RequestDeps } from '#shared/usecases/observation.ts';
+import { ensureStudentLink } from '#shared/usecases/welcome.ts';
+import { formCatalog } from '#forms/index.ts';
 import { purgeDueYears, purgeSchoolYear, type PurgeDeps } from '#shared/retention/purge.ts';
 import type { Placement } from '#shared/roster/placement.ts';
 import { AuditStore } from '#shared/store/audit.ts';
 import type { AwsClients } from '#shared/store/clients.ts';
-import { keys } from '#shared/store/keys.ts';
+import { keys, linkKeys } from '#shared/store/keys.ts';
 import { PlacementStore } from '#shared/store/placements.ts';
-import { RequestStore, type RequestRecord } from '#shared/store/requests.ts';
+import { RequestStore } from '#shared/store/requests.ts';
+import { type RequestRecord } from '#shared/model/requests.ts';
 import { createRetentionHandler } from '#functions/retention/handler.ts';
 import { freshBucket, freshTable, localClients } from '../../support/aws.ts';
 import { TEST_LINK_SECRET } from '../../support/app.ts';
@@ -78,6 +81,7 @@ async function seedYear(schoolYear: string, students: number): Promise<{ request
     linkSecret: TEST_LINK_SECRET,
     publicOrigin: 'https://werkplekleren.test',
     linkGraceDays: 14,
+    forms: formCatalog,
   };
   const audit = new AuditStore(clients.doc, tableName);
   const requests: RequestRecord[] = [];
@@ -95,9 +99,9 @@ async function seedYear(schoolYear: string, students: number): Promise<{ request
       requestDeps,
       current,
       { formId: 'kijkwijzer-pedagogiek', observerRole: 'wpb', lessonDate: period.start, className: '2B' },
-      { origin: 'student', formTitle: () => 'Kijkwijzer pedagogiek', choice: { year, period } },
+      { origin: 'student', choice: { year, period } },
     );
-    if (n === 1) request = await reissueRequestLink(requestDeps, request, () => 'Kijkwijzer pedagogiek');
+    if (n === 1) request = await reissueRequestLink(requestDeps, request);
     const attachmentId = newAttachmentId();
     const key = attachmentKey({ schoolYear, studentNumber: p.studentNumber, requestId: request.requestId, attachmentId });
     await clients.s3.send(new PutObjectCommand({ Bucket: bucketName, Key: key, Body: `%PDF-1.4 ${schoolYear} ${n}`, ContentType: 'application/pdf' }));

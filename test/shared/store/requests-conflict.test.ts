@@ -2,7 +2,8 @@ import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dy
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BusyError, RequestStore, type RequestRecord } from '../../../shared/store/requests.ts';
+import { RequestStore } from '../../../shared/store/requests.ts';
+import { BusyError, type RequestRecord } from '../../../shared/model/requests.ts';
 
 // Real DynamoDB cancels a transaction with `TransactionConflict` when another one touches the same
 // item at that moment (two saves of one form); DynamoDB Local serialises them, so the fault is

@@ -3,46 +3,21 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Temporal } from 'temporal-polyfill';
-import { TTL_ATTRIBUTE } from '../store/table.ts';
-import { emailKey } from './placement.ts';
+import {
+  ROSTER_UPLOAD_VALID_HOURS,
+  RosterUploadChangedError,
+  type PendingRosterUpload,
+  type RosterClaimRefusal,
+} from '../model/roster-uploads.ts';
+import { emailKey } from '../roster/placement.ts';
+import { rosterUploadKeys } from './keys.ts';
+import { TTL_ATTRIBUTE } from './table.ts';
 
 /** Where uploaded roster files wait for their confirmation; the bucket's lifecycle clears the prefix after a day. */
 export const ROSTER_UPLOAD_PREFIX = 'roster-uploads/';
 
-/** How long a previewed roster file can be confirmed. */
-export const ROSTER_UPLOAD_VALID_HOURS = 2;
-
-/** Keys of a pending roster upload in the single table. */
-export const rosterUploadKeys = (id: string) => ({ PK: `ROSTERUPLOAD#${id}`, SK: '-' });
-
 /** What an upload id looks like (32 random bytes, base64url); anything else is not looked up. */
 const UPLOAD_ID = /^[A-Za-z0-9_-]{43}$/;
-
-/** A roster file waiting for its confirmation. */
-export interface PendingRosterUpload {
-  id: string;
-  /** The admin who uploaded it (lower-cased); only they may confirm it. */
-  uploadedBy: string;
-  /** Hex SHA-256 of the bytes as previewed: the confirmation imports exactly these. */
-  sha256: string;
-  size: number;
-  /** The object holding the bytes, and its version in a versioned bucket (undefined locally). */
-  key: string;
-  versionId: string | undefined;
-  createdAt: string;
-  validUntilMs: number;
-}
-
-/** Why a pending upload cannot be confirmed. */
-export type RosterClaimRefusal = 'gone' | 'expired' | 'not-yours';
-
-/** The bytes of a claimed upload no longer hash to what was previewed. */
-export class RosterUploadChangedError extends Error {
-  constructor() {
-    super('roster upload bytes do not match their SHA-256');
-    this.name = 'RosterUploadChangedError';
-  }
-}
 
 /**
  * Roster files between preview and confirmation. The bytes go to S3 (the attachments bucket,

@@ -1,29 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Temporal } from 'temporal-polyfill';
+import { newSecretToken } from '../auth/tokens.ts';
 import { hashToken } from '../links.ts';
-import { TTL_ATTRIBUTE } from '../store/table.ts';
-import { newSecretToken } from './tokens.ts';
-
-/** Keys of a session: only the hash of the cookie's id is stored. */
-export const sessionKeys = (hash: string) => ({ PK: `SESSION#${hash}`, SK: '-' });
-
-/** How long a session lasts: idle (since the last request) and absolute (since sign-in). */
-export interface SessionTimeouts {
-  idleMinutes: number;
-  absoluteHours: number;
-}
-
-/** A live session. */
-export interface Session {
-  /** The signed-in address, lower-cased. */
-  email: string;
-  createdAt: string;
-  /** Epoch milliseconds: the end of the session whatever happens. */
-  absoluteUntilMs: number;
-  /** Epoch milliseconds: the end of the session unless another request comes first. */
-  idleUntilMs: number;
-}
+import type { Session, SessionTimeouts } from '../model/auth.ts';
+import { sessionKeys } from './keys.ts';
+import { TTL_ATTRIBUTE } from './table.ts';
 
 /** A touch moves the idle deadline at most this often, so a page with many requests writes once. */
 const TOUCH_EVERY_MS = 60_000;

@@ -1,16 +1,14 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { ForbiddenError, scopeOf, type Staff } from '#shared/auth/scope.ts';
 import { DomainError } from '#shared/errors.ts';
-import type { AppEnv } from './env.ts';
+import { resumeSession } from '#shared/usecases/sign-in.ts';
+import type { AppEnv } from '../env.ts';
 
 /** The session cookie: `__Host-` binds it to this origin (Secure, Path=/, no Domain). */
 export const SESSION_COOKIE = '__Host-sessie';
 
 /** What a session cookie's value looks like (43 base64url characters); others are not looked up. */
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
-
-export { ForbiddenError };
 
 /** Sets the session cookie: Secure, HttpOnly, SameSite=Lax, for the absolute lifetime. */
 export function setSessionCookie(c: Context<AppEnv>, id: string): void {
@@ -40,19 +38,10 @@ export function sessionIdOf(c: Context<AppEnv>): string | undefined {
  * unset and the route decides (see {@link requireStaff}).
  */
 export const loadSession: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const id = sessionIdOf(c);
-  if (id) {
-    const deps = c.get('deps');
-    const session = await deps.sessions.resume(id, deps.clock.now());
-    if (session) {
-      const memberships = await deps.placements.membershipsOf(session.email);
-      const staff: Staff = {
-        email: session.email,
-        name: memberships.find((m) => m.role !== 'student')?.name ?? session.email,
-        scope: scopeOf(session.email, memberships, deps.adminEmails),
-      };
-      c.set('staff', staff);
-    }
+  const sessionId = sessionIdOf(c);
+  if (sessionId) {
+    const staff = await resumeSession(c.get('deps'), { sessionId });
+    if (staff) c.set('staff', staff);
   }
   await next();
 };

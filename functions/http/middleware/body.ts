@@ -64,6 +64,12 @@ const defaultTooLarge = (maxBytes: number) => () =>
 /** The message of the 400 for a form body that cannot be read (a broken multipart body, a multipart type without a boundary). */
 export const UNREADABLE_FORM = 'Het formulier kon niet worden gelezen. Open de pagina opnieuw via de link in uw e-mail en probeer het nog eens.';
 
+/** The 400 for an unreadable body on the sign-in and staff pages (no emailed link to go back to). */
+export const RELOAD_UNREADABLE = 'Het formulier kon niet worden gelezen. Laad de pagina opnieuw en probeer het nog eens.';
+
+/** The 400 for an unreadable body on a student's page (students are addressed with "je"). */
+export const STUDENT_UNREADABLE = 'Het formulier kon niet worden gelezen. Open je pagina opnieuw via de link in je e-mail en probeer het nog eens.';
+
 /** Limits the body of the route to `maxBytes` without reading it (JSON routes parse it themselves). */
 export function limitBody(maxBytes: number, options: BodyOptions = {}): MiddlewareHandler {
   const tooLarge = options.tooLarge ?? defaultTooLarge(maxBytes);

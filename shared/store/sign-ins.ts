@@ -1,37 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Temporal } from 'temporal-polyfill';
+import { newSecretToken } from '../auth/tokens.ts';
 import { hashToken } from '../links.ts';
-import { TTL_ATTRIBUTE } from '../store/table.ts';
-import { newSecretToken } from './tokens.ts';
-
-/** How long an emailed sign-in link works. */
-export const SIGN_IN_VALID_MINUTES = 10;
-
-/** Keys of a sign-in token: only the token's hash is stored. */
-export const signInKeys = (hash: string) => ({ PK: `SIGNIN#${hash}`, SK: '-' });
-
-/** Keys of the sign-in email budget of an address: only the address's hash is in the key. */
-export const signInBudgetKeys = (emailHash: string) => ({ PK: `SIGNINMAIL#${emailHash}`, SK: '-' });
-
-/** How many sign-in emails one address may get, per window. */
-export interface SignInEmailBudget {
-  /** Emails per window. */
-  max: number;
-  /** Length of the window in milliseconds; a window starts with its first email. */
-  windowMs: number;
-}
-
-/** A stored sign-in token, as read back. */
-export interface SignInRecord {
-  /** The address the link was sent to, as entered (lower-cased). */
-  email: string;
-  /** Epoch milliseconds after which the token no longer signs anyone in. */
-  validUntilMs: number;
-}
-
-/** Why a sign-in link does not open: unknown or tampered, or past its 10 minutes. */
-export type SignInRefusal = 'unknown' | 'expired';
+import { SIGN_IN_VALID_MINUTES, type SignInEmailBudget, type SignInRecord, type SignInRefusal } from '../model/auth.ts';
+import { signInBudgetKeys, signInKeys } from './keys.ts';
+import { TTL_ATTRIBUTE } from './table.ts';
 
 /**
  * Single-use sign-in tokens in the single table. The TTL removes them a day after expiry; the

@@ -1,10 +1,9 @@
-import type { Context } from 'hono';
 import { formatDutchDate } from '#shared/calendar.ts';
+import type { Clock } from '#shared/clock.ts';
 import { DomainError } from '#shared/errors.ts';
-import { formReference } from '#forms/index.ts';
+import type { FormCatalog } from '#shared/forms/catalog.ts';
 import { checkLink, hashToken, isWellFormedToken, type LinkItem, type LinkPurpose } from '#shared/links.ts';
-import type { RequestRecord } from '#shared/store/requests.ts';
-import type { AppEnv } from './env.ts';
+import type { RequestRecord } from '#shared/model/requests.ts';
 
 /** An unknown or tampered link: says nothing more than that. */
 export class LinkNotFoundError extends DomainError {
@@ -43,38 +42,42 @@ export class LinkGoneError extends DomainError {
 
 /** An observer's link of a request the student withdrew (410): says so, not "expired or replaced". */
 export class RequestWithdrawnError extends LinkGoneError {
-  constructor(request: Pick<RequestRecord, 'formId' | 'student' | 'lessonDate' | 'observerRole'>) {
+  constructor(
+    request: Pick<RequestRecord, 'formId' | 'student' | 'lessonDate' | 'observerRole'>,
+    forms: Pick<FormCatalog, 'reference'>,
+  ) {
     const lesson = request.lessonDate ? ` voor de les van ${formatDutchDate(request.lessonDate)}` : '';
     super(
       request.observerRole,
-      `${request.student.name} heeft de aanvraag ingetrokken: u hoeft ${formReference(request.formId)}${lesson} niet meer in te vullen. Was dit niet de bedoeling? Neem dan contact op met de student.`,
+      `${request.student.name} heeft de aanvraag ingetrokken: u hoeft ${forms.reference(request.formId)}${lesson} niet meer in te vullen. Was dit niet de bedoeling? Neem dan contact op met de student.`,
       'Deze aanvraag is ingetrokken',
     );
   }
 }
 
-/**
- * Resolves the `:token` of the path to its stored link, or throws a 404/410 domain error.
- * Only the hash is looked up; malformed tokens are not looked up at all. A form link that no
- * longer opens is explained by its request: withdrawn by the student, or expired/replaced (with
- * what its observer's role can do about it).
- */
-export async function resolveLink(c: Context<AppEnv>, purpose: LinkPurpose): Promise<LinkItem> {
-  const token = c.req.param('token') ?? '';
-  if (!isWellFormedToken(token)) throw new LinkNotFoundError();
-  const { links, clock, requests } = c.get('deps');
-  const link = await links.get(hashToken(token));
-  const verdict = checkLink(link, purpose, clock.now());
-  if (!('status' in verdict)) return verdict;
-  if (verdict.status === 404 || !link) throw new LinkNotFoundError();
-  if (purpose === 'student') throw new LinkGoneError('student');
-  const request = await requests.getByKeys({ PK: link.ownerPk, SK: link.ownerSk });
-  if (request?.state === 'ingetrokken') throw new RequestWithdrawnError(request);
-  throw new LinkGoneError(request?.observerRole ?? 'wpb');
+/** What {@link openLink} needs. */
+export interface OpenLinkDeps {
+  links: { get(tokenHash: string): Promise<LinkItem | undefined> };
+  clock: Clock;
+  /** Read only when a form link no longer opens, to say why. */
+  requests: { getByKeys(keys: { PK: string; SK: string }): Promise<RequestRecord | undefined> };
+  forms: Pick<FormCatalog, 'reference'>;
 }
 
-/** The school year and student number in a placement partition key (`PLC#<year>#<nr>`). */
-export function placementOf(ownerPk: string): { schoolYear: string; studentNumber: string } {
-  const [, schoolYear = '', studentNumber = ''] = ownerPk.split('#');
-  return { schoolYear, studentNumber };
+/**
+ * Resolves a link's token (the `:token` of the path) to its stored link, or throws a 404/410
+ * domain error. Only the hash is looked up; malformed tokens are not looked up at all. A form link
+ * that no longer opens is explained by its request: withdrawn by the student, or expired/replaced
+ * (with what its observer's role can do about it).
+ */
+export async function openLink(deps: OpenLinkDeps, token: string, kind: LinkPurpose): Promise<LinkItem> {
+  if (!isWellFormedToken(token)) throw new LinkNotFoundError();
+  const link = await deps.links.get(hashToken(token));
+  const verdict = checkLink(link, kind, deps.clock.now());
+  if (!('status' in verdict)) return verdict;
+  if (verdict.status === 404 || !link) throw new LinkNotFoundError();
+  if (kind === 'student') throw new LinkGoneError('student');
+  const request = await deps.requests.getByKeys({ PK: link.ownerPk, SK: link.ownerSk });
+  if (request?.state === 'ingetrokken') throw new RequestWithdrawnError(request, deps.forms);
+  throw new LinkGoneError(request?.observerRole ?? 'wpb');
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
@@ -10,7 +9,6 @@ import {
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { fileTypeFromBuffer } from 'file-type';
 import {
-  ATTACHMENTS_PREFIX,
   allowedTypeByDetected,
   allowedTypeByMime,
   assertMaxBytes,
@@ -18,9 +16,9 @@ import {
   DEFAULT_MAX_BYTES,
   officeTypeFromZipEntries,
   reasons,
-  UPLOADS_PREFIX,
   type AllowedType,
-} from './policy.ts';
+} from '../attachments/policy.ts';
+import { zipEntryNames } from '../attachments/zip.ts';
 
 /** How many leading bytes are read for magic-byte detection (file-type's own sample size). */
 export const SNIFF_BYTES = 4100;
@@ -68,51 +66,6 @@ export type VerifyResult =
     }
   | { ok: false; code: RejectionCode; reason: string };
 
-/** The parts of an attachment key; all made by the server, never taken from user input. */
-export interface AttachmentKeyParts {
-  /** "2025-2026" */
-  schoolYear: string;
-  /** "1012001" */
-  studentNumber: string;
-  /** The request (form) the attachment belongs to. */
-  requestId: string;
-  /** From {@link newAttachmentId}. */
-  attachmentId: string;
-}
-
-const KEY_PART_PATTERNS: Record<keyof AttachmentKeyParts, RegExp> = {
-  schoolYear: /^\d{4}-\d{4}$/,
-  studentNumber: /^[A-Za-z0-9]{1,32}$/,
-  requestId: /^[A-Za-z0-9_-]{1,64}$/,
-  attachmentId: /^[A-Za-z0-9_-]{1,64}$/,
-};
-
-/**
- * The object key an attachment is served from: `attachments/<schoolYear>/<studentNumber>/<requestId>/<attachmentId>`.
- * Only {@link AttachmentStore.accept} writes it (a copy of verified bytes); no browser can post to it.
- * Every part is checked against a strict pattern, so a key can never carry a path or user text;
- * a bad part is a programming error and throws.
- */
-export function attachmentKey(parts: AttachmentKeyParts): string {
-  return keyUnder(ATTACHMENTS_PREFIX, parts);
-}
-
-/**
- * The object key a browser uploads an attachment to: `uploads/<schoolYear>/<studentNumber>/<requestId>/<attachmentId>`.
- * Never served: {@link AttachmentStore.accept} copies the verified bytes to {@link attachmentKey}.
- */
-export function uploadKey(parts: AttachmentKeyParts): string {
-  return keyUnder(UPLOADS_PREFIX, parts);
-}
-
-function keyUnder(prefix: string, parts: AttachmentKeyParts): string {
-  for (const [name, pattern] of Object.entries(KEY_PART_PATTERNS)) {
-    const value = parts[name as keyof AttachmentKeyParts];
-    if (!pattern.test(value)) throw new Error(`attachmentKey: invalid ${name} ${JSON.stringify(value)}`);
-  }
-  return `${prefix}${parts.schoolYear}/${parts.studentNumber}/${parts.requestId}/${parts.attachmentId}`;
-}
-
 /** The pinned bytes of an attachment, from {@link AttachmentStore.open}. */
 export interface OpenedAttachment {
   /** The bytes, streamed from S3. */
@@ -127,11 +80,6 @@ export class AttachmentChangedError extends Error {
     super(`attachment ${key} no longer matches its verified ETag`);
     this.name = 'AttachmentChangedError';
   }
-}
-
-/** A new random attachment id: 16 random bytes, base64url (22 characters, URL- and key-safe). */
-export function newAttachmentId(): string {
-  return randomBytes(16).toString('base64url');
 }
 
 /**
@@ -388,60 +336,4 @@ export class AttachmentStore {
 
 function statusOf(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
-}
-
-const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
-const CENTRAL_DIRECTORY_HEADER = 0x02014b50;
-const END_RECORD_LENGTH = 22;
-const MAX_COMMENT_LENGTH = 0xffff;
-/** A docx or pptx has tens to hundreds of entries; a larger directory is not worth reading. */
-const MAX_CENTRAL_DIRECTORY_BYTES = 1024 * 1024;
-
-/**
- * The entry names in a zip's central directory (APPNOTE 4.3.12/4.3.16), read by byte ranges from
- * the end of the object; undefined when it is not a well-formed, non-ZIP64 zip.
- */
-async function zipEntryNames(
-  read: (start: number, end: number) => Promise<Uint8Array>,
-  size: number,
-): Promise<string[] | undefined> {
-  const tailLength = Math.min(size, END_RECORD_LENGTH + MAX_COMMENT_LENGTH);
-  const tailStart = size - tailLength;
-  const tail = await read(tailStart, size - 1);
-  const tailView = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
-
-  let end = -1;
-  for (let at = tail.length - END_RECORD_LENGTH; at >= 0; at--) {
-    if (tailView.getUint32(at, true) === END_OF_CENTRAL_DIRECTORY) {
-      end = at;
-      break;
-    }
-  }
-  if (end < 0) return undefined;
-  const entries = tailView.getUint16(end + 10, true);
-  const directorySize = tailView.getUint32(end + 12, true);
-  const directoryOffset = tailView.getUint32(end + 16, true);
-  // 0xffff / 0xffffffff mean ZIP64, which no docx or pptx under our size limit needs.
-  if (entries === 0xffff || directorySize === 0xffffffff || directoryOffset === 0xffffffff) return undefined;
-  if (entries === 0 || directorySize > MAX_CENTRAL_DIRECTORY_BYTES) return undefined;
-  if (directoryOffset + directorySize > tailStart + end) return undefined;
-
-  const directory =
-    directoryOffset >= tailStart
-      ? tail.subarray(directoryOffset - tailStart, directoryOffset - tailStart + directorySize)
-      : await read(directoryOffset, directoryOffset + directorySize - 1);
-  const view = new DataView(directory.buffer, directory.byteOffset, directory.byteLength);
-  const decoder = new TextDecoder('utf-8');
-  const names: string[] = [];
-  let at = 0;
-  for (let index = 0; index < entries; index++) {
-    if (at + 46 > directory.length || view.getUint32(at, true) !== CENTRAL_DIRECTORY_HEADER) return undefined;
-    const nameLength = view.getUint16(at + 28, true);
-    const extraLength = view.getUint16(at + 30, true);
-    const commentLength = view.getUint16(at + 32, true);
-    if (at + 46 + nameLength > directory.length) return undefined;
-    names.push(decoder.decode(directory.subarray(at + 46, at + 46 + nameLength)));
-    at += 46 + nameLength + extraLength + commentLength;
-  }
-  return names;
 }

@@ -8,7 +8,9 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Temporal } from 'temporal-polyfill';
+import type { ClaimResult, Ledger, NotificationRecord, NotificationStatus } from '../model/notifications.ts';
 import { emailKey } from '../roster/placement.ts';
+import { ledgerKeys } from './keys.ts';
 
 /**
  * The notification ledger: one item per (run key, recipient), written before an email is sent and
@@ -17,44 +19,8 @@ import { emailKey } from '../roster/placement.ts';
  * item and sends nothing.
  */
 
-/** Where one recipient of a run stands. */
-export type NotificationStatus = 'sending' | 'sent' | 'rejected';
-
-/** The answer to a claim. Only 'claimed' lets the caller send. */
-export type ClaimResult = 'claimed' | 'already-sent' | 'already-rejected' | 'in-flight';
-
-/** A ledger entry as read back. */
-export interface NotificationRecord {
-  runKey: string;
-  email: string;
-  status: NotificationStatus;
-  /** When the current claim was taken (ISO instant); a takeover replaces it. */
-  claimedAt: string;
-  /** How many claims were taken: more than 1 means a lease expired and the message was re-sent. */
-  attempts: number;
-  messageId?: string;
-  sentAt?: string;
-  reason?: string;
-  rejectedAt?: string;
-}
-
-/** The ledger as the sender uses it (a port, so unit tests can use a fake). */
-export interface Ledger {
-  claim(runKey: string, email: string, leaseMs: number, now: Temporal.Instant): Promise<ClaimResult>;
-  /** Gives back a claim taken at `claimedAt` when it is certain nothing was sent. */
-  release(runKey: string, email: string, claimedAt: Temporal.Instant): Promise<void>;
-  recordSent(runKey: string, email: string, messageId: string, now: Temporal.Instant): Promise<void>;
-  recordRejected(runKey: string, email: string, reason: string, now: Temporal.Instant): Promise<void>;
-}
-
 /** How long ledger items are kept: long enough to cover a school year and a rerun after it. */
 export const LEDGER_RETENTION_DAYS = 400;
-
-/** Keys of a ledger item; the email is lower-cased, as everywhere in keys. */
-export const ledgerKeys = {
-  partition: (runKey: string) => `RUN#${runKey}`,
-  item: (runKey: string, email: string) => ({ PK: `RUN#${runKey}`, SK: `TO#${emailKey(email)}` }),
-};
 
 const isConditionalFailure = (error: unknown): boolean =>
   error instanceof ConditionalCheckFailedException ||

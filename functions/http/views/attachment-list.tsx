@@ -1,6 +1,6 @@
 import type { ShownAttachment } from '#shared/attachments/serve.ts';
 import type { ScanVerdict } from '#shared/attachments/scan.ts';
-import type { AttachmentRef } from '#shared/store/requests.ts';
+import type { AttachmentRef } from '#shared/model/requests.ts';
 
 /** What a list shows instead of a link while an attachment is not clean. */
 const NOT_SERVED: Record<Exclude<ScanVerdict, 'clean'>, string> = {

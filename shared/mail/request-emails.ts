@@ -1,0 +1,89 @@
+import { formatDutchDate, periodLabel } from '../calendar.ts';
+import type { FormCatalog } from '../forms/catalog.ts';
+import { formUrl, studentUrl } from '../links.ts';
+import { OBSERVER_LABELS } from '../model/request-rules.ts';
+import type { Placement } from '../roster/placement.ts';
+import type { ObserverRole, RequestRecord } from '../model/requests.ts';
+import { renderEmail } from './templates.ts';
+
+/** The emails of a request's life: asked (or reminded), withdrawn, and the student's welcome. */
+
+/** What the request emails need: the link secret and origin for the links, the catalog for the forms' names. */
+export interface RequestEmailDeps {
+  linkSecret: string;
+  publicOrigin: string;
+  forms: Pick<FormCatalog, 'title' | 'reference'>;
+}
+
+/** Whom an observer asks about a request, by role (an SO is not sent to the school's SO). */
+const REQUEST_CONTACT: Record<ObserverRole, string> = {
+  wpb: 'de schoolopleider van uw school',
+  so: 'de instituutsopleider van de student',
+  io: 'de schoolopleider van de school',
+};
+
+/**
+ * The email that asks an observer to fill in a form. A reminder (staff's "Herinnering sturen")
+ * is the same email with the same link, so a saved draft carries over.
+ */
+export function requestEmail(deps: RequestEmailDeps, request: RequestRecord, options: { reminder?: boolean } = {}) {
+  const lesson = request.lessonDate ? ` van ${formatDutchDate(request.lessonDate)}` : '';
+  const reference = deps.forms.reference(request.formId);
+  const paragraphs =
+    request.origin === 'student'
+      ? [`${request.student.name} vraagt u ${reference} in te vullen over de les${lesson}${request.className ? ` in klas ${request.className}` : ''}.`]
+      : [`In ${periodLabel({ number: request.period })} vragen we u ${reference} in te vullen voor ${request.student.name}.`];
+  if (options.reminder) {
+    paragraphs.unshift(
+      request.state === 'concept'
+        ? 'Een herinnering: dit formulier is nog niet ingediend. Uw concept is bewaard; met dezelfde link gaat u verder waar u was gebleven.'
+        : 'Een herinnering: dit formulier staat nog voor u open.',
+    );
+  }
+  if (request.question) paragraphs.push(`Vraag van de student: ${request.question}`);
+  paragraphs.push(
+    `U kunt een concept opslaan en later verdergaan. Invullen kan tot en met ${formatDutchDate(request.deadline)}. U heeft geen account nodig. De link hieronder is persoonlijk: stuur hem niet door.`,
+  );
+  return renderEmail({
+    to: request.observer.email,
+    subject: `${options.reminder ? 'Herinnering: ' : ''}${deps.forms.title(request.formId)} voor ${request.student.name}`,
+    greeting: `Beste ${request.observer.name},`,
+    paragraphs,
+    action: { label: 'Formulier openen', url: formUrl(deps, request.linkId) },
+    footer: `U krijgt deze e-mail als ${OBSERVER_LABELS[request.observerRole]} van ${request.student.name} (${request.vak}, ${request.school}) bij werkplekleren N2 van Hogeschool Rotterdam. Vragen? Neem contact op met ${REQUEST_CONTACT[request.observerRole]}.`,
+  });
+}
+
+/** The email that tells an observer a request was withdrawn and their link no longer opens. */
+export function withdrawnEmail(deps: Pick<RequestEmailDeps, 'forms'>, request: RequestRecord) {
+  const lesson = request.lessonDate ? ` voor de les van ${formatDutchDate(request.lessonDate)}${request.className ? ` in klas ${request.className}` : ''}` : '';
+  return renderEmail({
+    to: request.observer.email,
+    subject: `Ingetrokken: ${deps.forms.title(request.formId)} voor ${request.student.name}`,
+    greeting: `Beste ${request.observer.name},`,
+    paragraphs: [
+      `${request.student.name} heeft de aanvraag ingetrokken: u hoeft ${deps.forms.reference(request.formId)}${lesson} niet in te vullen.`,
+      request.latestVersion > 0
+        ? 'De link uit de eerdere e-mail werkt niet meer. Uw opgeslagen concept wordt niet ingediend.'
+        : 'De link uit de eerdere e-mail werkt niet meer.',
+      `Was dit niet de bedoeling? Neem dan contact op met ${request.student.name}; bij een nieuwe aanvraag krijgt u een nieuwe link.`,
+    ],
+    footer: `U krijgt deze e-mail als ${OBSERVER_LABELS[request.observerRole]} van ${request.student.name} (${request.vak}, ${request.school}) bij werkplekleren N2 van Hogeschool Rotterdam.`,
+  });
+}
+
+/** The email that welcomes a student with the link to their own page, sent once per placement. */
+export function welcomeEmail(deps: Pick<RequestEmailDeps, 'linkSecret' | 'publicOrigin'>, placement: Placement, linkId: string) {
+  return renderEmail({
+    to: placement.student.email,
+    subject: `Welkom bij werkplekleren N2 ${placement.schoolYear}`,
+    greeting: `Beste ${placement.student.name},`,
+    paragraphs: [
+      `Je bent geplaatst bij ${placement.school} voor ${placement.vak}, met ${placement.wpb.name} als werkplekbegeleider.`,
+      'Op je eigen pagina zie je de taken en de deadline van deze periode, vraag je een lesobservatie aan en zie je welke kijkwijzers binnen zijn en welke nog ontbreken.',
+      'De link is persoonlijk: stuur hem niet door. Bewaar deze e-mail; je krijgt de link ook in elke wekelijkse e-mail.',
+    ],
+    action: { label: 'Mijn werkplekleren', url: studentUrl(deps, linkId) },
+    footer: `Je krijgt deze e-mail omdat je als student in het rooster van werkplekleren N2 (${placement.schoolYear}) staat. Vragen? Neem contact op met je instituutsopleider, ${placement.io.name}.`,
+  });
+}

@@ -1,0 +1,282 @@
+import * as z from 'zod';
+import { attachmentsWithVerdicts, type AttachmentServingDeps, type ShownAttachment } from '#shared/attachments/serve.ts';
+import { formatDutchDate, formatDutchInstant, getSchoolYear } from '#shared/calendar.ts';
+import type { Clock } from '#shared/clock.ts';
+import { calendarFeed } from '#shared/digest/ics.ts';
+import { DomainError, NotFoundError, ValidationError } from '#shared/errors.ts';
+import { formatAnswer, readAnswers, type AnswerErrors, type Answers } from '#shared/forms/answers.ts';
+import type { FormCatalog } from '#shared/forms/catalog.ts';
+import { formItems, formPhrase, type FormDefinition } from '#shared/forms/definition.ts';
+import { formUrl, studentUrl, type LinkItem } from '#shared/links.ts';
+import { logger } from '#shared/log.ts';
+import type { EmailMessage, Mailer } from '#shared/mail/mailer.ts';
+import { renderEmail } from '#shared/mail/templates.ts';
+import { linkActor, type AuditInput } from '#shared/model/audit.ts';
+import { isEditable, OBSERVER_LABELS } from '#shared/model/request-rules.ts';
+import {
+  VersionConflictError,
+  type AttachmentRef,
+  type ObserverRole,
+  type RequestRecord,
+  type StudentLinkRecord,
+  type SubmissionVersion,
+} from '#shared/model/requests.ts';
+import type { AuditStore } from '#shared/store/audit.ts';
+import { requestKeys } from '#shared/store/keys.ts';
+import type { RequestStore } from '#shared/store/requests.ts';
+import { recordAudit } from './audit.ts';
+import { openLink, RequestWithdrawnError, type OpenLinkDeps } from './links.ts';
+
+/**
+ * The observer's form, reached by the link in their email (`/f/<token>`): opened, viewed, saved as
+ * a draft or submitted. Every use-case starts from the link and reads what the form needs with one
+ * more call (see RequestStore.readForm and docs/architecture.md, "Round trips on the WPB's path").
+ */
+
+/** The deadline has passed: the form is read-only now. */
+export class DeadlinePassedError extends DomainError {
+  constructor(deadline: string) {
+    super(`De deadline (${formatDutchDate(deadline)}) is verstreken: het formulier kan niet meer worden gewijzigd.`, 403);
+  }
+}
+
+/** What the form's use-cases need. */
+export interface FormDeps extends OpenLinkDeps, AttachmentServingDeps {
+  requests: OpenLinkDeps['requests'] & AttachmentServingDeps['requests'] & Pick<RequestStore, 'readForm' | 'saveVersion' | 'get'>;
+  audit: Pick<AuditStore, 'record' | 'prepare'>;
+  mailer: Mailer;
+  forms: FormCatalog;
+  clock: Clock;
+  linkSecret: string;
+  publicOrigin: string;
+}
+
+/** A form as its link opens it. */
+export interface LoadedForm {
+  link: LinkItem;
+  request: RequestRecord;
+  latest: SubmissionVersion | undefined;
+  /** The definition the form is filled in on: the one it was started in, or the latest for a new form. */
+  def: FormDefinition;
+  attachments: AttachmentRef[];
+  /** Until the end of the deadline's day. */
+  editable: boolean;
+  /** The placement's student link, when asked for (a save: the receipt links to the student's page). */
+  studentLink?: StudentLinkRecord;
+}
+
+/** What the form page shows, besides the token and the notices of the route. */
+export interface FormPageData {
+  request: RequestRecord;
+  def: FormDefinition;
+  /** With their scan verdicts where known (the GET); without, a recorded verdict or "wordt gecontroleerd" shows. */
+  attachments: (AttachmentRef | ShownAttachment)[];
+  editable: boolean;
+  answers: Answers;
+  errors?: AnswerErrors;
+  /** Why nothing was saved: someone else saved first, or an attachment was removed meanwhile. */
+  conflict?: string;
+}
+
+/**
+ * Loads the form a link opens: the link (404/410), then the request with its latest version and
+ * attachments in one read (404 when the request or its form no longer exists).
+ */
+export async function loadForm(deps: Pick<FormDeps, 'links' | 'clock' | 'requests' | 'forms'>, token: string, options: { studentLink?: boolean } = {}): Promise<LoadedForm> {
+  return formOfLink(deps, await openLink(deps, token, 'form'), options);
+}
+
+/** The form of a link that opens (see {@link loadForm}). */
+async function formOfLink(deps: Pick<FormDeps, 'clock' | 'requests' | 'forms'>, link: LinkItem, options: { studentLink?: boolean } = {}): Promise<LoadedForm> {
+  const read = await deps.requests.readForm(link, options);
+  if (!read) throw new NotFoundError('Deze aanvraag bestaat niet meer.');
+  const { request, latest, attachments, studentLink } = read;
+  // A form continues in the version it was started in; a new one takes the latest definition.
+  const def = latest ? deps.forms.get(latest.formId, latest.formVersion) : deps.forms.get(request.formId);
+  if (!def) throw new NotFoundError('Dit formulier bestaat niet meer.');
+  return { link, request, latest, def, attachments, editable: isEditable(request, deps.clock.now()), ...(studentLink ? { studentLink } : {}) };
+}
+
+/**
+ * Opens the form page: the form, its latest answers, its attachments with their scan verdicts and,
+ * when `recordOpened` (a GET, not a HEAD), the audit event "link geopend". Mail scanners GET links
+ * too, so a GET is only "link geopend"; a person's first touch on the page is
+ * {@link recordFormView}. The event is written beside the read when the link knows its observer's
+ * role (every link stored since it does), else beside the verdict lookups; it is awaited before
+ * the page is answered, never left running.
+ */
+export async function openForm(deps: FormDeps, input: { token: string; recordOpened: boolean }): Promise<FormPageData> {
+  const link = await openLink(deps, input.token, 'form');
+  const { schoolYear, studentNumber, requestId } = requestKeys.requestOf({ PK: link.ownerPk, SK: link.ownerSk });
+  const opened = (role: ObserverRole) => recordAudit(deps, { schoolYear, studentNumber }, { actor: linkActor(role), action: 'link geopend', requestId });
+  const early = input.recordOpened && link.observerRole ? opened(link.observerRole) : undefined;
+  let form: LoadedForm;
+  try {
+    form = await formOfLink(deps, link);
+  } catch (error) {
+    await early;
+    throw error;
+  }
+  const { request, def, latest, editable } = form;
+  const [attachments] = await Promise.all([
+    attachmentsWithVerdicts(deps, request, form.attachments),
+    early ?? (input.recordOpened ? opened(request.observerRole) : undefined),
+  ]);
+  return { request, def, attachments, editable, answers: latest?.answers ?? {} };
+}
+
+/** A person acted on the form page (static/viewed.ts): the real view, after a GET that a scanner may have made. */
+export async function recordFormView(deps: Pick<FormDeps, 'links' | 'clock' | 'requests' | 'forms' | 'audit'>, token: string): Promise<void> {
+  const { request } = await loadForm(deps, token);
+  await recordAudit(deps, request, { actor: linkActor(request.observerRole), action: 'bekeken', requestId: request.requestId });
+}
+
+/** The school year's deadlines and the observer's tasks as a calendar file (ICS), opened by the form's link. */
+export async function formCalendar(deps: Pick<FormDeps, 'links' | 'clock' | 'requests' | 'forms'>, token: string): Promise<{ yearId: string; ics: string }> {
+  const link = await openLink(deps, token, 'form');
+  const request = await deps.requests.getByKeys({ PK: link.ownerPk, SK: link.ownerSk });
+  const year = request && getSchoolYear(request.schoolYear);
+  if (!request || !year) throw new NotFoundError('Deze aanvraag bestaat niet meer.');
+  return { yearId: year.id, ics: calendarFeed({ year, role: request.observerRole, name: request.observer.name, now: deps.clock.now() }) };
+}
+
+const Action = z.enum(['concept', 'versturen']);
+
+/** `basis`, the version the page was loaded at, as the page writes it: a plain decimal safe integer. */
+const Basis = z
+  .string()
+  .regex(/^\d{1,16}$/)
+  .transform(Number)
+  .pipe(z.int().nonnegative());
+
+/** What a save of the form comes to. */
+export type SaveFormResult =
+  | { kind: 'saved'; status: SubmissionVersion['status'] }
+  /** 400: answers that do not pass; nothing saved, the page shows them with their errors. */
+  | { kind: 'invalid'; page: FormPageData }
+  /** 409: someone else saved first (or an attachment went meanwhile); nothing saved, the answers are kept. */
+  | { kind: 'conflict'; page: FormPageData };
+
+/**
+ * Saves the form as a draft (`actie=concept`) or submits it (`actie=versturen`) on the version the
+ * page was loaded at (`basis`), as version `basis + 1` with its audit event in the same
+ * transaction. A submit emails the observer a receipt and tells the student. The link, the
+ * deadline and then the body are checked, in that order: a link that no longer opens says so
+ * whatever was posted.
+ *
+ * @throws DeadlinePassedError after the deadline; ValidationError for a malformed post;
+ *   RequestWithdrawnError when the student withdrew the request while the form was open
+ */
+export async function saveForm(deps: FormDeps, input: { token: string; body: Record<string, unknown> }): Promise<SaveFormResult> {
+  const form = await loadForm(deps, input.token, { studentLink: true });
+  const { request, def, attachments } = form;
+  if (!form.editable) throw new DeadlinePassedError(request.deadline);
+  const action = Action.safeParse(input.body.actie);
+  if (!action.success) throw new ValidationError('Kies "Opslaan als concept" of "Versturen".');
+  const basis = Basis.safeParse(input.body.basis);
+  if (!basis.success) throw new ValidationError('Het formulier is onvolledig verstuurd; open de link opnieuw.');
+  if (action.data === 'concept' && request.state === 'ingediend') {
+    throw new ValidationError('Dit formulier is al ingediend. Een correctie verstuurt u met "Correctie versturen".');
+  }
+  const result = readAnswers(def, input.body, action.data === 'versturen' ? 'submit' : 'draft');
+  if (!result.ok) return { kind: 'invalid', page: { request, def, attachments, editable: true, answers: result.answers, errors: result.errors } };
+  const status = action.data === 'versturen' ? 'ingediend' : 'concept';
+  const audit: AuditInput = {
+    actor: linkActor(request.observerRole),
+    action: status === 'ingediend' ? 'ingediend' : 'concept opgeslagen',
+    requestId: request.requestId,
+    detail: `versie ${basis.data + 1}`,
+  };
+  const version = { formId: def.id, formVersion: def.version, answers: result.answers, status, savedAt: deps.clock.now().toString(), savedBy: request.observer.email, attachments } as const;
+  let saved: SubmissionVersion;
+  try {
+    saved = await saveWithAudit(deps, request, basis.data, version, audit);
+  } catch (error) {
+    if (!(error instanceof VersionConflictError)) throw error;
+    const current = await deps.requests.get(request.schoolYear, request.studentNumber, request.requestId);
+    // The student withdrew the request while this form was open: say so, not "someone else saved".
+    if (current?.state === 'ingetrokken') throw new RequestWithdrawnError(current, deps.forms);
+    return { kind: 'conflict', page: { request: current ?? request, def, attachments, editable: true, answers: result.answers, conflict: error.message } };
+  }
+  if (saved.status === 'ingediend') await sendSubmittedEmails(deps, { request, def, version: saved, attachments, studentLink: form.studentLink });
+  return { kind: 'saved', status: saved.status };
+}
+
+/**
+ * Saves a version with its audit event in one transaction, so the event is neither lost nor
+ * written for a save that failed. When the transaction fails for a reason other than a domain
+ * one (the audit log's table unavailable), the version is saved alone and its event recorded
+ * best-effort afterwards: a failing audit log never costs the observer their answers.
+ */
+async function saveWithAudit(
+  deps: Pick<FormDeps, 'requests' | 'audit' | 'clock'>,
+  request: RequestRecord,
+  basis: number,
+  version: Omit<SubmissionVersion, 'version' | 'requestId'>,
+  audit: AuditInput,
+): Promise<SubmissionVersion> {
+  const { write } = deps.audit.prepare(request, audit, deps.clock.now());
+  try {
+    return await deps.requests.saveVersion(request, basis, version, { also: [write] });
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    logger.warn('saving with the audit event failed; saving without it', { requestId: request.requestId, error: String((error as Error | undefined)?.name) });
+  }
+  const saved = await deps.requests.saveVersion(request, basis, version);
+  await recordAudit(deps, request, audit);
+  return saved;
+}
+
+/** Emails the observer a receipt with a copy of the answers, and tells the student it is in. */
+async function sendSubmittedEmails(
+  deps: Pick<FormDeps, 'mailer' | 'linkSecret' | 'publicOrigin'>,
+  input: { request: RequestRecord; def: FormDefinition; version: SubmissionVersion; attachments: AttachmentRef[]; studentLink: StudentLinkRecord | undefined },
+): Promise<void> {
+  for (const message of submittedEmails(deps, input)) {
+    try {
+      await deps.mailer.send(message);
+    } catch (error) {
+      // The submission is stored; a failed notification must not turn it into an error page.
+      logger.error('notification email failed', { requestId: input.request.requestId, error: String((error as Error).name) });
+    }
+  }
+}
+
+/** The receipt to the observer and the notice to the student of a submitted form. */
+function submittedEmails(
+  deps: Pick<FormDeps, 'linkSecret' | 'publicOrigin'>,
+  input: { request: RequestRecord; def: FormDefinition; version: SubmissionVersion; attachments: AttachmentRef[]; studentLink: StudentLinkRecord | undefined },
+): EmailMessage[] {
+  const { request, def, version, attachments, studentLink } = input;
+  const list = formItems(def).map((item) => ({ label: item.label, value: formatAnswer(def, item.code, version.answers[item.code]) }));
+  if (attachments.length > 0) list.push({ label: 'Bijlagen', value: attachments.map((a) => a.name).join(', ') });
+  const correction = version.version > 1 && request.state === 'ingediend';
+  const received = formatDutchInstant(version.savedAt, { time: 'minute' });
+  return [
+    renderEmail({
+      to: request.observer.email,
+      subject: `Ontvangen: ${def.title} voor ${request.student.name}`,
+      greeting: `Beste ${request.observer.name},`,
+      // No version numbers: a first submission is version 2 after a draft, which means nothing to the reader.
+      paragraphs: [
+        correction
+          ? `Dank u wel. Uw correctie voor ${request.student.name} is ontvangen op ${received}; deze vervangt wat u eerder had ingediend. Hieronder staat een kopie van uw antwoorden.`
+          : `Dank u wel. Uw formulier voor ${request.student.name} is ontvangen op ${received}. Hieronder staat een kopie van uw antwoorden.`,
+        `Wilt u nog iets aanpassen? Dat kan tot en met ${formatDutchDate(request.deadline)} met de link hieronder (dezelfde persoonlijke link als in de eerste e-mail; stuur hem niet door).`,
+      ],
+      list,
+      action: { label: 'Formulier openen om te corrigeren', url: formUrl(deps, request.linkId) },
+      footer: `U krijgt deze bevestiging omdat u het formulier heeft ingediend als ${OBSERVER_LABELS[request.observerRole]} bij werkplekleren N2 van Hogeschool Rotterdam.`,
+    }),
+    renderEmail({
+      to: request.student.email,
+      subject: `${def.title} is ingediend door ${request.observer.name}`,
+      greeting: `Beste ${request.student.name},`,
+      paragraphs: [
+        `${request.observer.name} heeft ${formPhrase(def)} ${correction ? 'gecorrigeerd' : 'ingediend'}${request.lessonDate ? ` voor de les van ${formatDutchDate(request.lessonDate)}` : ''}. Je vindt het formulier op je eigen pagina.`,
+      ],
+      ...(studentLink ? { action: { label: 'Mijn werkplekleren', url: studentUrl(deps, studentLink.linkId) } } : {}),
+      footer: `Je krijgt deze e-mail omdat je als student in het rooster van werkplekleren N2 (${request.schoolYear}) staat.`,
+    }),
+  ];
+}
