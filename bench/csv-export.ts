@@ -141,7 +141,7 @@ async function rawRead(clients: AwsClients, table: string, pageSize: number): Pr
         IndexName: GSI2,
         Limit: pageSize,
         KeyConditionExpression: 'GSI2PK = :pk',
-        ExpressionAttributeValues: { ':pk': `PERIOD#${SCHOOL_YEAR}#${PERIOD}` },
+        ExpressionAttributeValues: { ':pk': requestKeys.periodPartition(SCHOOL_YEAR, PERIOD) },
         ExclusiveStartKey: start,
       }),
     );

@@ -7,6 +7,7 @@ import { ForbiddenError, schoolsInScope, type StaffScope } from '../auth/scope.t
 import { OBSERVER_LABELS_SHORT } from './labels.ts';
 import type { RequestStore } from '../store/requests.ts';
 import type { RequestRecord, SubmissionVersion } from '../model/requests.ts';
+import { requestKeys } from '../store/keys.ts';
 import { versionRef } from '../store/requests.ts';
 import { amsterdamMinute, type PeriodChoice } from './period.ts';
 
@@ -74,12 +75,12 @@ export function planExport(scope: StaffScope, choice: PeriodChoice, school?: str
   if (school !== undefined && allowed !== undefined && !allowed.includes(school)) {
     throw new ForbiddenError('U heeft geen studenten op deze school in dit schooljaar.');
   }
-  if (scope.admin) return { choice, queries: [school !== undefined ? { prefix: `${school}#` } : {}] };
+  if (scope.admin) return { choice, queries: [school !== undefined ? { prefix: requestKeys.periodPrefix(school) } : {}] };
   const wholeSchools = (scope.schools[yearId] ?? []).filter((s) => school === undefined || s === school);
-  const queries: ExportPlan['queries'] = wholeSchools.map((s) => ({ prefix: `${s}#` }));
+  const queries: ExportPlan['queries'] = wholeSchools.map((s) => ({ prefix: requestKeys.periodPrefix(s) }));
   for (const student of scope.io[yearId] ?? []) {
     if (wholeSchools.includes(student.school) || (school !== undefined && student.school !== school)) continue;
-    queries.push({ prefix: `${student.school}#${student.studentNumber}#` });
+    queries.push({ prefix: requestKeys.periodPrefix(student.school, student.studentNumber) });
   }
   return { choice, queries };
 }

@@ -88,16 +88,6 @@ export const requestKeys = {
     PK: placementPartition(schoolYear, studentNumber),
     SK: 'STUDENTLINK',
   }),
-  /**
-   * A request's form as it stands (`FORM#<requestId>`): a copy of its latest version's answers and
-   * of its attachment list, written in the transactions that write those, so the form page reads
-   * it and the request with one BatchGet (docs/architecture.md, "Round trips on the WPB's path").
-   * Not in any index: the answers stay out of GSI1 and GSI2.
-   */
-  formState: (schoolYear: string, studentNumber: string, requestId: string) => ({
-    PK: placementPartition(schoolYear, studentNumber),
-    SK: `FORM#${requestId}`,
-  }),
   /** The school year, student number and request id of a request's keys (as a link stores them). */
   requestOf: (key: { PK: string; SK: string }): { schoolYear: string; studentNumber: string; requestId: string } => {
     const { schoolYear, studentNumber } = keys.placementOf(key.PK);

@@ -8,7 +8,12 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  ResourceNotFoundException,
+  TransactionCanceledException,
+  TransactionConflictException,
+} from '@aws-sdk/client-dynamodb';
 import { MAX_FILES_PER_FORM, reasons } from '../attachments/policy.ts';
 import { DomainError } from '../errors.ts';
 import type { Person } from '../roster/placement.ts';
@@ -86,8 +91,14 @@ export class RequestStore {
    * Appends version `basis + 1` and moves the request's state, in one transaction: the version
    * must not exist and the request must still be at `basis`. Two saves on the same basis: one
    * wins, the other gets a VersionConflictError. Nothing is ever overwritten. The request's link
-   * learns the new version number (see {@link readForm}); `options.also` are writes of other
-   * stores that must happen if and only if the version is saved (its audit event).
+   * learns the new version number and its observer's role (see {@link readForm}), as a hint only:
+   * should the link item be missing, the version is saved without it. `options.also` are writes
+   * of other stores that must happen if and only if the version is saved (its audit event).
+   *
+   * @throws VersionConflictError (a domain error) when another save or a withdrawal came first;
+   *   CompanionWriteFailedError when the transaction was cancelled because of `options.also`
+   *   alone, or refused because one of them names a table that does not exist: nothing was
+   *   written, and the version can be saved without them
    */
   async saveVersion(
     request: RequestRecord,
@@ -97,7 +108,6 @@ export class RequestStore {
   ): Promise<SubmissionVersion> {
     const next: SubmissionVersion = { ...version, requestId: request.requestId, version: basis + 1 };
     const submitted = version.status === 'ingediend';
-    const checked = submitted ? version.attachments.length : 0;
     const names: Record<string, string> = { '#state': 'state' };
     const values: Record<string, unknown> = {
       ':basis': basis,
@@ -113,55 +123,83 @@ export class RequestStore {
       values[':gsi2pk'] = period.GSI2PK;
       values[':gsi2sk'] = period.GSI2SK;
     }
-    await this.transact(
-      [
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: {
-              ...requestKeys.version(request.schoolYear, request.studentNumber, request.requestId, next.version),
-              entity: 'submission-version',
-              ...next,
-            },
-            ConditionExpression: 'attribute_not_exists(PK)',
+    const saves = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...requestKeys.version(request.schoolYear, request.studentNumber, request.requestId, next.version),
+            entity: 'submission-version',
+            ...next,
           },
+          ConditionExpression: 'attribute_not_exists(PK)',
         },
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
-            UpdateExpression: update,
-            // A withdrawn request takes no more versions: a submit racing a withdrawal, one wins.
-            ConditionExpression: 'latestVersion = :basis AND #state <> :withdrawn',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          },
+      },
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
+          UpdateExpression: update,
+          // A withdrawn request takes no more versions: a submit racing a withdrawal, one wins.
+          ConditionExpression: 'latestVersion = :basis AND #state <> :withdrawn',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
         },
-        {
-          Update: {
+      },
+    ];
+    const hint = {
+      Update: {
+        TableName: this.tableName,
+        Key: linkKeys(request.linkHash),
+        // The role too, so a link stored before the hints learns it with its first save.
+        UpdateExpression: 'SET latestVersion = :next, observerRole = if_not_exists(observerRole, :role)',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':next': next.version, ':role': request.observerRole },
+      },
+    };
+    // A submission lists its attachments (the CSV links them): each must still exist, so an
+    // attachment removed while the submit was under way is never referenced by it.
+    const checks = submitted
+      ? version.attachments.map((attachment) => ({
+          ConditionCheck: {
             TableName: this.tableName,
-            Key: linkKeys(request.linkHash),
-            UpdateExpression: 'SET latestVersion = :next',
+            Key: requestKeys.attachment(request.schoolYear, request.studentNumber, request.requestId, attachment.id),
             ConditionExpression: 'attribute_exists(PK)',
-            ExpressionAttributeValues: { ':next': next.version },
           },
-        },
-        // A submission lists its attachments (the CSV links them): each must still exist, so an
-        // attachment removed while the submit was under way is never referenced by it.
-        ...(submitted
-          ? version.attachments.map((attachment) => ({
-              ConditionCheck: {
-                TableName: this.tableName,
-                Key: requestKeys.attachment(request.schoolYear, request.studentNumber, request.requestId, attachment.id),
-                ConditionExpression: 'attribute_exists(PK)',
-              },
-            }))
-          : []),
-        ...(options.also ?? []),
-      ],
-      // Items 0, 1 and 2 are the version, the request and its link; then come the attachments' checks.
-      (failed) => new VersionConflictError(failed.some((index) => index > 2 && index < 3 + checked) ? ATTACHMENT_GONE : undefined),
-    );
+        }))
+      : [];
+    const also = options.also ?? [];
+    const save = async (withHint: boolean) => {
+      // The version and the request, then (withHint) the link, the attachments' checks and the `also` writes.
+      const hintAt = withHint ? saves.length : -1;
+      const checksFrom = saves.length + (withHint ? 1 : 0);
+      const alsoFrom = checksFrom + checks.length;
+      try {
+        await this.transact([...saves, ...(withHint ? [hint] : []), ...checks, ...also], (failed, error) => {
+          const decisive = failed.filter((index) => index !== hintAt);
+          if (decisive.length === 0) return new LinkHintFailed();
+          if (decisive.every((index) => index >= alsoFrom)) return new CompanionWriteFailedError(error);
+          return new VersionConflictError(decisive.some((index) => index >= checksFrom && index < alsoFrom) ? ATTACHMENT_GONE : undefined);
+        });
+      } catch (error) {
+        if (also.length === 0) throw error;
+        // Cancelled for another reason (throttled, invalid) than a condition or a conflict: by the `also` writes alone?
+        if (error instanceof TransactionCanceledException) {
+          const failing = (error.CancellationReasons ?? []).flatMap((reason, index) => (reason.Code && reason.Code !== 'None' ? [index] : []));
+          if (failing.length > 0 && failing.every((index) => index >= alsoFrom)) throw new CompanionWriteFailedError(error);
+        }
+        // Refused before it ran because a carried write names a table that is not there (nothing written).
+        if (error instanceof ResourceNotFoundException && also.some((write) => tableOf(write) !== this.tableName)) throw new CompanionWriteFailedError(error);
+        throw error;
+      }
+    };
+    try {
+      await save(true);
+    } catch (error) {
+      // The link item is gone (or was never stored): the hint is optional, readForm falls back.
+      if (!(error instanceof LinkHintFailed)) throw error;
+      await save(false);
+    }
     return next;
   }
 
@@ -567,18 +605,21 @@ export class RequestStore {
 
   /**
    * Records an attachment's final scan verdict once (a later, different one is ignored), on the
-   * attachment and on its copy on the request (where there is one).
+   * attachment and on its copy on the request (where there is one; skipped when a transaction on
+   * the request item is under way at that moment).
    */
   async recordScanVerdict(
     request: Pick<RequestRecord, 'schoolYear' | 'studentNumber' | 'requestId'>,
     attachmentId: string,
     verdict: FinalScanVerdict,
   ): Promise<void> {
-    const once = async (update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>) => {
+    const once = async (update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>, options: { conflictOk?: boolean } = {}) => {
       try {
         await this.doc.send(new UpdateCommand({ TableName: this.tableName, ...update }));
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (error instanceof ConditionalCheckFailedException) return;
+        if (options.conflictOk && error instanceof TransactionConflictException) return;
+        throw error;
       }
     };
     await Promise.all([
@@ -588,13 +629,19 @@ export class RequestStore {
         ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(scanVerdict)',
         ExpressionAttributeValues: { ':verdict': verdict },
       }),
-      once({
-        Key: requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
-        UpdateExpression: 'SET #copy.scanVerdict = :verdict',
-        ConditionExpression: 'attribute_exists(#copy) AND attribute_not_exists(#copy.scanVerdict)',
-        ExpressionAttributeNames: { '#copy': copyName(attachmentId) },
-        ExpressionAttributeValues: { ':verdict': verdict },
-      }),
+      // A save's transaction on the request item at the same moment makes the copy's update fail
+      // with a conflict: the copy stays without the verdict, so the next page view reads it from S3
+      // and records it, as this one did.
+      once(
+        {
+          Key: requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
+          UpdateExpression: 'SET #copy.scanVerdict = :verdict',
+          ConditionExpression: 'attribute_exists(#copy) AND attribute_not_exists(#copy.scanVerdict)',
+          ExpressionAttributeNames: { '#copy': copyName(attachmentId) },
+          ExpressionAttributeValues: { ':verdict': verdict },
+        },
+        { conflictOk: true },
+      ),
     ]);
   }
 
@@ -641,7 +688,7 @@ export class RequestStore {
    */
   private async transact(
     items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>,
-    onConditionFailed: (failed: number[]) => Error,
+    onConditionFailed: (failed: number[], error: TransactionCanceledException) => Error,
   ): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -651,7 +698,10 @@ export class RequestStore {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
         if (codes.includes('ConditionalCheckFailed')) {
-          throw onConditionFailed(codes.flatMap((code, index) => (code === 'ConditionalCheckFailed' ? [index] : [])));
+          throw onConditionFailed(
+            codes.flatMap((code, index) => (code === 'ConditionalCheckFailed' ? [index] : [])),
+            error,
+          );
         }
         if (!codes.includes('TransactionConflict')) throw error;
         if (attempt >= TRANSACTION_CONFLICT_ATTEMPTS) throw new BusyError();
@@ -660,6 +710,29 @@ export class RequestStore {
     }
   }
 }
+
+/**
+ * A save's transaction was cancelled because of the writes of other stores it carried
+ * (`options.also` of {@link RequestStore.saveVersion}) and nothing else: a cancelled transaction
+ * writes nothing, so the version can be saved without them. Not a DomainError: nobody else saved.
+ */
+export class CompanionWriteFailedError extends Error {
+  /** The cancellation reason of each write of the transaction (`None` for those that were fine), or the error's name. */
+  readonly reasons: string[];
+  constructor(cause: TransactionCanceledException | ResourceNotFoundException) {
+    super('the writes carried by the save failed; nothing was written', { cause });
+    this.name = 'CompanionWriteFailedError';
+    this.reasons = cause instanceof TransactionCanceledException ? (cause.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None') : [cause.name];
+  }
+}
+
+/** The table one write of a transaction goes to. */
+function tableOf(write: TransactionWrite): string | undefined {
+  return (write.Put ?? write.Update ?? write.Delete ?? write.ConditionCheck)?.TableName;
+}
+
+/** Within saveVersion: only the link's hints failed their condition (the link item is missing). */
+class LinkHintFailed extends Error {}
 
 /** How often a transaction cancelled by a conflicting one is tried. */
 const TRANSACTION_CONFLICT_ATTEMPTS = 4;

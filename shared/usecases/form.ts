@@ -23,7 +23,7 @@ import {
 } from '#shared/model/requests.ts';
 import type { AuditStore } from '#shared/store/audit.ts';
 import { requestKeys } from '#shared/store/keys.ts';
-import type { RequestStore } from '#shared/store/requests.ts';
+import { CompanionWriteFailedError, type RequestStore } from '#shared/store/requests.ts';
 import { recordAudit } from './audit.ts';
 import { openLink, RequestWithdrawnError, type OpenLinkDeps } from './links.ts';
 
@@ -53,7 +53,6 @@ export interface FormDeps extends OpenLinkDeps, AttachmentServingDeps {
 
 /** A form as its link opens it. */
 export interface LoadedForm {
-  link: LinkItem;
   request: RequestRecord;
   latest: SubmissionVersion | undefined;
   /** The definition the form is filled in on: the one it was started in, or the latest for a new form. */
@@ -94,7 +93,7 @@ async function formOfLink(deps: Pick<FormDeps, 'clock' | 'requests' | 'forms'>, 
   // A form continues in the version it was started in; a new one takes the latest definition.
   const def = latest ? deps.forms.get(latest.formId, latest.formVersion) : deps.forms.get(request.formId);
   if (!def) throw new NotFoundError('Dit formulier bestaat niet meer.');
-  return { link, request, latest, def, attachments, editable: isEditable(request, deps.clock.now()), ...(studentLink ? { studentLink } : {}) };
+  return { request, latest, def, attachments, editable: isEditable(request, deps.clock.now()), ...(studentLink ? { studentLink } : {}) };
 }
 
 /**
@@ -114,15 +113,18 @@ export async function openForm(deps: FormDeps, input: { token: string; recordOpe
   try {
     form = await formOfLink(deps, link);
   } catch (error) {
-    await early;
+    // A failed read (a 404 too) still waits for the event's write: nothing runs on after the answer.
+    await Promise.allSettled([early]);
     throw error;
   }
   const { request, def, latest, editable } = form;
-  const [attachments] = await Promise.all([
+  // Settled, not Promise.all, for the same reason.
+  const [shown] = await Promise.allSettled([
     attachmentsWithVerdicts(deps, request, form.attachments),
     early ?? (input.recordOpened ? opened(request.observerRole) : undefined),
   ]);
-  return { request, def, attachments, editable, answers: latest?.answers ?? {} };
+  if (shown.status === 'rejected') throw shown.reason;
+  return { request, def, attachments: shown.value, editable, answers: latest?.answers ?? {} };
 }
 
 /** A person acted on the form page (static/viewed.ts): the real view, after a GET that a scanner may have made. */
@@ -204,9 +206,12 @@ export async function saveForm(deps: FormDeps, input: { token: string; body: Rec
 
 /**
  * Saves a version with its audit event in one transaction, so the event is neither lost nor
- * written for a save that failed. When the transaction fails for a reason other than a domain
- * one (the audit log's table unavailable), the version is saved alone and its event recorded
- * best-effort afterwards: a failing audit log never costs the observer their answers.
+ * written for a save that failed. Only when that transaction was cancelled because of the event
+ * alone, or refused for the audit log's table (CompanionWriteFailedError: either way nothing was
+ * written), is the version saved without it and its event recorded best-effort afterwards: a
+ * failing audit write never costs the observer their answers. Any other failure is the save's, as
+ * before: a timeout may hide a save that went through, which a second attempt would take for
+ * someone else's.
  */
 async function saveWithAudit(
   deps: Pick<FormDeps, 'requests' | 'audit' | 'clock'>,
@@ -219,8 +224,8 @@ async function saveWithAudit(
   try {
     return await deps.requests.saveVersion(request, basis, version, { also: [write] });
   } catch (error) {
-    if (error instanceof DomainError) throw error;
-    logger.warn('saving with the audit event failed; saving without it', { requestId: request.requestId, error: String((error as Error | undefined)?.name) });
+    if (!(error instanceof CompanionWriteFailedError)) throw error;
+    logger.warn('saving with the audit event failed; saving without it', { requestId: request.requestId, reasons: error.reasons.join(',') });
   }
   const saved = await deps.requests.saveVersion(request, basis, version);
   await recordAudit(deps, request, audit);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { freePort, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/stack.ts';
 import { createAwsClients } from '../../shared/store/clients.ts';
+import { keys } from '../../shared/store/keys.ts';
 
 /**
  * For tests that run `npm start`'s entry as a user would: a data folder and free ports of their
@@ -48,7 +49,7 @@ export async function placementItemsOf(env: Record<string, string>, schoolYear: 
       IndexName: 'GSI1',
       KeyConditionExpression: 'GSI1PK = :pk',
       FilterExpression: 'entity = :placement',
-      ExpressionAttributeValues: { ':pk': `YEAR#${schoolYear}`, ':placement': 'placement' },
+      ExpressionAttributeValues: { ':pk': keys.yearIndex(schoolYear), ':placement': 'placement' },
     }),
   );
   return result.Items ?? [];

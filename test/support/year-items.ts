@@ -12,8 +12,7 @@ import { type RequestRecord, type StudentLinkRecord } from '../../shared/model/r
 export function placementItem(record: PlacementRecord): Record<string, unknown> {
   return {
     ...keys.placement(record.schoolYear, record.studentNumber),
-    GSI1PK: keys.yearIndex(record.schoolYear),
-    GSI1SK: keys.yearIndexSort(record.school, record.studentNumber),
+    ...keys.placementYearIndex(record.schoolYear, record.school, record.studentNumber),
     entity: 'placement',
     schoolYear: record.schoolYear,
     studentNumber: record.studentNumber,
@@ -29,19 +28,15 @@ export function placementItem(record: PlacementRecord): Record<string, unknown> 
   };
 }
 
-/** A request item (RequestStore.create, plus the GSI2 keys saveVersion adds once submitted). */
+/** A request item (RequestStore.create, plus the GSI2 keys saveVersion adds once submitted), without attachments. */
 export function requestItem(request: RequestRecord): Record<string, unknown> {
   return {
     ...requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
-    ...requestKeys.yearIndex(request.schoolYear, request.school, request.studentNumber, `REQ#${request.requestId}`),
-    ...(request.state === 'ingediend'
-      ? {
-          GSI2PK: `PERIOD#${request.schoolYear}#${request.period}`,
-          GSI2SK: `${request.school}#${request.studentNumber}#${request.requestId}`,
-        }
-      : {}),
+    ...requestKeys.requestYearIndex(request.schoolYear, request.school, request.studentNumber, request.requestId),
+    ...(request.state === 'ingediend' ? requestKeys.periodIndex(request) : {}),
     entity: 'request',
     ...request,
+    attachmentCount: 0,
   };
 }
 
@@ -49,7 +44,7 @@ export function requestItem(request: RequestRecord): Record<string, unknown> {
 export function studentLinkItem(record: StudentLinkRecord): Record<string, unknown> {
   return {
     ...requestKeys.studentLink(record.schoolYear, record.studentNumber),
-    ...requestKeys.yearIndex(record.schoolYear, record.school, record.studentNumber, 'LINK'),
+    ...requestKeys.studentLinkYearIndex(record.schoolYear, record.school, record.studentNumber),
     entity: 'student-link',
     ...record,
   };

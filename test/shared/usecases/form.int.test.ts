@@ -1,11 +1,13 @@
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { getForm } from '../../../forms/index.ts';
 import { getPeriod, getSchoolYear } from '../../../shared/calendar.ts';
 import { MemoryMailer } from '../../../shared/mail/mailer.ts';
 import { tokenFor } from '../../../shared/links.ts';
 import type { RequestRecord } from '../../../shared/model/requests.ts';
 import type { AwsClients } from '../../../shared/store/clients.ts';
+import { CompanionWriteFailedError } from '../../../shared/store/requests.ts';
 import { linkKeys, requestKeys } from '../../../shared/store/keys.ts';
 import { DeadlinePassedError, loadForm, openForm, recordFormView, saveForm } from '../../../shared/usecases/form.ts';
 import { RequestWithdrawnError } from '../../../shared/usecases/links.ts';
@@ -174,5 +176,73 @@ describe('the form use-cases: open, view, save and submit (DynamoDB Local)', () 
     const submitted = await saveForm(deps, { token, body: { ...completeFields(kijkwijzer), basis: '1', actie: 'versturen' } });
     expect(submitted).toEqual({ kind: 'saved', status: 'ingediend' });
     expect((await deps.requests.getVersion(request, 2))!.attachments).toEqual([attachment]);
+  });
+
+  it('saves when the link item is missing (the hint is left out), and teaches a link without the role its role', async () => {
+    const { request, token } = await asked();
+    // A link stored before the hints: no role on it. The first save adds it with the version.
+    await clients.doc.send(new UpdateCommand({ TableName: tableName, Key: linkKeys(request.linkHash), UpdateExpression: 'REMOVE observerRole' }));
+    await saveForm(deps, { token, body: { 'a.FEEDBACK': 'Eerste', basis: '0', actie: 'concept' } });
+    const link = (await clients.doc.send(new GetCommand({ TableName: tableName, Key: linkKeys(request.linkHash) }))).Item;
+    expect(link).toMatchObject({ observerRole: 'wpb', latestVersion: 1 });
+
+    // Without the link item, a save with its audit event still goes through, once.
+    await clients.doc.send(new DeleteCommand({ TableName: tableName, Key: linkKeys(request.linkHash) }));
+    const { write } = deps.audit.prepare(request, { actor: 'link:wpb', action: 'concept opgeslagen', requestId: request.requestId, detail: 'versie 2' }, clock.now());
+    const saved = await deps.requests.saveVersion(
+      { ...request, latestVersion: 1 },
+      1,
+      { formId: kijkwijzer.id, formVersion: kijkwijzer.version, answers: { FEEDBACK: 'Tweede' }, status: 'concept', savedAt: clock.now().toString(), savedBy: request.observer.email, attachments: [] },
+      { also: [write] },
+    );
+
+    expect(saved.version).toBe(2);
+    expect((await deps.requests.listVersions(request)).map((v) => v.answers.FEEDBACK)).toEqual(['Eerste', 'Tweede']);
+    expect(await deps.requests.get(YEAR, request.studentNumber, request.requestId)).toMatchObject({ latestVersion: 2 });
+    expect((await events(request)).map(([action, , detail]) => [action, detail])).toEqual([
+      ['concept opgeslagen', 'versie 2'],
+      ['concept opgeslagen', 'versie 1'],
+    ]);
+    expect((await clients.doc.send(new GetCommand({ TableName: tableName, Key: linkKeys(request.linkHash) }))).Item).toBeUndefined();
+  });
+
+  it('saves without the audit item only when the transaction was cancelled because of that item alone, then records the event', async () => {
+    const { request, token } = await asked();
+    const cancelled = new TransactionCanceledException({
+      message: 'Transaction cancelled',
+      $metadata: {},
+      CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'None' }, { Code: 'ValidationError' }],
+    });
+    const spy = vi.spyOn(deps.requests, 'saveVersion').mockRejectedValueOnce(new CompanionWriteFailedError(cancelled));
+    try {
+      const result = await saveForm(deps, { token, body: { 'a.FEEDBACK': 'Toch bewaard', basis: '0', actie: 'concept' } });
+
+      expect(result).toEqual({ kind: 'saved', status: 'concept' });
+      expect(spy).toHaveBeenCalledTimes(2);
+      expect(spy.mock.calls[1]![3]).toBeUndefined();
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await deps.requests.listVersions(request)).map((v) => v.answers.FEEDBACK)).toEqual(['Toch bewaard']);
+    expect(await events(request)).toEqual([['concept opgeslagen', 'link:wpb', 'versie 1']]);
+  });
+
+  it('does not save again after an error that may hide a save that went through (a timeout): the error stands', async () => {
+    const { request, token } = await asked();
+    const store = deps.requests;
+    const real = store.saveVersion.bind(store);
+    const timeout = Object.assign(new Error('socket timed out'), { name: 'TimeoutError' });
+    const spy = vi.spyOn(store, 'saveVersion').mockImplementationOnce(async (...args) => {
+      await real(...args);
+      throw timeout;
+    });
+    try {
+      await expect(saveForm(deps, { token, body: { 'a.FEEDBACK': 'Wel opgeslagen', basis: '0', actie: 'concept' } })).rejects.toBe(timeout);
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await deps.requests.listVersions(request)).map((v) => v.answers.FEEDBACK)).toEqual(['Wel opgeslagen']);
+    expect(await events(request)).toEqual([['concept opgeslagen', 'link:wpb', 'versie 1']]);
   });
 });
