@@ -13,6 +13,7 @@ import type { SignInStore } from '#shared/store/sign-ins.ts';
 import type { Staff } from '#shared/auth/scope.ts';
 import type { RosterUploadStore } from '#shared/store/roster-uploads.ts';
 import type { FormCatalog } from '#shared/forms/catalog.ts';
+import type { SignInEmailLimits } from '#shared/usecases/sign-in.ts';
 import type { LinkRateLimits, SignInRateLimits } from './middleware/rate-limit.ts';
 
 /** What the HTTP app needs from the outside world; built once per process (see deps.ts). */
@@ -34,8 +35,12 @@ export interface AppDeps extends RequestDeps {
   sessions: SessionStore;
   /** Coordinators from config, lower-cased: they may sign in and see everything. */
   adminEmails: readonly string[];
-  /** Overrides of the sign-in rate limits (tests); defaults in `SIGN_IN_RATE_LIMITS`. */
-  signInRateLimits?: Partial<SignInRateLimits>;
+  /**
+   * Overrides of the sign-in limits (tests): the per-client request limit of the HTTP layer
+   * (defaults in `SIGN_IN_RATE_LIMITS`) and the per-address email budget of the use-case (defaults
+   * in `SIGN_IN_EMAIL_LIMITS`); `now` is the clock of both.
+   */
+  signInRateLimits?: Partial<SignInRateLimits & SignInEmailLimits>;
   /** Override of the sign-in answer floor in ms (tests: 0); default `SIGN_IN_ANSWER_MS`. */
   signInAnswerMs?: number;
   /** The append-only audit log (written best-effort, see audit.ts). */

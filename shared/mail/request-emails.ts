@@ -6,7 +6,7 @@ import type { Placement } from '../roster/placement.ts';
 import type { ObserverRole, RequestRecord } from '../model/requests.ts';
 import { renderEmail } from './templates.ts';
 
-/** The emails of a request's life: asked (or reminded), withdrawn, and the student's welcome. */
+/** The emails of a request's life: asked (or reminded), withdrawn, its link revoked, and the student's welcome. */
 
 /** What the request emails need: the link secret and origin for the links, the catalog for the forms' names. */
 export interface RequestEmailDeps {
@@ -67,6 +67,27 @@ export function withdrawnEmail(deps: Pick<RequestEmailDeps, 'forms'>, request: R
         ? 'De link uit de eerdere e-mail werkt niet meer. Uw opgeslagen concept wordt niet ingediend.'
         : 'De link uit de eerdere e-mail werkt niet meer.',
       `Was dit niet de bedoeling? Neem dan contact op met ${request.student.name}; bij een nieuwe aanvraag krijgt u een nieuwe link.`,
+    ],
+    footer: `U krijgt deze e-mail als ${OBSERVER_LABELS[request.observerRole]} van ${request.student.name} (${request.vak}, ${request.school}) bij werkplekleren N2 van Hogeschool Rotterdam.`,
+  });
+}
+
+/** The email that tells an observer staff revoked their link: what stopped working, why, and whom to ask. */
+export function revokedLinkEmail(deps: Pick<RequestEmailDeps, 'forms'>, request: RequestRecord, options: { by: string; reason?: string | undefined }) {
+  const title = deps.forms.title(request.formId);
+  const lesson = request.lessonDate ? ` (les van ${formatDutchDate(request.lessonDate)})` : '';
+  return renderEmail({
+    to: request.observer.email,
+    subject: `Link ingetrokken: ${title} voor ${request.student.name}`,
+    greeting: `Beste ${request.observer.name},`,
+    paragraphs: [
+      `De link naar het formulier "${title}" voor ${request.student.name}${lesson} is ingetrokken door de opleiding en werkt niet meer.`,
+      options.reason ? `Reden: ${options.reason}` : 'Dat gebeurt bijvoorbeeld als een link per ongeluk is doorgestuurd of als de aanvraag niet meer nodig is.',
+      request.state === 'ingediend'
+        ? `Uw ingediende formulier blijft bewaard; alleen corrigeren via deze link kan niet meer. Moet u toch iets corrigeren, dan krijgt u een nieuwe link. Vragen? Neem contact op met ${options.by}.`
+        : request.latestVersion > 0
+          ? `Uw opgeslagen concept is bewaard. Moet u het formulier toch invullen, dan krijgt u een nieuwe link. Vragen? Neem contact op met ${options.by}.`
+          : `Moet u het formulier toch invullen, dan krijgt u een nieuwe link. Vragen? Neem contact op met ${options.by}.`,
     ],
     footer: `U krijgt deze e-mail als ${OBSERVER_LABELS[request.observerRole]} van ${request.student.name} (${request.vak}, ${request.school}) bij werkplekleren N2 van Hogeschool Rotterdam.`,
   });

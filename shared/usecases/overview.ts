@@ -34,12 +34,12 @@ export const STATUS_FILTERS = {
 } as const;
 export type StatusFilter = keyof typeof STATUS_FILTERS;
 
-/** One query value as `c.req.query()` reads it (the first when a key repeats); empty counts as absent. */
+/**
+ * One query value, as the HTTP layer hands it over (the first when a key repeats, as
+ * `c.req.query()` reads it: functions/http/middleware/validate.ts); empty counts as absent.
+ */
 function queryValue<T extends z.ZodType>(schema: T) {
-  return z.preprocess((value) => {
-    const first = Array.isArray(value) ? value[0] : value;
-    return first === '' ? undefined : first;
-  }, schema.optional());
+  return z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Clock } from '#shared/clock.ts';
 import { DomainError } from '#shared/errors.ts';
 import { isWellFormedToken } from '#shared/links.ts';
 import { logger } from '#shared/log.ts';
+import { withoutUndefined } from '#shared/objects.ts';
 import type { Mailer } from '#shared/mail/mailer.ts';
 import { renderEmail } from '#shared/mail/templates.ts';
 import { emailKey } from '#shared/roster/placement.ts';
@@ -188,8 +189,4 @@ export async function resumeSession(
 /** Ends a session on the server, so its cookie opens nothing any more. */
 export async function signOut(deps: Pick<SignInDeps, 'sessions'>, input: { sessionId?: string | undefined }): Promise<void> {
   if (input.sessionId) await deps.sessions.end(input.sessionId);
-}
-
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -4,10 +4,9 @@ import { formatDutchDate } from '../calendar.ts';
 import { DomainError, NotFoundError, ValidationError } from '../errors.ts';
 import { hashToken, newLinkId, tokenFor } from '../links.ts';
 import { logger } from '../log.ts';
-import { renderEmail } from '../mail/templates.ts';
-import { isEditable, linkValidUntil, OBSERVER_LABELS } from '../model/request-rules.ts';
+import { isEditable, linkValidUntil } from '../model/request-rules.ts';
 import type { RequestRecord } from '../model/requests.ts';
-import { requestEmail } from '../mail/request-emails.ts';
+import { requestEmail, revokedLinkEmail } from '../mail/request-emails.ts';
 import { emailKey, Person } from '../roster/placement.ts';
 import { linkOwnerKeys } from '../store/keys.ts';
 import type { PlacementStore } from '../store/placements.ts';
@@ -25,9 +24,6 @@ import { studentOverviewOf, type StudentOverview, type StudentOverviewDeps } fro
 
 /** What the staff actions need. */
 export type StaffActionDeps = RequestDeps & AuditDeps & { placements: PlacementStore };
-
-/** The Dutch title of a form by id. */
-type FormTitle = (formId: string) => string;
 
 /** The request an action is about, as its path names it, and who acts. */
 export interface RequestActionInput {
@@ -82,7 +78,6 @@ function refuseUnless(deps: Pick<StaffActionDeps, 'clock' | 'linkGraceDays'>, re
 }
 
 const observerText = (r: RequestRecord) => `${r.observer.name} (${r.observer.email})`;
-const titleOf = (deps: Pick<StaffActionDeps, 'forms'>): FormTitle => (id) => deps.forms.title(id);
 
 /** Emails the observer the request again, with its existing link (a draft carries over). */
 export async function remind(deps: StaffActionDeps, input: RequestActionInput): Promise<{ request: RequestRecord }> {
@@ -115,7 +110,7 @@ export async function revoke(deps: StaffActionDeps, input: RequestActionInput & 
   await deps.requests.revokeRequestLink(request, deps.clock.now().toString());
   let emailed = true;
   try {
-    await deps.mailer.send(revokedLinkEmail(request, { by, reason: reason || undefined, formTitle: titleOf(deps) }));
+    await deps.mailer.send(revokedLinkEmail(deps, request, { by, reason: reason || undefined }));
   } catch (error) {
     logger.error('revoked-link email failed', { requestId: request.requestId, error: String((error as Error).name) });
     emailed = false;
@@ -129,27 +124,6 @@ export async function revoke(deps: StaffActionDeps, input: RequestActionInput & 
   return { kind: 'revoked', request, emailed };
 }
 
-/** The email that tells an observer staff revoked their link: what stopped working, why, and whom to ask. */
-export function revokedLinkEmail(request: RequestRecord, options: { by: string; reason?: string | undefined; formTitle: FormTitle }) {
-  const title = options.formTitle(request.formId);
-  const lesson = request.lessonDate ? ` (les van ${formatDutchDate(request.lessonDate)})` : '';
-  return renderEmail({
-    to: request.observer.email,
-    subject: `Link ingetrokken: ${title} voor ${request.student.name}`,
-    greeting: `Beste ${request.observer.name},`,
-    paragraphs: [
-      `De link naar het formulier "${title}" voor ${request.student.name}${lesson} is ingetrokken door de opleiding en werkt niet meer.`,
-      options.reason ? `Reden: ${options.reason}` : 'Dat gebeurt bijvoorbeeld als een link per ongeluk is doorgestuurd of als de aanvraag niet meer nodig is.',
-      request.state === 'ingediend'
-        ? `Uw ingediende formulier blijft bewaard; alleen corrigeren via deze link kan niet meer. Moet u toch iets corrigeren, dan krijgt u een nieuwe link. Vragen? Neem contact op met ${options.by}.`
-        : request.latestVersion > 0
-          ? `Uw opgeslagen concept is bewaard. Moet u het formulier toch invullen, dan krijgt u een nieuwe link. Vragen? Neem contact op met ${options.by}.`
-          : `Moet u het formulier toch invullen, dan krijgt u een nieuwe link. Vragen? Neem contact op met ${options.by}.`,
-    ],
-    footer: `U krijgt deze e-mail als ${OBSERVER_LABELS[request.observerRole]} van ${request.student.name} (${request.vak}, ${request.school}) bij werkplekleren N2 van Hogeschool Rotterdam.`,
-  });
-}
-
 /** Replaces the request's link and emails the new one; the old one answers 410. Drafts stay. */
 export async function reissue(deps: StaffActionDeps, input: RequestActionInput): Promise<{ request: RequestRecord }> {
   const request = await requestInScope(deps, input);
@@ -160,7 +134,7 @@ export async function reissue(deps: StaffActionDeps, input: RequestActionInput):
 }
 
 /** Whether a request moves to a new WPB: a WPB's, not submitted, still editable, not theirs yet. */
-export function movesToNewWpb(request: RequestRecord, wpb: Person, now: Temporal.Instant): boolean {
+function movesToNewWpb(request: RequestRecord, wpb: Person, now: Temporal.Instant): boolean {
   return request.observerRole === 'wpb' && (request.state === 'gevraagd' || request.state === 'concept') && isEditable(request, now) && emailKey(request.observer.email) !== emailKey(wpb.email);
 }
 

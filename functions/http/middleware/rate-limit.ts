@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { html } from 'hono/html';
 import { hashToken } from '#shared/links.ts';
+import { withoutUndefined } from '#shared/objects.ts';
 import { page } from '#shared/web/layout.tsx';
 
 /**
@@ -94,10 +95,6 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
   };
 }
 
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
 /**
  * The client's address as the platform saw it, without trusting any header: the source IP of a
  * Lambda function URL (or API Gateway) event, which `hono/aws-lambda` passes as `c.env`, or the
@@ -182,42 +179,27 @@ export function linkRateLimits(overrides: Partial<LinkRateLimits> = {}): Middlew
   ];
 }
 
-/** Limits on sign-in requests; overridable per app (tests). */
+/**
+ * The per-client limit on sign-in requests; overridable per app (tests). The per-address budget of
+ * sign-in emails is the use-case's (`SIGN_IN_EMAIL_LIMITS` in shared/usecases/sign-in.ts).
+ */
 export interface SignInRateLimits {
-  /**
-   * Sign-in emails sent per address per {@link SignInRateLimits.perAddressWindowMs}. Beyond it the
-   * page answers exactly as before and sends nothing: asking for someone's address slows an
-   * attacker down without locking its owner out (a link already received keeps working).
-   */
-  perAddress: number;
-  /** The window of `perAddress`, in milliseconds. */
-  perAddressWindowMs: number;
   /** Sign-in requests (any POST under /inloggen) per client address per window. */
   perClient: number;
   windowMs: number;
   now: () => number;
 }
 
-/**
- * Few emails per address per hour (a person needs one link, maybe a second), more requests per
- * client address (a school or the Hogeschool puts many people behind one NAT address) per 15 minutes.
- */
+/** More requests per client address (a school or the Hogeschool puts many people behind one NAT address) per 15 minutes. */
 export const SIGN_IN_RATE_LIMITS: SignInRateLimits = {
-  perAddress: 3,
-  perAddressWindowMs: 60 * 60_000,
   perClient: 50,
   windowMs: 15 * 60_000,
   now: () => Date.now(),
 };
 
-/** The sign-in limits of an app: the defaults with its overrides. */
-export function signInLimits(overrides: Partial<SignInRateLimits> = {}): SignInRateLimits {
-  return { ...SIGN_IN_RATE_LIMITS, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
-}
-
-/** The rate limiter of `/inloggen`: per client address on every POST (the per-address limit is on emails, see {@link SignInRateLimits}). */
+/** The rate limiter of `/inloggen`: per client address on every POST (the per-address limit is on emails, in the use-case). */
 export function signInRateLimits(overrides: Partial<SignInRateLimits> = {}): { perClient: MiddlewareHandler } {
-  const limits = signInLimits(overrides);
+  const limits = { ...SIGN_IN_RATE_LIMITS, ...withoutUndefined(overrides) };
   return {
     perClient: rateLimit({
       windowMs: limits.windowMs,

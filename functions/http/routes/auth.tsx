@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { peekSignInLink, requestSignIn, signOut, spendSignInLink } from '#shared/usecases/sign-in.ts';
 import type { AppEnv } from '../env.ts';
 import { clearSessionCookie, sessionIdOf, setSessionCookie } from '../middleware/session.ts';
+import { formSchema } from '../middleware/validate.ts';
 import { SignInLinkPage } from '../views/sign-in-link-page.tsx';
 import { SignInPage } from '../views/sign-in-page.tsx';
 
@@ -28,8 +29,9 @@ authRoutes.get('/inloggen', (c) => c.html(<SignInPage signedOut={c.req.query('ui
 
 authRoutes.post(
   '/inloggen',
-  // A refused address gets the form back with the message, not the generic error page.
-  zValidator('form', SignInForm, (result, c) => {
+  // A refused address gets the form back with the message, not the generic error page. An address
+  // sent twice counts with its last value, as everywhere (formSchema).
+  zValidator('form', formSchema(SignInForm), (result, c) => {
     if (!result.success) return c.html(<SignInPage error={INVALID_EMAIL} />, 400);
   }),
   async (c) => {

@@ -26,11 +26,8 @@ import { StudentOverviewPage } from '../views/overview-student.tsx';
  */
 export const overviewActionRoutes = new Hono<AppEnv>();
 
-/** A text field of a posted form as `parseBody()` reads it: the last when it repeats; absent when it is not text (a file). */
-const field = z.preprocess((value) => {
-  const last = Array.isArray(value) ? value.at(-1) : value;
-  return typeof last === 'string' ? last : undefined;
-}, z.string().optional());
+/** A text field of a posted form (`valid('form')` keeps the last value of a repeated field); absent when it is not text (a file). */
+const field = z.preprocess((value) => (typeof value === 'string' ? value : undefined), z.string().optional());
 
 const ActionForm = z.object({ terug: field });
 const RevokeForm = z.object({ terug: field, reden: field, bevestigd: field });

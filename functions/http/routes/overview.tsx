@@ -55,8 +55,8 @@ overviewRoutes.get('/export.csv', query, async (c) => {
   return c.body(body);
 });
 
-/** `versie` as `c.req.query('versie')` reads it: the first when it repeats, kept as typed (a page falls back to the latest version). */
-const SubmissionQuery = z.object({ versie: z.preprocess((value) => (Array.isArray(value) ? value[0] : value), z.string().optional()) });
+/** `versie` as `c.req.query('versie')` reads it (`valid('query')` keeps the first when it repeats), kept as typed (a page falls back to the latest version). */
+const SubmissionQuery = z.object({ versie: z.string().optional() });
 
 overviewRoutes.get('/formulier/:year/:studentNumber/:requestId', valid('query', SubmissionQuery), async (c) => {
   const view = c.req.method === 'GET';

@@ -7,7 +7,7 @@ import { confirmRosterUpload, previewRoster, ROSTER_MAX_BYTES, RosterTooLargeErr
 import type { AppEnv } from '../env.ts';
 import { BODY_LIMITS, readForm } from '../middleware/body.ts';
 import { loadSession, requireStaff } from '../middleware/session.ts';
-import { valid } from '../middleware/validate.ts';
+import { formSchema, valid } from '../middleware/validate.ts';
 import { RosterDonePage } from '../views/roster-done-page.tsx';
 import { RosterPreviewPage } from '../views/roster-preview-page.tsx';
 import { RosterUploadPage } from '../views/roster-upload-page.tsx';
@@ -39,8 +39,9 @@ rosterRoutes.get('/rooster', (c) => c.html(<RosterUploadPage />));
 rosterRoutes.post(
   '/rooster',
   readForm(ROSTER_MAX_BYTES + 64 * 1024, { tooLarge: () => new RosterTooLargeError(), unreadable: UNREADABLE }),
-  // No (or an empty) file: the upload form again with the message, not the generic error page.
-  zValidator('form', UploadForm, (result, c) => {
+  // No (or an empty) file: the upload form again with the message, not the generic error page. A
+  // file sent twice counts with its last one, as parseBody() gave it (formSchema).
+  zValidator('form', formSchema(UploadForm), (result, c) => {
     if (!result.success) return c.html(<RosterUploadPage error={NO_FILE} />, 400);
   }),
   async (c) => {

@@ -21,15 +21,13 @@ import { StudentWithdrawPage } from '../views/student-withdraw.tsx';
 export const studentRoutes = new Hono<AppEnv>();
 
 /**
- * A posted field as the page reads it: the last value sent, and a file as empty text (it then fails
- * its check with the field's own Dutch message, in the use-case). A field left out stays absent.
+ * A posted field as the page reads it (`valid('form')` keeps the last value of a repeated field): a
+ * file as empty text (it then fails its check with the field's own Dutch message, in the use-case).
+ * A field left out stays absent.
  */
 const field = z
   .unknown()
-  .transform((value): string => {
-    const last: unknown = Array.isArray(value) ? value.at(-1) : value;
-    return typeof last === 'string' ? last : '';
-  })
+  .transform((value): string => (typeof value === 'string' ? value : ''))
   .optional();
 
 /** What the request form posts; the use-case checks each field and says what is wrong in Dutch. */

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../functions/http/app.tsx';
 import { SIGN_IN_SENT } from '../../../functions/http/views/sign-in-page.tsx';
 import type { AwsClients } from '../../../shared/store/clients.ts';
-import { appDeps } from '../../support/app.ts';
+import { appDeps, TEST_ORIGIN } from '../../support/app.ts';
 import { freshBucket, freshTable, localClients } from '../../support/aws.ts';
 import { inboxOf } from '../../support/inbox.ts';
 import { getWithSession, movableClock, postForm, sessionCookieOf, signIn, signInTokenFor, staffPlacement } from '../../support/staff.ts';
@@ -298,5 +298,20 @@ describe('staff sign-in by emailed link, over the real SDK and the local stand-i
 
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('Vul een geldig e-mailadres in');
+  });
+
+  it('takes the last value of an address sent twice, as a single field', async () => {
+    const single = await postForm(app, '/inloggen', { email: 'io.si@hr.example.nl' });
+    const before = (await inboxOf('io.si@hr.example.nl')).length;
+
+    const twice = await app.request('/inloggen', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: TEST_ORIGIN },
+      body: new URLSearchParams([['email', 'a@x'], ['email', 'io.si@hr.example.nl']]).toString(),
+    });
+
+    expect(twice.status).toBe(200);
+    expect(await twice.text()).toBe(await single.text());
+    expect(await inboxOf('io.si@hr.example.nl')).toHaveLength(before + 1);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { revokedLinkEmail } from '../../../shared/usecases/staff-actions.ts';
+import { revokedLinkEmail } from '../../../shared/mail/request-emails.ts';
 import type { RequestRecord } from '../../../shared/model/requests.ts';
 
 const request: RequestRecord = {
@@ -22,19 +22,20 @@ const request: RequestRecord = {
   school: 'Wolfert van Borselen',
   vak: 'Nederlands',
 };
-const options = { by: 'ivo.jansen@hr.example.nl', formTitle: () => 'Kijkwijzer pedagogiek' };
+const deps = { forms: { title: () => 'Kijkwijzer pedagogiek', reference: () => 'de kijkwijzer pedagogiek' } };
+const options = { by: 'ivo.jansen@hr.example.nl' };
 
 describe('the email that tells an observer their link was revoked', () => {
   it('offers a new link to fill in a form not yet started', () => {
-    expect(revokedLinkEmail(request, options).text).toContain('Moet u het formulier toch invullen, dan krijgt u een nieuwe link.');
+    expect(revokedLinkEmail(deps, request, options).text).toContain('Moet u het formulier toch invullen, dan krijgt u een nieuwe link.');
   });
 
   it('says a saved draft is kept', () => {
-    expect(revokedLinkEmail({ ...request, state: 'concept', latestVersion: 1 }, options).text).toContain('Uw opgeslagen concept is bewaard.');
+    expect(revokedLinkEmail(deps, { ...request, state: 'concept', latestVersion: 1 }, options).text).toContain('Uw opgeslagen concept is bewaard.');
   });
 
   it('says a submitted form stays, and does not ask to fill it in', () => {
-    const text = revokedLinkEmail({ ...request, state: 'ingediend', latestVersion: 2 }, options).text;
+    const text = revokedLinkEmail(deps, { ...request, state: 'ingediend', latestVersion: 2 }, options).text;
 
     expect(text).toContain('Uw ingediende formulier blijft bewaard');
     expect(text).not.toContain('toch invullen');
