@@ -131,9 +131,11 @@ interface CallCount {
  */
 function countCalls(doc: DynamoDBDocumentClient): { during(run: () => Promise<void>): Promise<CallCount> } {
   let inFlight = 0;
-  let current: CallCount = { calls: [], rounds: 0 };
+  // Only the calls made while `during` runs count: set up between measurements goes uncounted.
+  let current: CallCount | undefined;
   doc.middlewareStack.add(
     (next, context) => async (args) => {
+      if (!current) return next(args);
       if (inFlight === 0) current.rounds++;
       inFlight++;
       current.calls.push(String(context.commandName).replace(/Command$/, ''));
@@ -147,9 +149,14 @@ function countCalls(doc: DynamoDBDocumentClient): { during(run: () => Promise<vo
   );
   return {
     async during(run) {
-      current = { calls: [], rounds: 0 };
-      await run();
-      return current;
+      const count: CallCount = { calls: [], rounds: 0 };
+      current = count;
+      try {
+        await run();
+      } finally {
+        current = undefined;
+      }
+      return count;
     },
   };
 }
