@@ -14,7 +14,6 @@ import { noStore } from './middleware/no-store.ts';
 import { linkRateLimits, signInRateLimits } from './middleware/rate-limit.ts';
 import { UPLOAD_JS } from './static/upload.ts';
 import { VIEWED_JS } from './static/viewed.ts';
-import { staffRoutes } from './staff.ts';
 
 /**
  * Builds the Hono app: the middleware in order, the route groups, the error pages. Knows nothing
@@ -78,12 +77,23 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/s', studentRoutes);
   app.route('/f', formRoutes);
   app.route('/', authRoutes);
-  app.route('/', staffRoutes);
+  // The staff group (staff.ts) is imported on first use: with code splitting it is a chunk of its
+  // own that a student's request never loads (docs/bundles.md). It runs as an app of its own, with
+  // the same deps and error pages, behind this app's middleware (headers, CSRF, the limits above).
+  let staff: Promise<Hono<AppEnv>> | undefined;
+  const lazyStaff = async (c: Context<AppEnv>) => {
+    staff ??= import('./staff.ts').then((m) => m.staffApp(deps));
+    return (await staff).fetch(c.req.raw, c.env);
+  };
+  for (const path of STAFF_PATHS) app.all(path, lazyStaff);
 
   app.notFound(notFound);
   app.onError(onError);
   return app;
 }
+
+/** The paths the staff group (staff.ts) answers; '/overzicht/*' does not match '/overzicht' here. */
+const STAFF_PATHS = ['/overzicht', '/overzicht/*', '/beheer', '/beheer/*'] as const;
 
 /** One of the two small scripts, cacheable for five minutes. */
 function script(c: Context<AppEnv>, source: string): Response {

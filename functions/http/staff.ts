@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
-import type { AppEnv } from './env.ts';
+import type { AppDeps, AppEnv } from './env.ts';
+import { notFound, onError } from './middleware/errors.ts';
 import { BODY_LIMITS, readForm, RELOAD_UNREADABLE } from './middleware/body.ts';
 import { loadSession, requireStaff } from './middleware/session.ts';
 import { overviewRoutes } from './routes/overview.tsx';
@@ -11,8 +12,9 @@ import { rosterRoutes } from './routes/roster.tsx';
  * reads the body under the staff limit (roster.tsx checks the role and sets the upload's own
  * limit). app.tsx mounts it after its own middleware (headers, CSRF, the link pages' limits).
  *
- * Mounted eagerly, not imported on first use: in the one esbuild bundle a lazy `import()` costs
- * more module load than it saves (docs/bundles.md, "Why the staff pages are not loaded lazily").
+ * Imported on first use (app.tsx): the http function is bundled with code splitting
+ * (infra/bundling.ts), so this group is a chunk of its own that loads with the first staff request
+ * (docs/bundles.md, "Code splitting of the http function").
  */
 export const staffRoutes = new Hono<AppEnv>();
 
@@ -21,3 +23,19 @@ staffRoutes.use('/overzicht/*', loadSession);
 staffRoutes.post('/overzicht/*', requireStaff, readForm(BODY_LIMITS.staffForm, { unreadable: RELOAD_UNREADABLE }));
 staffRoutes.route('/overzicht', overviewRoutes);
 staffRoutes.route('/beheer', rosterRoutes);
+
+/**
+ * The staff group as an app of its own, which app.tsx hands its staff requests to: the same deps
+ * and the same error pages as the main app, whose middleware (headers, CSRF, rate limits) has run.
+ */
+export function staffApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
+  app.route('/', staffRoutes);
+  app.notFound(notFound);
+  app.onError(onError);
+  return app;
+}

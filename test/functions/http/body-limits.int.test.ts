@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../functions/http/app.tsx';
+import { staffRoutes } from '../../../functions/http/staff.ts';
 import { BODY_LIMITS } from '../../../functions/http/middleware/body.ts';
 import { ROSTER_MAX_BYTES } from '../../../shared/usecases/roster.ts';
 import { appDeps, TEST_ORIGIN } from '../../support/app.ts';
@@ -72,8 +73,11 @@ describe('body limits: a 50 MB body to each POST route', () => {
   const sessions = { admin: '', io: '' };
   const ADMIN = 'admin.bl@hr.example.nl';
 
-  /** The app's POST routes, from its own route table. */
-  const postRoutes = () => [...new Set(app.routes.filter((r) => r.method === 'POST').map((r) => r.path))];
+  /**
+   * The app's POST routes, from its own route table and that of the staff group, which app.tsx
+   * imports on first use (so its routes are not in the app's table).
+   */
+  const postRoutes = () => [...new Set([...app.routes, ...staffRoutes.routes].filter((r) => r.method === 'POST').map((r) => r.path))];
 
   async function attack(path: string, options: { cookie?: string; declare?: boolean } = {}) {
     const body = countingBody(ATTACK_BYTES);
