@@ -75,3 +75,77 @@ export function lambdaEsbuildOptions(outfile: string, absWorkingDir: string): Bu
     metafile: true,
   };
 }
+
+/**
+ * Code splitting, for the http function only (see docs/bundles.md, "Code splitting of the http
+ * function"): the same settings as {@link LAMBDA_BUNDLING}, but esbuild writes an output folder
+ * instead of one file: the entry `index.mjs` (so the handler stays `index.handler`) and the chunks it
+ * imports, statically or with `import()`, under `chunks/`. The SDK's own `import()` targets (the
+ * credential providers a Lambda role never needs) and the staff group (functions/http/staff.ts)
+ * then load only when used. ESM only: esbuild splits nothing else.
+ *
+ * The {@link REQUIRE_SHIM} banner goes on every output file: each chunk is a module of its own, so a
+ * chunk holding a CommonJS dependency (or esbuild's `__require` helper) needs its own `require`,
+ * and the shim's names are module-scoped, so they cannot clash between chunks.
+ */
+export const LAMBDA_SPLITTING = {
+  format: 'esm',
+  /** The entry's name: `index` + {@link LAMBDA_SPLITTING.outExtension} = `index.mjs`, as CDK names it. */
+  entryNames: 'index',
+  chunkNames: 'chunks/[name]-[hash]',
+  /** `.mjs`, so Node loads entry and chunks as ESM without a package.json in the asset. */
+  outExtension: '.mjs',
+} as const;
+
+/**
+ * esbuild API options for a split build into `outdir` ({@link LAMBDA_SPLITTING}), otherwise equal to
+ * {@link lambdaEsbuildOptions}. Add `entryPoints` (one).
+ */
+export function lambdaSplitEsbuildOptions(outdir: string, absWorkingDir: string): BuildOptions {
+  const { outfile: _outfile, ...options } = lambdaEsbuildOptions('index.mjs', absWorkingDir);
+  return {
+    ...options,
+    format: LAMBDA_SPLITTING.format,
+    splitting: true,
+    outdir,
+    entryNames: LAMBDA_SPLITTING.entryNames,
+    chunkNames: LAMBDA_SPLITTING.chunkNames,
+    outExtension: { '.js': LAMBDA_SPLITTING.outExtension },
+  };
+}
+
+/**
+ * The esbuild command line of {@link lambdaSplitEsbuildOptions} (without a metafile), for CDK's
+ * `afterBundling` hook (infra/constructs/app-function.ts), which runs it in a shell after
+ * NodejsFunction's own one-file build: it writes `index.mjs` and its chunks over that file.
+ *
+ * @param esbuild The esbuild binary. @param entry The handler, absolute. @param outdir The asset folder.
+ */
+export function lambdaSplitEsbuildCommand(esbuild: string, entry: string, outdir: string): string {
+  const args = [
+    esbuild,
+    entry,
+    '--bundle',
+    `--target=${LAMBDA_BUNDLING.target}`,
+    `--platform=${LAMBDA_BUNDLING.platform}`,
+    `--format=${LAMBDA_SPLITTING.format}`,
+    '--splitting',
+    `--outdir=${outdir}`,
+    `--entry-names=${LAMBDA_SPLITTING.entryNames}`,
+    `--chunk-names=${LAMBDA_SPLITTING.chunkNames}`,
+    `--out-extension:.js=${LAMBDA_SPLITTING.outExtension}`,
+    ...(LAMBDA_BUNDLING.minify ? ['--minify'] : []),
+    ...(LAMBDA_BUNDLING.sourceMap ? ['--sourcemap'] : []),
+    `--sources-content=${LAMBDA_BUNDLING.sourcesContent}`,
+    `--main-fields=${LAMBDA_BUNDLING.mainFields.join(',')}`,
+    `--banner:js=${LAMBDA_BUNDLING.banner}`,
+    ...LAMBDA_BUNDLING.externalModules.map((m) => `--external:${m}`),
+    '--log-level=warning',
+  ];
+  return args.map(shellQuote).join(' ');
+}
+
+/** One shell word: single-quoted unless it is plainly safe. */
+function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}

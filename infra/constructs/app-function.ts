@@ -11,10 +11,13 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { LAMBDA_BUNDLING } from '../bundling.ts';
+import { LAMBDA_BUNDLING, lambdaSplitEsbuildCommand } from '../bundling.ts';
 
 /** The repository root: entries and the lock file are found from here, whatever the cwd. */
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The local esbuild, which NodejsFunction runs too (never Docker). */
+const esbuildBin = join(projectRoot, 'node_modules', '.bin', 'esbuild');
 
 /**
  * Lets CommonJS dependencies that call `require()` (of Node built-ins) run inside the ESM bundle
@@ -75,6 +78,15 @@ export interface AppFunctionProps {
    * @default Duration.hours(6)
    */
   readonly maxEventAge?: Duration;
+  /**
+   * Bundle with code splitting (infra/bundling.ts, `LAMBDA_SPLITTING`): an `index.mjs` entry and
+   * its chunks, so that what a request does not use (the SDK's credential providers, modules
+   * behind an `import()`) is not loaded at cold start. NodejsFunction always builds one file
+   * (`--outfile`), so an `afterBundling` hook builds again, split, over it.
+   *
+   * @default false
+   */
+  readonly splitting?: boolean;
 }
 
 /**
@@ -99,8 +111,9 @@ export class AppFunction extends NodejsFunction {
     const logs = new LogGroup(scope, `${id}Logs`, {
       retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
     });
+    const entry = join(projectRoot, props.entry);
     super(scope, id, {
-      entry: join(projectRoot, props.entry),
+      entry,
       handler: props.handler ?? 'handler',
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
@@ -135,6 +148,16 @@ export class AppFunction extends NodejsFunction {
         bundleAwsSDK: true,
         externalModules: [...LAMBDA_BUNDLING.externalModules],
         forceDockerBundling: false,
+        ...(props.splitting
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                // Replaces the one-file index.mjs (and its map) with the split build's entry and chunks.
+                afterBundling: (_inputDir: string, outputDir: string) => [lambdaSplitEsbuildCommand(esbuildBin, entry, outputDir)],
+              },
+            }
+          : {}),
       },
     });
     this.logs = logs;

@@ -47,6 +47,8 @@ export class HttpFunction extends Construct {
     this.fn = new AppFunction(this, 'Function', {
       entry: 'functions/http/handler.ts',
       handler: 'handler',
+      // An index.mjs entry and chunks: the staff group and the SDK's unused parts load on first use.
+      splitting: true,
       description: 'Werkplekleren N2: the web app (forms, overviews, CSV export)',
       environment: {
         PUBLIC_ORIGIN: config.publicOrigin,
