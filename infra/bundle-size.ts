@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import * as z from 'zod';
-import { lambdaEsbuildOptions } from './bundling.ts';
+import { isSplitFunction, lambdaEsbuildOptions, lambdaSplitEsbuildOptions } from './bundling.ts';
 
 /** The repository root. */
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -76,15 +76,20 @@ export function lambdaFunctions(root = PROJECT_ROOT): { name: string; entry: str
 
 /** A function's bundle against its SDK-only baseline. */
 export interface BundleMeasurement {
-  /** Size of the function's minified `.mjs` (without its source map), in bytes. */
+  /**
+   * Size of the function's minified `.mjs` (without its source map), in bytes; for a function
+   * bundled with code splitting, of the entry and all its chunks together.
+   */
   bytes: number;
+  /** How many `.mjs` files that is: 1, or the entry and its chunks of a split function. */
+  files: number;
   /** Size of the SDK-only baseline `.mjs`, in bytes. */
   sdkBytes: number;
   /** `bytes / sdkBytes`. */
   ratio: number;
   /** The AWS SDK packages found in the function's bundle, which the baseline imports. */
   sdkPackages: string[];
-  /** The function's bundle (`<outDir>/<name>/index.mjs`). */
+  /** The function's bundle (`<outDir>/<name>/index.mjs`; of a split function its entry, chunks in `chunks/`). */
   outFile: string;
   /** The baseline bundle (`<outDir>/<name>-sdk-only/index.mjs`). */
   sdkFile: string;
@@ -96,6 +101,8 @@ export interface BundleMeasurement {
  * Builds a function's bundle, then a bundle of an entry that imports and instantiates only the
  * AWS SDK packages found in it (the baseline), both with the Lambda esbuild settings, and returns
  * their sizes. The files go to `outDir` (default: a new temp folder, which the caller removes).
+ * A function in `LAMBDA_SPLITTING.functions` (infra/bundling.ts) is built split, as CDK builds it;
+ * the baseline stays one file.
  *
  * @param entry The handler, relative to the repository root (or absolute).
  */
@@ -103,17 +110,19 @@ export async function measureBundle(entry: string, options: { outDir?: string; n
   const outDir = options.outDir ?? (await mkdtemp(join(tmpdir(), 'werkplekleren-bundle-')));
   const name = options.name ?? entry.split('/').at(-2) ?? 'function';
   const outFile = join(outDir, name, 'index.mjs');
-  const fnBuild = await build({ ...lambdaEsbuildOptions(outFile, PROJECT_ROOT), entryPoints: [join(PROJECT_ROOT, entry)] });
+  const buildOptions = isSplitFunction(name) ? lambdaSplitEsbuildOptions(join(outDir, name), PROJECT_ROOT) : lambdaEsbuildOptions(outFile, PROJECT_ROOT);
+  const fnBuild = await build({ ...buildOptions, entryPoints: [join(PROJECT_ROOT, entry)] });
   const metafile = fnBuild.metafile!;
+  const outputs = Object.entries(metafile.outputs).filter(([path]) => path.endsWith('.mjs'));
   const sdkPackages = sdkPackagesIn(metafile);
   const sdkFile = join(outDir, `${name}-sdk-only`, 'index.mjs');
   await build({
     ...lambdaEsbuildOptions(sdkFile, PROJECT_ROOT),
     stdin: { contents: sdkOnlyEntry(sdkPackages), resolveDir: PROJECT_ROOT, sourcefile: `${name}-sdk-only.mjs`, loader: 'js' },
   });
-  const bytes = (await stat(outFile)).size;
+  const bytes = outputs.reduce((sum, [, output]) => sum + output.bytes, 0);
   const sdkBytes = (await stat(sdkFile)).size;
-  return { bytes, sdkBytes, ratio: bytes / sdkBytes, sdkPackages, outFile, sdkFile, metafile };
+  return { bytes, files: outputs.length, sdkBytes, ratio: bytes / sdkBytes, sdkPackages, outFile, sdkFile, metafile };
 }
 
 const budgetSchema = z.strictObject({
@@ -158,9 +167,10 @@ export async function readBudgets(file = BUDGETS_FILE): Promise<BundleBudgets> {
 const kB = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
 
 /** One line about a measurement: bytes, baseline, ratio. */
-export function describeMeasurement(m: Pick<BundleMeasurement, 'bytes' | 'sdkBytes' | 'ratio' | 'sdkPackages'>): string {
+export function describeMeasurement(m: Pick<BundleMeasurement, 'bytes' | 'sdkBytes' | 'ratio' | 'sdkPackages'> & { files?: number }): string {
   const sdk = m.sdkPackages.map((p) => p.replace('@aws-sdk/', '')).join(', ') || 'none';
-  return `${m.bytes} bytes (${kB(m.bytes)}) against an SDK-only baseline of ${m.sdkBytes} bytes (${kB(m.sdkBytes)}; ${sdk}): ratio ${m.ratio.toFixed(3)}`;
+  const files = m.files !== undefined && m.files > 1 ? ` in ${m.files} files` : '';
+  return `${m.bytes} bytes (${kB(m.bytes)}${files}) against an SDK-only baseline of ${m.sdkBytes} bytes (${kB(m.sdkBytes)}; ${sdk}): ratio ${m.ratio.toFixed(3)}`;
 }
 
 /**
@@ -169,7 +179,7 @@ export function describeMeasurement(m: Pick<BundleMeasurement, 'bytes' | 'sdkByt
  */
 export function budgetViolation(
   name: string,
-  measurement: Pick<BundleMeasurement, 'bytes' | 'sdkBytes' | 'ratio' | 'sdkPackages'>,
+  measurement: Pick<BundleMeasurement, 'bytes' | 'sdkBytes' | 'ratio' | 'sdkPackages'> & { files?: number },
   budget: Pick<BundleBudget, 'maxRatio'> | undefined,
 ): string | undefined {
   if (!budget) {

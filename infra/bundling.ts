@@ -89,13 +89,20 @@ export function lambdaEsbuildOptions(outfile: string, absWorkingDir: string): Bu
  * and the shim's names are module-scoped, so they cannot clash between chunks.
  */
 export const LAMBDA_SPLITTING = {
+  /** The functions (`functions/<name>/`) bundled this way: http-function.ts and the size budgets read it. */
+  functions: ['http'],
   format: 'esm',
   /** The entry's name: `index` + {@link LAMBDA_SPLITTING.outExtension} = `index.mjs`, as CDK names it. */
   entryNames: 'index',
   chunkNames: 'chunks/[name]-[hash]',
   /** `.mjs`, so Node loads entry and chunks as ESM without a package.json in the asset. */
   outExtension: '.mjs',
-} as const;
+} as const satisfies { functions: readonly string[]; format: 'esm'; entryNames: string; chunkNames: string; outExtension: string };
+
+/** Whether the function `functions/<name>/` is bundled with code splitting ({@link LAMBDA_SPLITTING}). */
+export function isSplitFunction(name: string): boolean {
+  return (LAMBDA_SPLITTING.functions as readonly string[]).includes(name);
+}
 
 /**
  * esbuild API options for a split build into `outdir` ({@link LAMBDA_SPLITTING}), otherwise equal to

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import type { InfraConfig } from '../config.ts';
 import { ATTACHMENTS_PREFIX, UPLOADS_PREFIX } from '#shared/attachments/policy.ts';
 import { ROSTER_UPLOAD_PREFIX } from '#shared/store/roster-uploads.ts';
+import { isSplitFunction } from '../bundling.ts';
 import { AppFunction, bindSecret, bindTable } from './app-function.ts';
 import { bindMailSending } from './mail.ts';
 import type { Mail } from './mail.ts';
@@ -48,7 +49,7 @@ export class HttpFunction extends Construct {
       entry: 'functions/http/handler.ts',
       handler: 'handler',
       // An index.mjs entry and chunks: the staff group and the SDK's unused parts load on first use.
-      splitting: true,
+      splitting: isSplitFunction('http'),
       description: 'Werkplekleren N2: the web app (forms, overviews, CSV export)',
       environment: {
         PUBLIC_ORIGIN: config.publicOrigin,

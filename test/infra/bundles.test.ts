@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +61,20 @@ describe('bundle size budgets (infra/bundle-budgets.json)', () => {
     if (!budget) return expect.fail(`functions/${name}/handler.ts has no budget`);
     const violation = sdkViolation(name, measurementOf(name), budget);
     if (violation) expect.fail(violation);
+  });
+
+  it('builds the http function with code splitting, as CDK does: an index.mjs entry, its chunks counted, the staff group in a chunk of its own', () => {
+    const http = measurementOf('http');
+    expect(http.outFile).toBe(join(outDir, 'http', 'index.mjs'));
+    const files = readdirSync(join(outDir, 'http'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.mjs'));
+    expect(files).toContain('index.mjs');
+    expect(files.length).toBe(http.files);
+    expect(http.files).toBeGreaterThan(1);
+    expect(http.bytes).toBe(files.reduce((sum, file) => sum + statSync(join(outDir, 'http', file)).size, 0));
+    const staffChunks = Object.entries(http.metafile.outputs).filter(([, output]) => Object.keys(output.inputs).includes('functions/http/staff.ts'));
+    expect(staffChunks.map(([path]) => path)).toEqual([expect.stringMatching(/\/chunks\/staff-\w+\.mjs$/)]);
+    // The other functions stay one file.
+    expect(measurementOf('ses-events').files).toBe(1);
   });
 
   it('reports an SDK client a function bundles without needing it', () => {
