@@ -381,6 +381,21 @@ describe('WerkpleklerenStack', () => {
       });
     });
 
+    it('is bundled with code splitting: an index.mjs entry and its chunks, the staff group one of them; the other functions one file', () => {
+      type Fn = { Properties: { Code?: { S3Key?: unknown } } };
+      const keyOf = (id: string) => String((template.toJSON().Resources as Record<string, Fn>)[id]?.Properties.Code?.S3Key);
+      const assetOf = (id: string) => join(outdir, `asset.${keyOf(id).replace(/\.zip$/, '')}`);
+      const http = assetOf(logicalId(stack.http.fn));
+      const files = readdirSync(http, { recursive: true, encoding: 'utf8' });
+      expect(files).toContain('index.mjs');
+      expect(files.filter((file) => /^chunks\/staff-\w+\.mjs$/.test(file))).toHaveLength(1);
+      expect(readFileSync(join(http, 'index.mjs'), 'utf8')).toMatch(/import\("\.\/chunks\/staff-\w+\.mjs"\)/);
+      const functions = Object.entries(template.findResources('AWS::Lambda::Function') as Record<string, Fn>)
+        .filter(([id, fn]) => id !== logicalId(stack.http.fn) && typeof fn.Properties.Code?.S3Key === 'string')
+        .map(([id]) => id);
+      for (const id of functions) expect(readdirSync(assetOf(id)), id).not.toContain('chunks');
+    });
+
     it('learns the table, the bucket and the mail settings from its environment', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Environment: {
