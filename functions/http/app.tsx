@@ -92,7 +92,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   return app;
 }
 
-/** The paths the staff group (staff.ts) answers; '/overzicht/*' does not match '/overzicht' here. */
+/** The paths the staff group (staff.ts) answers ('/overzicht/*' matches '/overzicht' too; listed for clarity). */
 const STAFF_PATHS = ['/overzicht', '/overzicht/*', '/beheer', '/beheer/*'] as const;
 
 /** One of the two small scripts, cacheable for five minutes. */
