@@ -1,4 +1,5 @@
 import { ROSTER_COLUMNS } from '../../shared/roster/parse.ts';
+import type { Placement } from '../../shared/roster/placement.ts';
 
 /** One roster row by column name; unspecified columns get plausible values. */
 export type RosterRow = Partial<Record<(typeof ROSTER_COLUMNS)[number], string>>;
@@ -36,4 +37,25 @@ export function rosterCsv(
   const lines = [columns.join(delimiter), ...rows.map((r) => columns.map((c) => quote(r[c as keyof RosterRow] ?? '')).join(delimiter))];
   const text = (options.bom ? '\uFEFF' : '') + lines.join(options.eol ?? '\r\n') + (options.eol ?? '\r\n');
   return new TextEncoder().encode(text);
+}
+
+/** The roster row that says exactly what a placement says (a re-import of it changes nothing). */
+export function rowOf(p: Placement, overrides: RosterRow = {}): RosterRow {
+  return {
+    schooljaar: p.schoolYear,
+    studentnummer: p.studentNumber,
+    student_naam: p.student.name,
+    student_email: p.student.email,
+    vak: p.vak,
+    school: p.school,
+    wpb_naam: p.wpb.name,
+    wpb_email: p.wpb.email,
+    so_naam: p.so.name,
+    so_email: p.so.email,
+    io_naam: p.io.name,
+    io_email: p.io.email,
+    sco_naam: p.sco.name,
+    sco_email: p.sco.email,
+    ...overrides,
+  };
 }

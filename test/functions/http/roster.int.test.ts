@@ -9,33 +9,14 @@ import type { AwsClients } from '../../../shared/store/clients.ts';
 import { appDeps, TEST_ORIGIN } from '../../support/app.ts';
 import { freshBucket, freshTable, localClients } from '../../support/aws.ts';
 import { inboxOf } from '../../support/inbox.ts';
-import { row, rosterCsv, type RosterRow } from '../../support/roster.ts';
+import { row, rosterCsv, rowOf, type RosterRow } from '../../support/roster.ts';
 import { getWithSession, movableClock, postForm, signIn, staffPlacement } from '../../support/staff.ts';
 
 const ADMIN = 'admin.ro@hr.example.nl';
 const OTHER_ADMIN = 'admin2.ro@hr.example.nl';
 
 /** A roster row that says exactly what `staffPlacement(nr, 'ro')` says. */
-function staffRow(nr: string, overrides: RosterRow = {}): RosterRow {
-  const p = staffPlacement(nr, 'ro');
-  return {
-    schooljaar: p.schoolYear,
-    studentnummer: p.studentNumber,
-    student_naam: p.student.name,
-    student_email: p.student.email,
-    vak: p.vak,
-    school: p.school,
-    wpb_naam: p.wpb.name,
-    wpb_email: p.wpb.email,
-    so_naam: p.so.name,
-    so_email: p.so.email,
-    io_naam: p.io.name,
-    io_email: p.io.email,
-    sco_naam: p.sco.name,
-    sco_email: p.sco.email,
-    ...overrides,
-  };
-}
+const staffRow = (nr: string, overrides: RosterRow = {}) => rowOf(staffPlacement(nr, 'ro'), overrides);
 
 describe('roster management for admins: upload, preview, confirm', () => {
   let clients: AwsClients;

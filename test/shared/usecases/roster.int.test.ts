@@ -16,33 +16,14 @@ import {
 } from '../../../shared/usecases/roster.ts';
 import { appDeps } from '../../support/app.ts';
 import { freshBucket, freshTable, localClients } from '../../support/aws.ts';
-import { row, rosterCsv, type RosterRow } from '../../support/roster.ts';
+import { row, rosterCsv, rowOf, type RosterRow } from '../../support/roster.ts';
 import { movableClock, staffPlacement } from '../../support/staff.ts';
 
 const ADMIN = 'admin.ucr@hr.example.nl';
 const OTHER_ADMIN = 'admin2.ucr@hr.example.nl';
 
 /** A roster row that says exactly what `staffPlacement(nr, 'ucr')` says. */
-function staffRow(nr: string, overrides: RosterRow = {}): RosterRow {
-  const p = staffPlacement(nr, 'ucr');
-  return {
-    schooljaar: p.schoolYear,
-    studentnummer: p.studentNumber,
-    student_naam: p.student.name,
-    student_email: p.student.email,
-    vak: p.vak,
-    school: p.school,
-    wpb_naam: p.wpb.name,
-    wpb_email: p.wpb.email,
-    so_naam: p.so.name,
-    so_email: p.so.email,
-    io_naam: p.io.name,
-    io_email: p.io.email,
-    sco_naam: p.sco.name,
-    sco_email: p.sco.email,
-    ...overrides,
-  };
-}
+const staffRow = (nr: string, overrides: RosterRow = {}) => rowOf(staffPlacement(nr, 'ucr'), overrides);
 
 describe('the roster use-cases, against the local table and bucket', () => {
   const clock = movableClock('2025-11-10T09:00');
