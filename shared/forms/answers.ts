@@ -1,8 +1,8 @@
 import { Temporal } from 'temporal-polyfill';
 import * as z from 'zod';
 import { formatDutchDate } from '../calendar.ts';
-import { findItem, formItems, SCALE_LABELS, SCALE_VALUES } from './definition.ts';
-import type { FormDefinition, FormItem, ItemType } from './definition.ts';
+import { answerItems, findItem, scaleOptions } from './definition.ts';
+import type { AnswerItem, AnswerType, FormDefinition, FormItem } from './definition.ts';
 
 /**
  * Everything about answers that derives from a form definition: the zod schema of the answers,
@@ -10,8 +10,10 @@ import type { FormDefinition, FormItem, ItemType } from './definition.ts';
  */
 
 /**
- * The answers to one form, keyed by item code: a scale value, a text, an ISO date (YYYY-MM-DD) or a
- * choice value. A code that is absent (or maps to an empty string) is not answered.
+ * The answers to one form, keyed by item code: a scale value, a text, an ISO date (YYYY-MM-DD), a
+ * choice value, or a multi item's chosen values joined by single spaces in the options' order
+ * ("lezen schrijven", as XLSForm stores select_multiple). A code that is absent (or maps to an empty
+ * string) is not answered. Notes have no answer.
  */
 export type Answers = Record<string, string>;
 
@@ -56,12 +58,14 @@ function isIsoDate(value: string): boolean {
 const quote = (item: FormItem): string => `'${item.label}'`;
 
 /** The Dutch message for a required item left empty. */
-function missingMessage(item: FormItem): string {
+function missingMessage(item: AnswerItem): string {
   switch (item.type) {
     case 'scale':
       return `Kies een score bij ${quote(item)}.`;
     case 'choice':
       return `Kies een antwoord bij ${quote(item)}.`;
+    case 'multi':
+      return `Kies minstens één antwoord bij ${quote(item)}.`;
     case 'date':
     case 'text':
       return `Vul ${quote(item)} in.`;
@@ -69,10 +73,14 @@ function missingMessage(item: FormItem): string {
 }
 
 /** The Dutch message for a value that cannot be right, or undefined when the value is fine. */
-function valueProblem(item: FormItem, value: string): string | undefined {
+function valueProblem(item: AnswerItem, value: string): string | undefined {
   switch (item.type) {
     case 'scale':
-      return (SCALE_VALUES as readonly string[]).includes(value) ? undefined : `Kies een geldige score bij ${quote(item)}.`;
+      return scaleOptions(item).some((option) => option.value === value) ? undefined : `Kies een geldige score bij ${quote(item)}.`;
+    case 'multi':
+      return value.split(' ').every((part) => (item.options ?? []).some((option) => option.value === part))
+        ? undefined
+        : `Kies alleen antwoorden uit de lijst bij ${quote(item)}.`;
     case 'choice':
       return (item.options ?? []).some((option) => option.value === value)
         ? undefined
@@ -89,8 +97,22 @@ function valueProblem(item: FormItem, value: string): string | undefined {
   }
 }
 
+/**
+ * The values of a multi item as one stored string: every posted value (a checkbox each, or one
+ * string of values separated by white space, as stored), each once, in the options' order; values
+ * that are not options are kept at the end so the caller can refuse them. Undefined when a value is
+ * not a string (a file).
+ */
+function multiValue(item: FormItem, raw: unknown): string | undefined {
+  const parts = Array.isArray(raw) ? raw : [raw ?? ''];
+  if (!parts.every((part) => typeof part === 'string')) return undefined;
+  const chosen = new Set(parts.flatMap((part) => part.split(/\s+/)).filter((part) => part !== ''));
+  const known = (item.options ?? []).map((option) => option.value);
+  return [...known.filter((value) => chosen.has(value)), ...[...chosen].filter((value) => !known.includes(value))].join(' ');
+}
+
 /** One item's answer: unknown in, a normalised string (or undefined when not answered) out. */
-function itemSchema(item: FormItem, mode: AnswerMode) {
+function itemSchema(item: AnswerItem, mode: AnswerMode) {
   // Optional on the way in, so an absent key reaches the transform (which decides about required
   // items) instead of zod's own English "nonoptional" issue.
   return z.unknown().optional().transform((raw, ctx): string | undefined => {
@@ -98,11 +120,13 @@ function itemSchema(item: FormItem, mode: AnswerMode) {
       ctx.addIssue({ code: 'custom', message });
       return z.NEVER;
     };
-    if (raw !== undefined && raw !== null && typeof raw !== 'string') {
-      // A file, an array (the field sent twice) or anything else a form field cannot hold.
+    // A multi item is one checkbox per option, so it arrives as an array when more than one is ticked.
+    const multi = item.type === 'multi' ? multiValue(item, raw) : undefined;
+    if (item.type === 'multi' ? multi === undefined : raw !== undefined && raw !== null && typeof raw !== 'string') {
+      // A file, an array (a single field sent twice) or anything else a form field cannot hold.
       return fail(`${quote(item)} heeft een ongeldige waarde.`);
     }
-    const value = typeof raw === 'string' ? normalise(raw) : '';
+    const value = multi ?? (typeof raw === 'string' ? normalise(raw) : '');
     if (value === '') return mode === 'submit' && item.required ? fail(missingMessage(item)) : undefined;
     const problem = valueProblem(item, value);
     return problem === undefined ? value : fail(problem);
@@ -112,10 +136,11 @@ function itemSchema(item: FormItem, mode: AnswerMode) {
 /**
  * The zod schema of a definition's answers. Input: an object keyed by item code (unknown keys are
  * dropped). Output: {@link Answers} with values normalised (trimmed, CRLF as LF) and unanswered
- * items left out. `draft`: nothing is required, but scale and choice values must be among their
- * values, a date a real YYYY-MM-DD between 2020 and 2100, a text at most 5000 characters. `submit`:
- * the same, and every required item must be answered. Every issue has the item code as its path
- * and a Dutch message.
+ * items left out; notes are not part of it. `draft`: nothing is required, but scale, choice and
+ * multi values must be among their options, a date a real YYYY-MM-DD between 2020 and 2100, a text
+ * at most 5000 characters. `submit`: the same, and every required item must be answered (a
+ * required multi item: at least one option). A multi answer is stored as its values joined by single
+ * spaces in the options' order. Every issue has the item code as its path and a Dutch message.
  */
 export function answersSchema(def: FormDefinition, mode: AnswerMode): z.ZodType<Answers> {
   // Built once per published form version and mode: definitions are immutable, and building a
@@ -130,7 +155,7 @@ export function answersSchema(def: FormDefinition, mode: AnswerMode): z.ZodType<
 const schemaCache = new WeakMap<FormDefinition, Partial<Record<AnswerMode, z.ZodType<Answers>>>>();
 
 function buildAnswersSchema(def: FormDefinition, mode: AnswerMode): z.ZodType<Answers> {
-  const shape = Object.fromEntries(formItems(def).map((item) => [item.code, itemSchema(item, mode)]));
+  const shape = Object.fromEntries(answerItems(def).map((item) => [item.code, itemSchema(item, mode)]));
   return z.object(shape).transform((parsed) => {
     const answers: Answers = {};
     for (const [code, value] of Object.entries(parsed)) {
@@ -159,19 +184,25 @@ function ownValue(source: object, key: string): unknown {
 
 /**
  * Reads a posted form body (as Hono's `parseBody()` returns it) against a definition. Field names
- * are the item codes prefixed with `a.` (see {@link fieldName}); other fields are ignored. A value
- * that is not a string (a file, an array) makes that item invalid. On success the answers are
- * normalised as {@link answersSchema} does; on failure every entered string comes back as entered
- * (line breaks as LF) with a Dutch message per wrong item. Never throws.
+ * are the item codes prefixed with `a.` (see {@link fieldName}); other fields are ignored. A multi
+ * item's field may be sent once per ticked option (Hono's `parseBody({ all: true })` gives an
+ * array); for any other item a field sent twice counts with its last value, and a value that is
+ * not a string (a file) makes that item invalid. On success the answers are normalised as {@link answersSchema} does; on failure every
+ * entered string comes back as entered (line breaks as LF, a multi item's values joined by spaces)
+ * with a Dutch message per wrong item. Never throws.
  */
 export function readAnswers(def: FormDefinition, body: Record<string, unknown>, mode: AnswerMode): ReadAnswersResult {
   const source: object = body !== null && typeof body === 'object' ? body : {};
   const candidate: Record<string, unknown> = {};
   const entered: Answers = {};
-  for (const item of formItems(def)) {
-    const raw = ownValue(source, fieldName(item.code));
+  for (const item of answerItems(def)) {
+    const sent = ownValue(source, fieldName(item.code));
+    // A field sent twice counts with its last value (as parseBody() without `all` gave it), except
+    // a multi item's, whose every ticked box arrives as one value of the array.
+    const raw = item.type !== 'multi' && Array.isArray(sent) ? (sent as unknown[]).at(-1) : sent;
     candidate[item.code] = raw;
-    if (typeof raw === 'string' && raw.trim() !== '') entered[item.code] = raw.replace(/\r\n?/g, '\n');
+    const shown = item.type === 'multi' ? multiValue(item, raw) : raw;
+    if (typeof shown === 'string' && shown.trim() !== '') entered[item.code] = shown.replace(/\r\n?/g, '\n');
   }
   const result = answersSchema(def, mode).safeParse(candidate);
   if (result.success) return { ok: true, answers: result.data };
@@ -189,10 +220,10 @@ export interface CsvColumn {
   key: string;
   /** Dutch header: the item code and its label, "PED-1 Gaat respectvol met leerlingen om". */
   header: string;
-  type: ItemType;
+  type: AnswerType;
 }
 
-/** The CSV columns of a set of forms: the scored items (scale, choice, date) and the free texts. */
+/** The CSV columns of a set of forms: the scored items (scale, choice, multi, date) and the free texts. */
 export interface CsvColumns {
   items: CsvColumn[];
   texts: CsvColumn[];
@@ -200,15 +231,17 @@ export interface CsvColumns {
 
 /**
  * The CSV columns for submissions of the given forms (any mix of forms and versions): one column per
- * item code, in order of first appearance, split into `items` (scale, choice and date) and `texts`
- * (free text), so an export can write the items first and then the free texts. A code shared by
- * several forms (FEEDBACK, FEEDUP, ...) is one column; the registry guarantees a code has the same
- * type everywhere. The header uses the label of the latest version of the first form that has the code.
+ * item code, in order of first appearance, split into `items` (scale, choice, multi and date) and
+ * `texts` (free text), so an export can write the items first and then the free texts. Notes have no
+ * column. A code that only some versions of a form have (removed later, or added later) still has
+ * its column; the rows of the other versions leave it empty. A code shared by several forms
+ * (FEEDBACK, FEEDUP, ...) is one column; the registry guarantees a code has the same type
+ * everywhere. The header uses the label of the latest version of the first form that has the code.
  */
 export function csvColumns(defs: readonly FormDefinition[]): CsvColumns {
   const columns = new Map<string, { column: CsvColumn; formId: string; version: number }>();
   for (const def of defs) {
-    for (const item of formItems(def)) {
+    for (const item of answerItems(def)) {
       const header = `${item.code} ${item.label}`;
       const known = columns.get(item.code);
       if (known === undefined) {
@@ -224,18 +257,26 @@ export function csvColumns(defs: readonly FormDefinition[]): CsvColumns {
 }
 
 /**
- * An answer as a Dutch reader sees it: a scale value as its label ("niet gezien"), a choice as its
- * option label, a date as "woensdag 4 februari 2026", a text as written. An empty string for no
- * answer; the value itself when it does not fit the item (an old or tampered value). Never throws.
+ * An answer as a Dutch reader sees it: a scale value or a choice as its option label ("niet
+ * gezien"), a multi answer as its option labels joined by ", ", a date as "woensdag 4 februari
+ * 2026", a text as written. An empty string for no answer; the value itself when it does not fit
+ * the item (an old or tampered value; for a multi answer, each value that is not an option). Never
+ * throws.
  */
 export function formatAnswer(def: FormDefinition, code: string, value: string | undefined): string {
   if (value === undefined || value.trim() === '') return '';
   const item = findItem(def, code);
   switch (item?.type) {
     case 'scale':
-      return Object.hasOwn(SCALE_LABELS, value) ? SCALE_LABELS[value as keyof typeof SCALE_LABELS] : value;
+      return scaleOptions(item).find((option) => option.value === value)?.label ?? value;
     case 'choice':
       return item.options?.find((option) => option.value === value)?.label ?? value;
+    case 'multi':
+      return value
+        .split(/\s+/)
+        .filter((part) => part !== '')
+        .map((part) => item.options?.find((option) => option.value === part)?.label ?? part)
+        .join(', ');
     case 'date':
       return isIsoDate(value) ? formatDutchDate(value) : value;
     default:

@@ -10,13 +10,17 @@ import { FORM_IDS } from '../tasks.ts';
  * with the definition it was filled in with.
  */
 
-/** The values of a scale item, in the order they are shown: a 4-point scale plus "niet gezien". */
+/**
+ * The values of the default scale ({@link DEFAULT_SCALE_OPTIONS}), in the order they are shown: a
+ * 4-point scale plus "niet gezien". A scale item with its own options has other values; code that
+ * renders, checks or exports a scale answer uses {@link scaleOptions}.
+ */
 export const SCALE_VALUES = ['onvoldoende', 'matig', 'voldoende', 'goed', 'niet-gezien'] as const;
 
-/** A value of a scale item. */
+/** A value of the default scale. */
 export type ScaleValue = (typeof SCALE_VALUES)[number];
 
-/** Dutch labels of the scale values, as users read them. */
+/** Dutch labels of the default scale's values, as users read them. */
 export const SCALE_LABELS: Readonly<Record<ScaleValue, string>> = {
   onvoldoende: 'onvoldoende',
   matig: 'matig',
@@ -25,17 +29,33 @@ export const SCALE_LABELS: Readonly<Record<ScaleValue, string>> = {
   'niet-gezien': 'niet gezien',
 };
 
+/**
+ * Where an option of a scale item stands: below voldoende, voldoende, above it, or "not seen". The
+ * signals (advice against observations) count answers by position, never by their words.
+ */
+export const SCALE_POSITIONS = ['onder', 'voldoende', 'boven', 'niet-gezien'] as const;
+
+/** A position on the scale; see {@link SCALE_POSITIONS}. */
+export type ScalePosition = (typeof SCALE_POSITIONS)[number];
+
 /** The kinds of form. */
 export const FORM_KINDS = ['kijkwijzer', 'advies', 'experiment'] as const;
 
 /** A kind of form. */
 export type FormKind = (typeof FORM_KINDS)[number];
 
-/** The answer types of an item. */
-export const ITEM_TYPES = ['scale', 'text', 'date', 'choice'] as const;
+/** The types of an item. */
+export const ITEM_TYPES = ['scale', 'text', 'date', 'choice', 'multi', 'note'] as const;
 
-/** An answer type: a scale, free text, a calendar date or one choice out of `options`. */
+/**
+ * An item type: a scale, free text, a calendar date, one choice out of `options`, any number of
+ * `options` (XLSForm's select_multiple; stored as the chosen values joined by single spaces, in the
+ * options' order), or a note (text shown in the form, never an answer).
+ */
 export type ItemType = (typeof ITEM_TYPES)[number];
+
+/** The item types that take an answer: every type but `note`. */
+export type AnswerType = Exclude<ItemType, 'note'>;
 
 /**
  * The codes of the formative feedback items every kijkwijzer and every experiment form ends with,
@@ -62,49 +82,98 @@ const CodeSchema = z
 
 const DutchText = z.string().trim().min(1, 'must not be empty');
 
-/** One option of a choice item. */
+/** One option of a scale, choice or multi item. */
 export const FormOptionSchema = z.strictObject({
   value: z
     .string()
     .regex(OPTION_VALUE_PATTERN, 'an option value is lower case, starts with a letter, like op-koers'),
   label: DutchText,
+  /** Scale items only, and there on every option: where the option stands on the scale. */
+  scale: z.enum(SCALE_POSITIONS).optional(),
 });
 
-/** One option of a choice item. */
+/** One option of a scale, choice or multi item. */
 export type FormOption = z.infer<typeof FormOptionSchema>;
 
-/** One question of a form. */
+/** The item types that may or must have options. */
+const OPTION_TYPES: readonly ItemType[] = ['scale', 'choice', 'multi'];
+
+/** One question of a form, or a note shown between the questions. */
 export const FormItemSchema = z
   .strictObject({
     /** Stable within the form and across its versions; the answer key and the CSV column. */
     code: CodeSchema,
+    /** The question; for a note, the text shown. */
     label: DutchText,
     /** Short help text; for scale items it describes the behaviour to look for. */
     help: DutchText.optional(),
     type: z.enum(ITEM_TYPES),
+    /** Always false for a note. For a multi item: at least one option must be chosen. */
     required: z.boolean(),
-    /** Choice items only: the options in the order they are shown. */
-    options: z.array(FormOptionSchema).min(2, 'a choice needs at least two options').optional(),
+    /**
+     * The options in the order they are shown: required for choice and multi items; optional for a
+     * scale item (without them it has {@link DEFAULT_SCALE_OPTIONS}), where each option has a `scale`
+     * position, at least one `onder` and one `voldoende` or `boven`.
+     */
+    options: z.array(FormOptionSchema).min(2, 'an item with options needs at least two').optional(),
   })
   .superRefine((item, ctx) => {
-    if (item.type === 'choice' && item.options === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['options'], message: `choice item ${item.code} needs options` });
+    const issue = (path: string[], message: string): void => {
+      ctx.addIssue({ code: 'custom', path, message });
+    };
+    if ((item.type === 'choice' || item.type === 'multi') && item.options === undefined) {
+      issue(['options'], `${item.type} item ${item.code} needs options`);
     }
-    if (item.type !== 'choice' && item.options !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['options'],
-        message: `only a choice item has options; ${item.code} is a ${item.type} item`,
-      });
+    if (!OPTION_TYPES.includes(item.type) && item.options !== undefined) {
+      issue(['options'], `only a scale, choice or multi item has options; ${item.code} is a ${item.type} item`);
     }
-    const values = (item.options ?? []).map((option) => option.value);
-    for (const value of duplicates(values)) {
-      ctx.addIssue({ code: 'custom', path: ['options'], message: `option ${value} of ${item.code} is listed twice` });
+    if (item.type === 'note' && item.required) issue(['required'], `note ${item.code} is shown text, so it cannot be required`);
+    const options = item.options ?? [];
+    if (item.type === 'scale' && item.options !== undefined) {
+      const unplaced = options.filter((option) => option.scale === undefined).map((option) => option.value);
+      if (unplaced.length > 0) {
+        issue(['options'], `every option of scale item ${item.code} needs a scale position (${SCALE_POSITIONS.join(', ')}); missing for ${unplaced.join(', ')}`);
+      }
+      const positions = new Set(options.map((option) => option.scale));
+      if (!positions.has('onder') || !(positions.has('voldoende') || positions.has('boven'))) {
+        issue(['options'], `scale item ${item.code} needs at least one option below voldoende (onder) and one at or above it (voldoende or boven)`);
+      }
+    }
+    if (item.type !== 'scale') {
+      for (const option of options.filter((o) => o.scale !== undefined)) {
+        issue(['options'], `only the options of a scale item have a scale position; option ${option.value} of ${item.type} item ${item.code} has one`);
+      }
+    }
+    for (const value of duplicates(options.map((option) => option.value))) {
+      issue(['options'], `option ${value} of ${item.code} is listed twice`);
     }
   });
 
-/** One question of a form. */
+/** One question of a form, or a note shown between the questions. */
 export type FormItem = z.infer<typeof FormItemSchema>;
+
+/** An item that takes an answer: anything but a note. */
+export type AnswerItem = FormItem & { type: AnswerType };
+
+/**
+ * The options of the default scale, used by every scale item without options of its own: the
+ * {@link SCALE_VALUES} with their {@link SCALE_LABELS} and their positions.
+ */
+export const DEFAULT_SCALE_OPTIONS: readonly FormOption[] = [
+  { value: 'onvoldoende', label: SCALE_LABELS.onvoldoende, scale: 'onder' },
+  { value: 'matig', label: SCALE_LABELS.matig, scale: 'onder' },
+  { value: 'voldoende', label: SCALE_LABELS.voldoende, scale: 'voldoende' },
+  { value: 'goed', label: SCALE_LABELS.goed, scale: 'boven' },
+  { value: 'niet-gezien', label: SCALE_LABELS['niet-gezien'], scale: 'niet-gezien' },
+];
+
+/**
+ * The options of a scale item: its own, or the {@link DEFAULT_SCALE_OPTIONS}. Everything that
+ * renders, checks or exports a scale answer reads them here.
+ */
+export function scaleOptions(item: Pick<FormItem, 'options'>): FormOption[] {
+  return [...(item.options ?? DEFAULT_SCALE_OPTIONS)];
+}
 
 /** A group of items, shown as one fieldset. */
 export const FormSectionSchema = z.strictObject({
@@ -173,7 +242,8 @@ export const FormDefinition = z
       issue(['sections'], `item code ${code} is used more than once`);
     }
     if (FORMATIVE_KINDS.includes(def.kind)) {
-      const last = items.slice(-FORMATIVE_CODES.length);
+      // Notes are text, not answers: a closing note after the feedforward is fine.
+      const last = items.filter((item) => item.type !== 'note').slice(-FORMATIVE_CODES.length);
       FORMATIVE_CODES.forEach((code, index) => {
         const item = last[index];
         if (item?.code !== code || item.type !== 'text' || !item.required) {
@@ -227,9 +297,19 @@ export function formPhrase(def: Pick<FormDefinition, 'article' | 'nameInSentence
   return options.capital ? phrase.charAt(0).toUpperCase() + phrase.slice(1) : phrase;
 }
 
-/** Every item of a definition, in the order shown. */
+/** Every item of a definition, notes included, in the order shown. */
 export function formItems(def: FormDefinition): FormItem[] {
   return def.sections.flatMap((section) => section.items);
+}
+
+/** Whether an item takes an answer (is not a note). */
+export function isAnswerItem(item: FormItem): item is AnswerItem {
+  return item.type !== 'note';
+}
+
+/** The items of a definition that take an answer (every item but the notes), in the order shown. */
+export function answerItems(def: FormDefinition): AnswerItem[] {
+  return formItems(def).filter(isAnswerItem);
 }
 
 /** The item with this code, or undefined. */

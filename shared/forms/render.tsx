@@ -1,6 +1,6 @@
 import { DATE_MAX, DATE_MIN, fieldName, formatAnswer, TEXT_MAX_LENGTH } from './answers.ts';
 import type { AnswerErrors, Answers } from './answers.ts';
-import { formItems, SCALE_LABELS, SCALE_VALUES } from './definition.ts';
+import { answerItems, isAnswerItem, scaleOptions } from './definition.ts';
 import type { FormDefinition, FormItem, FormOption } from './definition.ts';
 
 /**
@@ -11,9 +11,9 @@ import type { FormDefinition, FormItem, FormOption } from './definition.ts';
  * {@link FORM_CSS} in the page.
  *
  * HTML ids, all derived from item codes (codes are upper case, option values lower case, so they
- * cannot collide): `a-<code>` the field (textarea, date input, or the fieldset of a radio group),
- * `a-<code>-<value>` a radio, `l-<code>` a radio group's legend, `h-<code>` the help text,
- * `e-<code>` the inline error.
+ * cannot collide): `a-<code>` the field (textarea, date input, or the fieldset of a radio or
+ * checkbox group), `a-<code>-<value>` a radio or checkbox, `l-<code>` a group's legend, `h-<code>`
+ * the help text, `e-<code>` the inline error. A note has no ids.
  */
 
 /** The id of an item's field: its textarea or date input, or the fieldset of its radios. */
@@ -21,7 +21,7 @@ export function fieldId(code: string): string {
   return `a-${code}`;
 }
 
-/** The id of one radio of a scale or choice item: `a-PED-1-goed`. */
+/** The id of one radio of a scale or choice item, or one checkbox of a multi item: `a-PED-1-goed`. */
 export function optionId(code: string, value: string): string {
   return `a-${code}-${value}`;
 }
@@ -33,18 +33,23 @@ const errorId = (code: string): string => `e-${code}`;
 /** The id of the error summary box, e.g. to link to it. */
 export const ERROR_SUMMARY_ID = 'foutmeldingen';
 
-/** The options of a radio item: the scale values with their Dutch labels, or the choice options. */
+/** The options of a scale, choice or multi item (a scale's own or the default ones); none for other items. */
 function optionsOf(item: FormItem): FormOption[] {
-  if (item.type === 'scale') return SCALE_VALUES.map((value) => ({ value, label: SCALE_LABELS[value] }));
+  if (item.type === 'scale') return scaleOptions(item);
   return item.options ?? [];
 }
 
+/** The values of a multi answer ("lezen schrijven"). */
+function chosenValues(value: string | undefined): string[] {
+  return (value ?? '').split(/\s+/).filter((part) => part !== '');
+}
+
 /**
- * Where an error link for an item points: the first radio of a radio group (so following the link
- * puts focus in the group and a screen reader reads its legend), otherwise the field itself.
+ * Where an error link for an item points: the first radio or checkbox of a group (so following the
+ * link puts focus in the group and a screen reader reads its legend), otherwise the field itself.
  */
 export function errorTargetId(item: FormItem): string {
-  const first = item.type === 'scale' || item.type === 'choice' ? optionsOf(item)[0] : undefined;
+  const first = item.type === 'scale' || item.type === 'choice' || item.type === 'multi' ? optionsOf(item)[0] : undefined;
   return first === undefined ? fieldId(item.code) : optionId(item.code, first.value);
 }
 
@@ -133,6 +138,71 @@ function RadioItem({ item, value, error, readOnly }: ItemProps) {
   );
 }
 
+/**
+ * A multi item: a checkbox per option in a fieldset whose legend is the label, all with the same
+ * name, so the browser posts one value per ticked box. "(verplicht)" means at least one.
+ */
+function CheckboxItem({ item, value, error, readOnly }: ItemProps) {
+  const { describedBy, paragraphs } = describe(item, error);
+  const chosen = chosenValues(value);
+  return (
+    <fieldset
+      class={itemClass(item.type, error)}
+      id={fieldId(item.code)}
+      aria-labelledby={legendId(item.code)}
+      aria-describedby={describedBy}
+      aria-invalid={error === undefined ? undefined : 'true'}
+    >
+      <legend class="wf-label" id={legendId(item.code)}>
+        {item.label}
+        {item.required && <RequiredMark />}
+      </legend>
+      {paragraphs}
+      <div class="wf-options">
+        {optionsOf(item).map((option) => (
+          <div class="wf-option">
+            <input
+              type="checkbox"
+              id={optionId(item.code, option.value)}
+              name={fieldName(item.code)}
+              value={option.value}
+              checked={chosen.includes(option.value)}
+              disabled={readOnly}
+            />
+            <label for={optionId(item.code, option.value)}>{option.label}</label>
+          </div>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+/** A note: its text as a paragraph, then its help; no field, no ids. */
+function NoteItem({ item }: { item: FormItem }) {
+  return (
+    <div class="wf-item wf-note">
+      <p class="wf-note-text">{item.label}</p>
+      {item.help !== undefined && <p class="wf-hint">{item.help}</p>}
+    </div>
+  );
+}
+
+/** One item as its control: radios, checkboxes, a text or date field, or a note's paragraph. */
+function Item(props: ItemProps) {
+  switch (props.item.type) {
+    case 'scale':
+    case 'choice':
+      return <RadioItem {...props} />;
+    case 'multi':
+      return <CheckboxItem {...props} />;
+    case 'note':
+      return <NoteItem item={props.item} />;
+    case 'text':
+    case 'date':
+      return <InputItem {...props} />;
+  }
+}
+
 /** A text or date item: a label, then help, error and the control. */
 function InputItem({ item, value, error, readOnly }: ItemProps) {
   const { describedBy, paragraphs } = describe(item, error);
@@ -165,9 +235,10 @@ function InputItem({ item, value, error, readOnly }: ItemProps) {
 
 /**
  * The fields of a form: each section a fieldset with a legend; scale and choice items as radio
- * groups, text as a textarea, date as a date input; field names `a.<code>`. Required items say
- * "(verplicht)" and carry aria-required; an item with an error shows it inline (id `e-<code>`,
- * linked by aria-describedby) and carries aria-invalid. Entered values are kept.
+ * groups, multi items as checkbox groups, text as a textarea, date as a date input, notes as a
+ * paragraph; field names `a.<code>`. Required items say "(verplicht)" and carry aria-required (but
+ * a checkbox group, where ARIA does not allow it); an item with an error shows it inline (id
+ * `e-<code>`, linked by aria-describedby) and carries aria-invalid. Entered values are kept.
  */
 export function FormFields({ def, answers = {}, errors = {}, readOnly = false }: FormFieldsProps) {
   return (
@@ -176,10 +247,9 @@ export function FormFields({ def, answers = {}, errors = {}, readOnly = false }:
         <fieldset class="wf-section">
           <legend class="wf-section-title">{section.title}</legend>
           {section.help !== undefined && <p class="wf-hint">{section.help}</p>}
-          {section.items.map((item) => {
-            const props: ItemProps = { item, value: answers[item.code], error: errors[item.code], readOnly };
-            return item.type === 'scale' || item.type === 'choice' ? <RadioItem {...props} /> : <InputItem {...props} />;
-          })}
+          {section.items.map((item) => (
+            <Item item={item} value={answers[item.code]} error={errors[item.code]} readOnly={readOnly} />
+          ))}
         </fieldset>
       ))}
     </div>
@@ -200,7 +270,8 @@ export interface ErrorSummaryProps {
  * are no errors.
  */
 export function ErrorSummary({ def, errors }: ErrorSummaryProps) {
-  const items = formItems(def);
+  // A note has no field to link to; an error under its code (there should be none) is listed plainly.
+  const items = answerItems(def);
   const codes = new Set(items.map((item) => item.code));
   const entries = [
     ...items.flatMap((item) => {
@@ -244,9 +315,24 @@ function SectionHeading({ level, text }: { level: 2 | 3 | 4; text: string }) {
 }
 
 /**
+ * A section's items as runs: consecutive answer items together (one definition list), each note on
+ * its own (a paragraph, which a definition list cannot hold).
+ */
+function runs(items: readonly FormItem[]): FormItem[][] {
+  const result: FormItem[][] = [];
+  for (const item of items) {
+    const last = result.at(-1);
+    if (isAnswerItem(item) && last !== undefined && isAnswerItem(last[0]!)) last.push(item);
+    else result.push([item]);
+  }
+  return result;
+}
+
+/**
  * A read-only view of answers: per section a heading and a definition list of labels and Dutch
- * answers (scale and choice labels, dates written out, texts with their line breaks); "niet
- * ingevuld" for an item without an answer. It sets no ids, so several views can share a page.
+ * answers (scale and choice labels, multi labels joined by commas, dates written out, texts with
+ * their line breaks); "niet ingevuld" for an item without an answer; a note as its paragraph. It
+ * sets no ids, so several views can share a page.
  */
 export function AnswersView({ def, answers, headingLevel = 2 }: AnswersViewProps) {
   return (
@@ -254,19 +340,25 @@ export function AnswersView({ def, answers, headingLevel = 2 }: AnswersViewProps
       {def.sections.map((section) => (
         <div class="wf-answers-section">
           <SectionHeading level={headingLevel} text={section.title} />
-          <dl class="wf-answers-list">
-            {section.items.map((item) => {
-              const text = formatAnswer(def, item.code, answers[item.code]);
-              return (
-                <div class="wf-answer">
-                  <dt>{item.label}</dt>
-                  <dd class={item.type === 'text' ? 'wf-answer-text' : undefined}>
-                    {text === '' ? <span class="wf-empty">niet ingevuld</span> : text}
-                  </dd>
-                </div>
-              );
-            })}
-          </dl>
+          {runs(section.items).map((run) =>
+            run[0]?.type === 'note' ? (
+              <NoteItem item={run[0]} />
+            ) : (
+              <dl class="wf-answers-list">
+                {run.map((item) => {
+                  const text = formatAnswer(def, item.code, answers[item.code]);
+                  return (
+                    <div class="wf-answer">
+                      <dt>{item.label}</dt>
+                      <dd class={item.type === 'text' ? 'wf-answer-text' : undefined}>
+                        {text === '' ? <span class="wf-empty">niet ingevuld</span> : text}
+                      </dd>
+                    </div>
+                  );
+                })}
+              </dl>
+            ),
+          )}
         </div>
       ))}
     </div>
@@ -303,6 +395,7 @@ export const FORM_CSS = `
 .wf-label { display: block; margin: 0 0 .25rem; padding: 0; font-weight: 600; }
 .wf-required { font-weight: 400; }
 .wf-hint { margin: 0 0 .5rem; color: #4a4a4a; }
+.wf-note-text { margin: 0 0 .25rem; white-space: pre-line; }
 .wf-error-message { margin: 0 0 .5rem; color: #b00020; font-weight: 600; }
 .wf-item-error { padding-left: .75rem; border-left: 4px solid #b00020; }
 .wf-options { display: flex; flex-direction: column; gap: .25rem; }

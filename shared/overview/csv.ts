@@ -13,8 +13,10 @@ import { amsterdamMinute, type PeriodChoice } from './period.ts';
 
 /**
  * A period's submissions as CSV for Dutch Excel: one row per submitted request (its latest
- * version), fixed columns, then one column per item code of the period's forms, the free texts,
- * and the attachments as app links. UTF-8 with BOM, `;` by default, CRLF between records, quoting
+ * version), fixed columns, then one column per item code of the period's forms (of every version of
+ * each form in the catalog, so a code only an older or only a newer version has keeps its column,
+ * empty in the rows of the other versions; notes have none), the free texts, and the attachments
+ * as app links. UTF-8 with BOM, `;` by default, CRLF between records, quoting
  * by csv-stringify (RFC 4180: a cell with the delimiter, a quote, CR or LF is quoted), no `sep=`
  * line, and a formula guard on text cells.
  */
@@ -147,7 +149,8 @@ function row(
   const answer = (column: CsvColumn): string => {
     const value = version.answers[column.key];
     if (value === undefined) return '';
-    // Dates stay ISO (Excel reads them as dates); scales and choices as their Dutch label.
+    // Dates stay ISO (Excel reads them as dates); scales and choices as their Dutch label, a multi
+    // answer as its labels joined by ", ". Each row reads the labels of its own form version.
     return def && column.type !== 'date' ? formatAnswer(def, column.key, value) : value;
   };
   const other = Object.entries(version.answers)

@@ -1,22 +1,23 @@
 import type { Answers } from '../forms/answers.ts';
 import type { FormCatalog } from '../forms/catalog.ts';
-import { formItems } from '../forms/definition.ts';
+import { formItems, scaleOptions } from '../forms/definition.ts';
+import type { ScalePosition } from '../forms/definition.ts';
 
 /**
  * Signals for the IO: where the WPB's advice and the observations disagree.
  *
  * The observations are the latest submitted kijkwijzer of each type (pedagogiek, didactiek, ...),
- * all their scale items together; "niet gezien" and unanswered items do not count. "Mostly" means
- * strictly more than half of the scored items:
- * - a positive advice while most scores are below voldoende (onvoldoende or matig);
- * - a negative advice while most scores are voldoende or goed.
+ * all their scale items together. An answer counts by the scale position of the chosen option, not
+ * by its words, so a kijkwijzer with its own scale ("zwak", "sterk") gives signals too; "niet
+ * gezien", unanswered items and values that are no option do not count. "Mostly" means strictly
+ * more than half of the scored items:
+ * - a positive advice while most scores are below voldoende (position `onder`);
+ * - a negative advice while most scores are voldoende or above (`voldoende` or `boven`).
  * "Twijfel" never disagrees; without scored items there is nothing to compare.
  */
 
-/** The scale values below voldoende. */
-const BELOW = new Set(['onvoldoende', 'matig']);
-/** The scale values at or above voldoende. */
-const AT_OR_ABOVE = new Set(['voldoende', 'goed']);
+/** The positions at or above voldoende. */
+const AT_OR_ABOVE: ReadonlySet<ScalePosition> = new Set(['voldoende', 'boven']);
 
 /** A disagreement between advice and observations, with the counts behind it. */
 export interface AdviceSignal {
@@ -44,8 +45,9 @@ export function scoreCounts(forms: Pick<FormCatalog, 'get'>, kijkwijzers: readon
       if (item.type !== 'scale') continue;
       const value = form.answers[item.code];
       if (value === undefined) continue;
-      if (BELOW.has(value)) below++;
-      else if (AT_OR_ABOVE.has(value)) atOrAbove++;
+      const position = scaleOptions(item).find((option) => option.value === value)?.scale;
+      if (position === 'onder') below++;
+      else if (position !== undefined && AT_OR_ABOVE.has(position)) atOrAbove++;
     }
   }
   return { below, atOrAbove };

@@ -224,6 +224,42 @@ describe('parseForms', () => {
     expect(() => parseForms([pedagogiek(), other])).toThrow(/item GOED is date in advies-wpb version 1 but text/);
   });
 
+  it('rejects a code that is a choice in one version and a multi item in the next', () => {
+    const v2 = structuredClone(adviesWpb[0]) as FormDefinitionInput;
+    v2.version = 2;
+    const advice = v2.sections.flatMap((section) => section.items).find((item) => item.code === 'ADV-ADVIES');
+    if (advice === undefined) throw new Error('fixture has no ADV-ADVIES');
+    advice.type = 'multi';
+    expect(() => parseForms([structuredClone(adviesWpb[0]), v2])).toThrow(/item ADV-ADVIES is multi in advies-wpb version 2 but choice in advies-wpb version 1/);
+  });
+
+  it('rejects a code that is a note in one form and a text in another', () => {
+    const other = structuredClone(adviesWpb[0]) as FormDefinitionInput;
+    other.sections[0]?.items.unshift({ code: 'GOED', label: 'Lees dit eerst, Zoë.', type: 'note', required: false });
+    expect(() => parseForms([pedagogiek(), other])).toThrow(/item GOED is note in advies-wpb version 1 but text/);
+  });
+
+  it('accepts a version with a note, a multi item and a scale in its own words', () => {
+    const v2 = pedagogiek({ version: 2 });
+    const first = v2.sections[0];
+    if (first === undefined) throw new Error('fixture has no section');
+    first.items.unshift({ code: 'PED-UITLEG', label: 'Kijk naar de hele les.', type: 'note', required: false });
+    first.items.push(
+      { code: 'PED-9', label: 'Werkvormen', type: 'multi', required: false, options: [{ value: 'klassikaal', label: 'Klassikaal' }, { value: 'groepjes', label: 'In groepjes' }] },
+      {
+        code: 'PED-10',
+        label: 'Sfeer',
+        type: 'scale',
+        required: true,
+        options: [{ value: 'zwak', label: 'zwak', scale: 'onder' }, { value: 'sterk', label: 'sterk', scale: 'boven' }],
+      },
+    );
+    const forms = parseForms([pedagogiek(), v2]);
+    expect(formItems(getForm('kijkwijzer-pedagogiek', 2, forms)!).map((item) => item.type)).toEqual(
+      expect.arrayContaining(['note', 'multi', 'scale']),
+    );
+  });
+
   it('reports every invalid definition with its id and version', () => {
     expect(() => parseForms([pedagogiek({ version: 0 }), pedagogiek({ version: 2, title: '' })])).toThrow(
       FormDefinitionError,
@@ -258,13 +294,13 @@ describe('the FormDefinition schema', () => {
     expect(problems(def).join()).toMatch(/upper-case letters and digits/);
   });
 
-  it('rejects options on an item that is not a choice, and a choice without options', () => {
+  it('rejects options on a text item, and a choice without options', () => {
     const def = withItem((items) => {
-      items.push({ code: 'X-1', label: 'Schaal', type: 'scale', required: false, options: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] });
+      items.push({ code: 'X-1', label: 'Tekst', type: 'text', required: false, options: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] });
       items.push({ code: 'X-2', label: 'Keuze', type: 'choice', required: false });
     });
     expect(problems(def)).toEqual(
-      expect.arrayContaining(['only a choice item has options; X-1 is a scale item', 'choice item X-2 needs options']),
+      expect.arrayContaining(['only a scale, choice or multi item has options; X-1 is a text item', 'choice item X-2 needs options']),
     );
   });
 

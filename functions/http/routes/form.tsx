@@ -47,7 +47,8 @@ formRoutes.post('/:token/bekeken', async (c) => {
  */
 formRoutes.post('/:token', async (c) => {
   const token = c.req.param('token');
-  const result = await saveForm(c.get('deps'), { token, body: await c.req.parseBody() });
+  // `all`: a multi item's checkboxes share one name, so every ticked value must reach the use-case.
+  const result = await saveForm(c.get('deps'), { token, body: await c.req.parseBody({ all: true }) });
   if (result.kind === 'saved') return c.redirect(`/f/${token}?opgeslagen=${result.status === 'ingediend' ? 'verstuurd' : 'concept'}`, 303);
   return c.html(<FormPage token={token} {...result.page} />, result.kind === 'invalid' ? 400 : 409);
 });

@@ -3,7 +3,7 @@ import { getForm, parseForms } from '#forms/index.ts';
 import { versions as pedagogiekVersions } from '#forms/kijkwijzer-pedagogiek.ts';
 import { readAnswers } from '#shared/forms/answers.ts';
 import type { AnswerErrors, Answers } from '#shared/forms/answers.ts';
-import { formItems } from '#shared/forms/definition.ts';
+import { answerItems, formItems, parseFormDefinition } from '#shared/forms/definition.ts';
 import type { FormDefinition, FormDefinitionInput } from '#shared/forms/definition.ts';
 import {
   AnswersView,
@@ -38,6 +38,52 @@ function ids(markup: string): string[] {
 const PEDAGOGIEK = form('kijkwijzer-pedagogiek');
 const ADVIES = form('advies-wpb');
 const WPP9 = form('experiment-wpp9');
+
+/** An advice form with a note, a multi item and a scale in its own words. */
+const MORE = parseFormDefinition({
+  id: 'advies-wpb',
+  version: 1,
+  kind: 'advies',
+  title: 'Advies',
+  article: 'het',
+  nameInSentence: 'advies',
+  intro: 'Een formulier om mee te testen.',
+  draftContent: false,
+  basis: 'Testbasis.',
+  sections: [
+    {
+      code: 'ADVIES',
+      title: 'Het advies',
+      items: [
+        { code: 'UITLEG', label: "Lees dit eerst, Zoë.\nHet advies gaat naar 't instituut.", help: 'Óók bij twijfel.', type: 'note', required: false },
+        {
+          code: 'VAARDIGHEDEN',
+          label: 'Welke vaardigheden zag u?',
+          help: 'Kies er zoveel als u zag.',
+          type: 'multi',
+          required: true,
+          options: [
+            { value: 'lezen', label: 'Lezen' },
+            { value: 'schrijven', label: 'Schrijven' },
+            { value: 'spreken', label: 'Spreken' },
+          ],
+        },
+        {
+          code: 'SFEER',
+          label: 'Sfeer in de klas',
+          type: 'scale',
+          required: false,
+          options: [
+            { value: 'zwak', label: 'zwak', scale: 'onder' },
+            { value: 'sterk', label: 'sterk', scale: 'boven' },
+            { value: 'niet-gezien', label: 'niet gezien', scale: 'niet-gezien' },
+          ],
+        },
+        { code: 'TOELICHTING', label: 'Toelichting', type: 'text', required: false },
+      ],
+    },
+  ],
+});
 
 describe('FormFields', () => {
   it('renders each section as a fieldset with its title as legend', async () => {
@@ -139,6 +185,61 @@ describe('FormFields', () => {
   });
 });
 
+describe('FormFields with notes, multi items and scales in their own words', () => {
+  it('renders a multi item as a labelled group of checkboxes sharing one name', async () => {
+    const markup = await html(FormFields({ def: MORE }));
+    expect(tagWithId(markup, 'a-VAARDIGHEDEN')).toMatch(/^<fieldset [^>]*aria-labelledby="l-VAARDIGHEDEN"[^>]*aria-describedby="h-VAARDIGHEDEN"/);
+    expect(markup).toContain('<legend class="wf-label" id="l-VAARDIGHEDEN">Welke vaardigheden zag u?<span class="wf-required"> (verplicht)</span></legend>');
+    for (const [value, label] of [['lezen', 'Lezen'], ['schrijven', 'Schrijven'], ['spreken', 'Spreken']]) {
+      expect(tagWithId(markup, `a-VAARDIGHEDEN-${value}`)).toBe(`<input type="checkbox" id="a-VAARDIGHEDEN-${value}" name="a.VAARDIGHEDEN" value="${value}"/>`);
+      expect(markup).toContain(`<label for="a-VAARDIGHEDEN-${value}">${label}</label>`);
+    }
+  });
+
+  it('ticks the chosen values of a multi answer, and keeps them after an error', async () => {
+    const result = readAnswers(MORE, { 'a.VAARDIGHEDEN': ['spreken', 'lezen', 'rekenen'] }, 'submit');
+    if (result.ok) throw new Error('expected errors');
+    const markup = await html(FormFields({ def: MORE, answers: result.answers, errors: result.errors }));
+
+    expect(tagWithId(markup, 'a-VAARDIGHEDEN-lezen')).toContain('checked=""');
+    expect(tagWithId(markup, 'a-VAARDIGHEDEN-spreken')).toContain('checked=""');
+    expect(tagWithId(markup, 'a-VAARDIGHEDEN-schrijven')).not.toContain('checked');
+    expect(tagWithId(markup, 'a-VAARDIGHEDEN')).toContain('aria-invalid="true"');
+    expect(markup).toContain('Kies alleen antwoorden uit de lijst bij &#39;Welke vaardigheden zag u?&#39;.');
+  });
+
+  it('shows a multi answer without letting it change when read-only', async () => {
+    const markup = await html(FormFields({ def: MORE, answers: { VAARDIGHEDEN: 'schrijven' }, readOnly: true }));
+    expect(tagWithId(markup, 'a-VAARDIGHEDEN-schrijven')).toContain('checked="" disabled=""');
+    expect(tagWithId(markup, 'a-VAARDIGHEDEN-lezen')).toContain('disabled=""');
+  });
+
+  it('renders a note as a paragraph with its help, and no field', async () => {
+    const markup = await html(FormFields({ def: MORE }));
+    expect(markup).toContain(
+      '<div class="wf-item wf-note"><p class="wf-note-text">Lees dit eerst, Zoë.\nHet advies gaat naar &#39;t instituut.</p><p class="wf-hint">Óók bij twijfel.</p></div>',
+    );
+    expect(markup).not.toContain('a.UITLEG');
+    expect(ids(markup).filter((id) => id.includes('UITLEG'))).toEqual([]);
+    expect(FORM_CSS).toContain('.wf-note-text');
+  });
+
+  it('renders a scale with its own words, not the default five', async () => {
+    const markup = await html(FormFields({ def: MORE, answers: { SFEER: 'sterk' } }));
+    expect(tagWithId(markup, 'a-SFEER')).toContain('role="radiogroup"');
+    expect(tagWithId(markup, 'a-SFEER-sterk')).toBe('<input type="radio" id="a-SFEER-sterk" name="a.SFEER" value="sterk" checked=""/>');
+    expect(markup).toContain('<label for="a-SFEER-zwak">zwak</label>');
+    expect(markup).toContain('<label for="a-SFEER-niet-gezien">niet gezien</label>');
+    expect(markup).not.toContain('a-SFEER-voldoende');
+    expect(markup).not.toContain('a-SFEER-goed');
+  });
+
+  it('gives every element a unique id', async () => {
+    const all = ids(await html(FormFields({ def: MORE })));
+    expect(new Set(all).size).toBe(all.length);
+  });
+});
+
 describe('ErrorSummary', () => {
   const errors: AnswerErrors = {
     FEEDFORWARD: "Vul 'Feedforward' in.",
@@ -164,12 +265,12 @@ describe('ErrorSummary', () => {
   });
 
   it('links every possible error of every item type to an existing id', async () => {
-    for (const def of [PEDAGOGIEK, ADVIES, WPP9]) {
+    for (const def of [PEDAGOGIEK, ADVIES, WPP9, MORE]) {
       const all = Object.fromEntries(formItems(def).map((item) => [item.code, `Fout bij ${item.code}`]));
       const summary = await html(ErrorSummary({ def, errors: all }));
       const fieldIds = new Set(ids(await html(FormFields({ def, errors: all }))));
       const targets = [...summary.matchAll(/href="#([^"]+)"/g)].map((match) => match[1]);
-      expect(targets).toHaveLength(formItems(def).length);
+      expect(targets).toHaveLength(answerItems(def).length);
       for (const target of targets) expect(fieldIds.has(target ?? '')).toBe(true);
     }
   });
@@ -215,6 +316,17 @@ describe('AnswersView', () => {
     const markup = await html(AnswersView({ def: old, answers: { 'PED-1': 'goed' } }));
     expect(markup).toContain('<dt>Gaat respectvol met leerlingen om</dt><dd>goed</dd>');
     expect(markup).not.toContain('Nieuw label voor PED-1');
+  });
+
+  it('shows a multi answer as its labels joined by commas, a scale by its own word, and a note as a paragraph outside the list', async () => {
+    const markup = await html(AnswersView({ def: MORE, answers: { VAARDIGHEDEN: 'lezen spreken', SFEER: 'zwak' } }));
+    expect(markup).toContain('<dt>Welke vaardigheden zag u?</dt><dd>Lezen, Spreken</dd>');
+    expect(markup).toContain('<dt>Sfeer in de klas</dt><dd>zwak</dd>');
+    expect(markup).toContain(
+      '<h2>Het advies</h2><div class="wf-item wf-note"><p class="wf-note-text">Lees dit eerst, Zoë.\nHet advies gaat naar &#39;t instituut.</p><p class="wf-hint">Óók bij twijfel.</p></div><dl class="wf-answers-list">',
+    );
+    expect(markup).not.toContain('<dt>Lees dit eerst');
+    expect(markup).not.toContain('id=');
   });
 
   it('uses the heading level asked for', async () => {

@@ -1,9 +1,10 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formCatalog, getForm } from '../../../forms/index.ts';
+import { formCatalog, getForm, parseForms } from '../../../forms/index.ts';
+import { versions as pedagogiekVersions } from '../../../forms/kijkwijzer-pedagogiek.ts';
 import { getPeriod, getSchoolYear } from '../../../shared/calendar.ts';
-import { formItems } from '../../../shared/forms/definition.ts';
+import { formItems, type FormDefinitionInput } from '../../../shared/forms/definition.ts';
 import { exportCsv, type ExportPlan } from '../../../shared/overview/csv.ts';
 import { versionRef, type RequestStore } from '../../../shared/store/requests.ts';
 import { type AttachmentRef, type RequestRecord, type SubmissionVersion } from '../../../shared/model/requests.ts';
@@ -187,5 +188,124 @@ describe('the CSV export, read back by an independent reader', () => {
     expect(text).toContain(';"Goed gedaan\n@SUM(1,2)";');
     expect(text.endsWith('\r\n')).toBe(true);
     expect(readWithPython(bytes, ';').flat()).not.toContain('@SUM(1,2)');
+  });
+});
+
+/**
+ * Version 2 of the pedagogiek kijkwijzer, as a coordinator would publish it: PED-8 removed, PED-1
+ * relabelled, a note, a multi item PED-9 and a scale in its own words PED-10 added.
+ */
+function pedagogiekV2(): FormDefinitionInput {
+  const v2 = structuredClone(pedagogiekVersions[0]) as FormDefinitionInput;
+  v2.version = 2;
+  const first = v2.sections[0]!;
+  first.items = first.items.filter((item) => item.code !== 'PED-8');
+  first.items[0]!.label = 'Gaat respectvol en rustig met leerlingen om';
+  first.items.unshift({ code: 'PED-UITLEG', label: "Kijk naar de hele les, ook naar 't begin.", type: 'note', required: false });
+  first.items.push(
+    {
+      code: 'PED-9',
+      label: 'Werkvormen',
+      type: 'multi',
+      required: false,
+      options: [
+        { value: 'klassikaal', label: 'Klassikaal' },
+        { value: 'groepjes', label: 'In groepjes' },
+        { value: 'zelfstandig', label: 'Zelfstandig' },
+      ],
+    },
+    {
+      code: 'PED-10',
+      label: 'Sfeer',
+      type: 'scale',
+      required: false,
+      options: [
+        { value: 'zwak', label: 'zwak', scale: 'onder' },
+        { value: 'sterk', label: 'sterk', scale: 'boven' },
+      ],
+    },
+  );
+  return v2;
+}
+
+/** A store holding one submitted request per given version of the pedagogiek kijkwijzer. */
+function storeOfVersions(submissions: { formVersion: number; studentName: string; answers: Record<string, string> }[]): RequestStore {
+  const requests: RequestRecord[] = [];
+  const versions = new Map<string, SubmissionVersion>();
+  submissions.forEach((s, i) => {
+    const studentNumber = String(800_000 + i);
+    const requestId = `v${i}`;
+    requests.push({
+      schoolYear: YEAR,
+      studentNumber,
+      requestId,
+      formId: 'kijkwijzer-pedagogiek',
+      observerRole: 'wpb',
+      observer: { name: "Jan van 't Hek", email: 'jan@school.example.nl' },
+      lessonDate: '2025-11-05',
+      period: 1,
+      deadline: '2025-11-12',
+      state: 'ingediend',
+      latestVersion: 1,
+      submittedAt: '2025-11-07T13:30:00Z',
+      linkId: `link${i}`,
+      linkHash: `hash${i}`,
+      createdAt: '2025-11-01T08:00:00Z',
+      origin: 'student',
+      student: { name: s.studentName, email: `student${i}@hr.example.nl` },
+      school: 'Wolfert van Borselen',
+      vak: 'Nederlands',
+    });
+    versions.set(versionRef({ studentNumber, requestId, version: 1 }), {
+      requestId,
+      version: 1,
+      formId: 'kijkwijzer-pedagogiek',
+      formVersion: s.formVersion,
+      answers: s.answers,
+      status: 'ingediend',
+      savedAt: '2025-11-07T13:30:00Z',
+      savedBy: 'jan@school.example.nl',
+      attachments: [],
+    });
+  });
+  const fake: Pick<RequestStore, 'submittedPages' | 'getVersions'> = {
+    async *submittedPages() {
+      yield requests.map((r) => ({ ...r }));
+    },
+    async getVersions(refs) {
+      return new Map(refs.flatMap((ref) => {
+        const version = versions.get(versionRef(ref));
+        return version ? [[versionRef(ref), version] as const] : [];
+      }));
+    },
+  };
+  return fake as RequestStore;
+}
+
+describe('the CSV export across versions of a form', () => {
+  it('has a column for a code only the old version has and one for a code only the new version has, each empty in the other rows', async () => {
+    const all = parseForms([...pedagogiekVersions, pedagogiekV2()]);
+    const requests = storeOfVersions([
+      { formVersion: 1, studentName: 'Zoë de Vries', answers: { 'PED-1': 'matig', 'PED-8': 'goed', FEEDBACK: 'Oude versie' } },
+      { formVersion: 2, studentName: 'Óscar Çelik', answers: { 'PED-1': 'goed', 'PED-9': 'klassikaal groepjes', 'PED-10': 'sterk', FEEDBACK: 'Nieuwe versie' } },
+    ]);
+
+    const bytes = new Uint8Array(await new Response(exportCsv({ requests, forms: { all } }, plan, { delimiter: ';', origin: ORIGIN })).arrayBuffer());
+    const [header, ...rows] = readBack(bytes, ';');
+    const at = (code: string) => header!.findIndex((h) => h.startsWith(`${code} `));
+    const cells = (code: string) => rows.map((row) => row[at(code)]);
+
+    expect(header).toContain('PED-8 Is een herkenbaar voorbeeld voor leerlingen');
+    expect(header).toContain('PED-9 Werkvormen');
+    expect(header).toContain('PED-10 Sfeer');
+    expect(header).toContain('PED-1 Gaat respectvol en rustig met leerlingen om');
+    expect(header!.filter((h) => h.startsWith('PED-UITLEG'))).toEqual([]);
+    expect(rows.map((row) => row[header!.indexOf('student')])).toEqual(['Zoë de Vries', 'Óscar Çelik']);
+    expect(cells('PED-1')).toEqual(['matig', 'goed']);
+    expect(cells('PED-8')).toEqual(['goed', '']);
+    expect(cells('PED-9')).toEqual(['', 'Klassikaal, In groepjes']);
+    expect(cells('PED-10')).toEqual(['', 'sterk']);
+    expect(cells('FEEDBACK')).toEqual(['Oude versie', 'Nieuwe versie']);
+    expect(rows.map((row) => row[header!.indexOf('overige antwoorden')])).toEqual(['', '']);
   });
 });
