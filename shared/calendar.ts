@@ -25,7 +25,10 @@ export const KijkwijzerTypeSchema = z.enum(['pedagogiek', 'didactiek', 'vakdidac
 /** Stable ids of the forms that are requested from the WPB automatically in a period. */
 export const AutoRequestFormSchema = z.enum(['advies-wpb', 'experiment-wpp7', 'experiment-wpp9', 'experiment-wpp10']);
 
-/** Where a value comes from: quoted from a seed text, or derived (with the reason). */
+/**
+ * Where a value comes from: quoted from a seed text, published in a named document (what a
+ * coordinator enters, e.g. "Studiehandleiding N2 2027-2028"), or derived (with the reason).
+ */
 export const ProvenanceSchema = z.discriminatedUnion('from', [
   z.strictObject({
     from: z.literal('seed'),
@@ -33,6 +36,13 @@ export const ProvenanceSchema = z.discriminatedUnion('from', [
     seed: z.string().regex(/^\d{3}_[0-9a-f]+\.txt$/, 'must be a seed file name like 000_7f2593751dbf3382.txt'),
     /** Verbatim quotes (compared with whitespace collapsed). */
     quotes: z.array(z.string().min(1)).min(1),
+  }),
+  z.strictObject({
+    from: z.literal('published'),
+    /** The title of the document that publishes the value. */
+    document: z.string().min(1),
+    /** The words in that document, when given. */
+    quote: z.string().min(1).optional(),
   }),
   z.strictObject({
     from: z.literal('derived'),

@@ -46,6 +46,9 @@ export type FormId = (typeof FORM_IDS)[number];
 /** The seed texts in `shared/data/seeds/` a task may quote: 000 (handbook 2025-2026), 001 (2024-2025). */
 export const SEED_IDS = ['000', '001'] as const;
 
+/** A seed text id. */
+export type SeedId = (typeof SEED_IDS)[number];
+
 /** How a period is written in the file: OP1-OP4 (onderwijsperiode). */
 type PeriodKey = `OP${Period}`;
 
@@ -58,6 +61,24 @@ const YearIdSchema = z
     message: 'a school year spans two consecutive calendar years, like 2025-2026',
   });
 
+/**
+ * What a task rests on: a quote from a seed text (`{ seed, quote }`), or from a named document a
+ * coordinator publishes (`{ document, quote }`). One object with both keys optional, so a bad seed
+ * gets its own message rather than a union's "Invalid input"; the output is the exact variant.
+ */
+const TaskSourceSchema = z
+  .strictObject({
+    seed: z.enum(SEED_IDS, { message: `seed must be one of ${SEED_IDS.join(', ')}` }).optional(),
+    document: z.string().trim().min(1, 'document must not be empty').optional(),
+    quote: z.string().trim().min(1, 'quote must not be empty'),
+  })
+  .refine((source) => (source.seed === undefined) !== (source.document === undefined), {
+    message: `a source names either a seed (${SEED_IDS.join(', ')}) or a document, not both`,
+  })
+  .transform(({ seed, document, quote }): { seed: SeedId; quote: string } | { document: string; quote: string } =>
+    seed !== undefined ? { seed, quote } : { document: document ?? '', quote },
+  );
+
 const TaskSchema = z.strictObject({
   id: z
     .string()
@@ -66,10 +87,7 @@ const TaskSchema = z.strictObject({
       'an id looks like 2025-2026.wpb.op1.kennismaken (lowercase letters, digits and hyphens)',
     ),
   text: z.string().trim().min(1, 'text must not be empty'),
-  source: z.strictObject({
-    seed: z.enum(SEED_IDS, { message: `seed must be one of ${SEED_IDS.join(', ')}` }),
-    quote: z.string().trim().min(1, 'quote must not be empty'),
-  }),
+  source: TaskSourceSchema,
   forms: z
     .array(z.enum(FORM_IDS, { message: `a form must be one of ${FORM_IDS.join(', ')}` }))
     .min(1, 'leave out forms rather than giving an empty list')
@@ -88,7 +106,8 @@ const RoleTasksSchema = z.strictObject({
   OP4: TaskListSchema,
 });
 
-const YearSchema = z
+/** The tasks of one school year (its five roles, or `sameAs` another year), without the file-wide id checks. */
+export const YearSchema = z
   .strictObject({
     note: z.string().optional(),
     provisional: z.boolean().optional(),
