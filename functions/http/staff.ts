@@ -4,6 +4,7 @@ import { notFound, onError } from './middleware/errors.ts';
 import { BODY_LIMITS, readForm, RELOAD_UNREADABLE } from './middleware/body.ts';
 import { loadSession, requireStaff } from './middleware/session.ts';
 import { overviewRoutes } from './routes/overview.tsx';
+import { contentRoutes } from './routes/content.tsx';
 import { rosterRoutes } from './routes/roster.tsx';
 
 /**
@@ -23,6 +24,7 @@ staffRoutes.use('/overzicht/*', loadSession);
 staffRoutes.post('/overzicht/*', requireStaff, readForm(BODY_LIMITS.staffForm, { unreadable: RELOAD_UNREADABLE }));
 staffRoutes.route('/overzicht', overviewRoutes);
 staffRoutes.route('/beheer', rosterRoutes);
+staffRoutes.route('/beheer', contentRoutes);
 
 /**
  * The staff group as an app of its own, which app.tsx hands its staff requests to: the same deps

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { ForbiddenError } from '#shared/auth/scope.ts';
 import { DomainError } from '#shared/errors.ts';
 import { resumeSession } from '#shared/usecases/sign-in.ts';
 import type { AppEnv } from '../env.ts';
@@ -65,4 +66,15 @@ export const requireStaff: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   await next();
   c.header('Cache-Control', 'no-store');
+};
+
+/**
+ * Lets coordinators (admins, from ADMIN_EMAILS) through; any other staff member gets a 403 before a
+ * body is read. After {@link loadSession} and {@link requireStaff}: the `/beheer` pages.
+ */
+export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!c.get('staff')?.scope.admin) {
+    throw new ForbiddenError('Alleen coördinatoren (beheerders) kunnen het rooster, de formulieren en de schooljaren beheren.');
+  }
+  await next();
 };

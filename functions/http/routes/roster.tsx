@@ -1,12 +1,10 @@
 import { Hono } from 'hono';
-import type { MiddlewareHandler } from 'hono';
 import { zValidator } from '@hono/zod-validator';
 import * as z from 'zod';
-import { ForbiddenError } from '#shared/auth/scope.ts';
 import { confirmRosterUpload, previewRoster, ROSTER_MAX_BYTES, RosterTooLargeError } from '#shared/usecases/roster.ts';
 import type { AppEnv } from '../env.ts';
 import { BODY_LIMITS, readForm } from '../middleware/body.ts';
-import { loadSession, requireStaff } from '../middleware/session.ts';
+import { loadSession, requireAdmin, requireStaff } from '../middleware/session.ts';
 import { formSchema, valid } from '../middleware/validate.ts';
 import { RosterDonePage } from '../views/roster-done-page.tsx';
 import { RosterPreviewPage } from '../views/roster-preview-page.tsx';
@@ -15,13 +13,8 @@ import { RosterUploadPage } from '../views/roster-upload-page.tsx';
 /** Roster management for admins (coordinators): upload, preview, confirm. Mounted at /beheer. */
 export const rosterRoutes = new Hono<AppEnv>();
 
-/** Signed in as an admin from ADMIN_EMAILS; any other staff member gets a 403. */
-const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (!c.get('staff')?.scope.admin) throw new ForbiddenError('Alleen coördinatoren (beheerders) kunnen het rooster beheren.');
-  await next();
-};
-
-rosterRoutes.use(loadSession, requireStaff, requireAdmin);
+// Admins only (requireAdmin); '/rooster/*' matches '/rooster' too. The other /beheer pages check their own.
+rosterRoutes.use('/rooster/*', loadSession, requireStaff, requireAdmin);
 
 /** The 400 for a roster form whose body cannot be read. */
 const UNREADABLE = 'Het formulier kon niet worden gelezen. Laad de pagina opnieuw en kies het bestand nog eens.';

@@ -29,7 +29,7 @@ export function RosterUploadPage(props: { error?: string }) {
   return (
     <Layout title="Rooster beheren" extraCss={ROSTER_CSS}>
       <p>
-        <a href="/overzicht">Naar het overzicht</a>
+        <a href="/overzicht">Naar het overzicht</a> · <a href="/beheer/formulieren">Formulieren beheren</a> · <a href="/beheer/schooljaren">Schooljaren beheren</a>
       </p>
       <h1>Rooster beheren</h1>
       <p>

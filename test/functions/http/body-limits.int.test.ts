@@ -3,6 +3,7 @@ import { createApp } from '../../../functions/http/app.tsx';
 import { staffRoutes } from '../../../functions/http/staff.ts';
 import { BODY_LIMITS } from '../../../functions/http/middleware/body.ts';
 import { ROSTER_MAX_BYTES } from '../../../shared/usecases/roster.ts';
+import { WORKBOOK_MAX_BYTES } from '../../../shared/xlsx/workbook.ts';
 import { appDeps, TEST_ORIGIN } from '../../support/app.ts';
 import { freshBucket, freshTable, localClients } from '../../support/aws.ts';
 import { movableClock, signIn, staffPlacement } from '../../support/staff.ts';
@@ -18,6 +19,9 @@ const ATTACK_BYTES = 50 * MB;
 const CHUNK = 64 * 1024;
 
 const BOUNDARY = '----grens';
+
+/** The workbook uploads (forms and school years), limited to a workbook and its framing. */
+const WORKBOOK_ROUTES = ['/beheer/formulieren', '/beheer/schooljaren'];
 
 /**
  * A well-formed multipart body of about `total` bytes (one file field, `bestand`, as the roster
@@ -50,6 +54,7 @@ const SAMPLES: Record<string, string> = {
   requestId: 'C'.repeat(22),
   year: '2025-2026',
   studentNumber: '860001',
+  uploadId: 'D'.repeat(22),
 };
 
 /** A concrete path for a route pattern (`/f/:token/bijlagen/:id`, `/overzicht/*`). */
@@ -146,16 +151,17 @@ describe('body limits: a 50 MB body to each POST route', () => {
     expect(staffRoutes.length).toBeGreaterThanOrEqual(6);
     for (const route of staffRoutes) {
       const result = await attack(concrete(route), { cookie: sessions.admin });
-      const limit = route === '/beheer/rooster' ? ROSTER_MAX_BYTES + 64 * 1024 : BODY_LIMITS.staffForm;
+      const upload = route === '/beheer/rooster' || WORKBOOK_ROUTES.includes(route);
+      const limit = route === '/beheer/rooster' ? ROSTER_MAX_BYTES + 64 * 1024 : upload ? WORKBOOK_MAX_BYTES + 64 * 1024 : BODY_LIMITS.staffForm;
       expect(result.pulled, route).toBeLessThanOrEqual(limit + 2 * CHUNK);
       expect(result.status, route).toBe(413);
-      if (route === '/beheer/rooster') expect(result.text).toContain('Het bestand is groter dan 2 MB');
+      if (upload) expect(result.text).toContain('Het bestand is groter dan 2 MB');
       else expect(result.text).toContain('te groot om te verwerken');
     }
   });
 
-  it('checks the role before reading: a 50 MB roster from an IO is a 403, unread', async () => {
-    for (const route of ['/beheer/rooster', '/beheer/rooster/bevestigen']) {
+  it('checks the role before reading: a 50 MB roster or workbook from an IO is a 403, unread', async () => {
+    for (const route of ['/beheer/rooster', '/beheer/rooster/bevestigen', ...WORKBOOK_ROUTES]) {
       const result = await attack(route, { cookie: sessions.io });
       expect(result.pulled, route).toBeLessThanOrEqual(CHUNK);
       expect(result.status, route).toBe(403);
