@@ -9,6 +9,7 @@
  */
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { formCatalog } from '../forms/index.ts';
+import { shippedCalendar } from '../shared/content/calendar-catalog.ts';
 import { parseInstant } from '../shared/clock.ts';
 import { plannerDeps } from '../shared/digest/deps.ts';
 import { planRun, type PlanResult } from '../shared/digest/planner.ts';
@@ -153,7 +154,7 @@ async function measureSize(ctx: BenchContext, stack: BenchStack, table: string, 
       MAIL_REPLY_TO: undefined,
       NOW: undefined,
     };
-    const deps = (queue: InProcessQueue) => plannerDeps(config, counted.clients, queue, { forms: formCatalog });
+    const deps = (queue: InProcessQueue) => plannerDeps(config, counted.clients, queue, { forms: formCatalog, calendar: shippedCalendar });
     // One unmeasured run of each warms the JIT and DynamoDB Local alike.
     await planRun({ now: RUN_AT, kind: 'weekly' }, deps(new InProcessQueue()));
     await rawYearQuery(counted.clients, table);

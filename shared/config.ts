@@ -41,6 +41,8 @@ export const ConfigSchema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(120),
   /** A staff session ends this many hours after sign-in, whatever happens. */
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(12),
+  /** Seconds a process uses the published forms and school years it loaded before it reloads them (docs/year-content.md). */
+  CONTENT_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   /** Whole school years a school year's data is kept after it ends (docs/retention.md). */
   RETENTION_YEARS: z.coerce
     .number()

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
+import { logger } from '#shared/log.ts';
 import type { AppDeps, AppEnv } from './env.ts';
 import { calendarRoutes } from './routes/calendar.ts';
 import { studentRoutes } from './routes/student.tsx';
@@ -73,6 +74,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.get('/health', (c) => c.json({ ok: true }));
   app.get('/static/upload.js', (c) => script(c, UPLOAD_JS));
   app.get('/static/bekeken.js', (c) => script(c, VIEWED_JS));
+  // The published forms and school years, reloaded when older than the expiry (a comparison when
+  // fresh). A failed load keeps what was loaded: content never takes a page down.
+  app.use(async (_c, next) => {
+    await deps.content.refresh().catch((error: unknown) => logger.error('content refresh failed', { error: String((error as Error | undefined)?.name) }));
+    await next();
+  });
   app.route('/', calendarRoutes);
   app.route('/s', studentRoutes);
   app.route('/f', formRoutes);

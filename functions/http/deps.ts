@@ -1,4 +1,5 @@
-import { formCatalog } from '#forms/index.ts';
+import { allForms } from '#forms/index.ts';
+import { liveContent } from '#shared/content/live.ts';
 import { loadConfig, type Config } from '#shared/config.ts';
 import { clockFromConfig } from '#shared/clock.ts';
 import { ConfigError } from '#shared/errors.ts';
@@ -9,6 +10,7 @@ import { ScanStatusReader } from '#shared/store/scans.ts';
 import { createAwsClients } from '#shared/store/clients.ts';
 import { PlacementStore } from '#shared/store/placements.ts';
 import { AuditStore } from '#shared/store/audit.ts';
+import { ContentStore } from '#shared/store/content.ts';
 import { RosterUploadStore } from '#shared/store/roster-uploads.ts';
 import { RequestStore } from '#shared/store/requests.ts';
 import { SessionStore } from '#shared/store/sessions.ts';
@@ -26,6 +28,9 @@ export function buildDeps(
   if (!config.LINK_SECRET) throw new ConfigError('Invalid configuration: LINK_SECRET: is required (at least 32 characters), or LINK_SECRET_ARN naming a secret that holds it');
   const clients = createAwsClients(config, credentials);
   const maxUploadBytes = Math.round(config.MAX_UPLOAD_MB * 1024 * 1024);
+  const contentStore = new ContentStore(clients.doc, config.TABLE_NAME, clients.s3, config.BUCKET_NAME);
+  // One live content per process: the shipped forms and years plus what was published, reloaded after the expiry.
+  const content = liveContent({ forms: allForms }, contentStore, { ttlMs: config.CONTENT_CACHE_SECONDS * 1000 });
   return {
     clock: clockFromConfig(config.NOW),
     publicOrigin: config.PUBLIC_ORIGIN,
@@ -49,6 +54,9 @@ export function buildDeps(
     adminEmails: config.ADMIN_EMAILS,
     audit: new AuditStore(clients.doc, config.TABLE_NAME),
     rosterUploads: new RosterUploadStore(clients.s3, config.BUCKET_NAME, clients.doc, config.TABLE_NAME),
-    forms: formCatalog,
+    forms: content.forms,
+    calendar: content.calendar,
+    content,
+    contentStore,
   };
 }

@@ -13,6 +13,8 @@ import type { SignInStore } from '#shared/store/sign-ins.ts';
 import type { Staff } from '#shared/auth/scope.ts';
 import type { RosterUploadStore } from '#shared/store/roster-uploads.ts';
 import type { FormCatalog } from '#shared/forms/catalog.ts';
+import type { LiveContent } from '#shared/content/live.ts';
+import type { ContentStore } from '#shared/store/content.ts';
 import type { SignInEmailLimits } from '#shared/usecases/sign-in.ts';
 import type { LinkRateLimits, SignInRateLimits } from './middleware/rate-limit.ts';
 
@@ -47,8 +49,12 @@ export interface AppDeps extends RequestDeps {
   audit: AuditStore;
   /** Roster files between their preview and their confirmation (bytes in S3, a pending item in the table). */
   rosterUploads: RosterUploadStore;
-  /** The form definitions (forms/index.ts on every deployment; see shared/forms/catalog.ts). */
+  /** The form definitions: `content.forms` (shipped plus published; see shared/forms/catalog.ts). */
   forms: FormCatalog;
+  /** Shipped plus published content behind `forms` and `calendar`; the app refreshes it before each request. */
+  content: LiveContent;
+  /** Published forms and school years, concepts and their workbooks (the `CONTENT` items, S3 `content/`). */
+  contentStore: ContentStore;
 }
 
 /** Hono's context variables for this app. */

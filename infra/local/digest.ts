@@ -17,7 +17,9 @@ import { InProcessQueue } from '#shared/digest/queue.ts';
 import { sendAll } from '#shared/digest/sender.ts';
 import { createAwsClients } from '#shared/store/clients.ts';
 import { ROLE_LABELS, type Role } from '#shared/tasks.ts';
-import { formCatalog } from '#forms/index.ts';
+import { allForms } from '#forms/index.ts';
+import { liveContent } from '#shared/content/live.ts';
+import { publishedContent } from '#shared/store/content.ts';
 import { parseDateArgument, requireRunningTable, runCli, runningStackConfig, UsageError } from './local-config.ts';
 import { LOCAL_CREDENTIALS } from './stack.ts';
 
@@ -54,7 +56,10 @@ async function main(args: string[]): Promise<number> {
   await requireRunningTable(clients.dynamodb, config);
 
   const queue = new InProcessQueue();
-  const plan = await planRun({ now, kind }, plannerDeps(config, clients, queue, { forms: formCatalog }));
+  // The shipped forms and school years plus what was published, loaded once for this run.
+  const content = liveContent({ forms: allForms }, publishedContent(clients.doc, config.TABLE_NAME));
+  await content.refresh();
+  const plan = await planRun({ now, kind }, plannerDeps(config, clients, queue, { forms: content.forms, calendar: content.calendar }));
   const label = `${kind === 'weekly' ? 'weekoverzicht' : 'deadline-herinnering'} van ${formatDutchDate(date)}`;
   if (plan.skipped) {
     console.log(`Niets te versturen voor het ${label}: ${plan.skipped}.`);

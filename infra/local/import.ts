@@ -5,7 +5,6 @@
 import { readFile } from 'node:fs/promises';
 import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { loadConfig } from '#shared/config.ts';
-import { schoolYears } from '#shared/calendar.ts';
 import { createAwsClients } from '#shared/store/clients.ts';
 import { importRosterFile } from '#shared/roster/import.ts';
 import { formatProblem } from '#shared/roster/parse.ts';
@@ -56,7 +55,7 @@ async function main(args: string[]): Promise<number> {
   const deps = buildDeps(config, toAws ? undefined : LOCAL_CREDENTIALS);
   const result = await importRosterFile(bytes, {
     store: deps.placements,
-    knownYears: schoolYears.map((year) => year.id),
+    knownYears: deps.calendar.years.map((year) => year.id),
     at: deps.clock.now().toString(),
   });
   for (const note of result.notes) console.log(`Let op: ${note}`);

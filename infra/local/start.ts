@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { loadConfig } from '#shared/config.ts';
 import { ConfigError } from '#shared/errors.ts';
-import { schoolYears } from '#shared/calendar.ts';
 import { createAwsClients } from '#shared/store/clients.ts';
 import { ensureTable } from '#shared/store/table.ts';
 import { ensureBucket } from '#shared/store/bucket.ts';
@@ -80,15 +79,16 @@ async function run(
   if (firstStart) {
     const result = await importRosterFile(await readFile(demoRoster), {
       store: deps.placements,
-      knownYears: schoolYears.map((year) => year.id),
+      knownYears: deps.calendar.years.map((year) => year.id),
       at: deps.clock.now().toString(),
     });
     if (!result.ok) throw new Error(`Demo roster invalid: ${result.problems.map(formatProblem).join('; ')}`);
     // The demo must make sense on any date: a student of a school year that has ended would get a
     // link that fails at once, so only students of years still running (or to come) are welcomed.
     const now = deps.clock.now();
-    const running = result.placements.filter((p) => !schoolYearEnded(p.schoolYear, now));
-    const ended = [...new Set(result.placements.filter((p) => schoolYearEnded(p.schoolYear, now)).map((p) => p.schoolYear))];
+    const years = deps.calendar.years;
+    const running = result.placements.filter((p) => !schoolYearEnded(p.schoolYear, now, years));
+    const ended = [...new Set(result.placements.filter((p) => schoolYearEnded(p.schoolYear, now, years)).map((p) => p.schoolYear))];
     const after = await afterImport(deps, running);
     console.log(
       `Demorooster (2025-2026 en 2026-2027) geladen: ${result.summary.created} plaatsingen; ${after.welcomed} welkomstmails en ${after.autoRequests} automatische aanvragen in de inbox.`,

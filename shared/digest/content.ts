@@ -3,9 +3,9 @@ import {
   deadlineInstant,
   formatDutchDate,
   periodLabel,
-  schoolYears,
   whereIs,
   type Period,
+  type Provenance,
   type SchoolYear,
 } from '../calendar.ts';
 import { amsterdamDate } from '../clock.ts';
@@ -16,7 +16,8 @@ import { formUrl, studentUrl } from '../links.ts';
 import type { FormCatalog } from '../forms/catalog.ts';
 import type { PlacementRecord } from '../model/placements.ts';
 import type { RequestRecord } from '../model/requests.ts';
-import { ROLE_LABELS, tasksFor, type Role } from '../tasks.ts';
+import { derivedReason, provisionalNote, type CalendarCatalog } from '../content/calendar-catalog.ts';
+import { ROLE_LABELS, type Role } from '../tasks.ts';
 import { kijkwijzerProgress, type Recipient, type YearModel } from './model.ts';
 import { capitalize, dutchList } from '../dutch.ts';
 
@@ -41,11 +42,11 @@ export interface DigestPeriod {
 }
 
 /**
- * The period a weekly digest at `now` is about: the current one, or between periods (before OP1,
- * in a gap, after OP4, in the summer) the next one, possibly in the next school year. Null when
- * the calendar knows no current or coming period.
+ * The period a weekly digest at `now` is about in `years` (the calendar of the deps): the current
+ * one, or between periods (before OP1, in a gap, after OP4, in the summer) the next one, possibly
+ * in the next school year. Null when the calendar knows no current or coming period.
  */
-export function digestPeriod(now: Temporal.Instant, years: readonly SchoolYear[] = schoolYears): DigestPeriod | null {
+export function digestPeriod(now: Temporal.Instant, years: readonly SchoolYear[]): DigestPeriod | null {
   const here = whereIs(now, years);
   if (here.kind === 'period') return { year: here.year, period: here.period, between: false };
   return here.next ? { year: here.next.year, period: here.next.period, between: true } : null;
@@ -88,10 +89,10 @@ export interface ReminderDue {
 }
 
 /**
- * Whether a deadline reminder is due on the Amsterdam date of `now`: the period (if any) whose
- * student deadline is exactly 14 or 3 days later.
+ * Whether a deadline reminder is due on the Amsterdam date of `now`: the period (if any) of `years`
+ * (the calendar of the deps) whose student deadline is exactly 14 or 3 days later.
  */
-export function deadlineReminderDue(now: Temporal.Instant, years: readonly SchoolYear[] = schoolYears): ReminderDue | null {
+export function deadlineReminderDue(now: Temporal.Instant, years: readonly SchoolYear[]): ReminderDue | null {
   const today = amsterdamDate(now);
   for (const year of years) {
     for (const period of year.periods) {
@@ -119,6 +120,8 @@ export interface DigestContext {
   origin: string;
   linkSecret: string;
   formTitle: FormCatalog['title'];
+  /** The tasks of each role, and whether the year is provisional (deps.calendar). */
+  calendar: Pick<CalendarCatalog, 'tasksFor' | 'isProvisional'>;
   /** Lower-cased addresses that bounced or complained: listed to the IO and SCO as undeliverable. */
   suppressed: ReadonlySet<string>;
 }
@@ -179,19 +182,31 @@ interface Part {
   count: number;
 }
 
+/** A calendar date in Dutch, "(afgeleid)" after it when it was derived rather than published. */
+function markedDate(day: string, source: Provenance | undefined): string {
+  return derivedReason(source) === undefined ? dutchDate(day) : `${dutchDate(day)} (afgeleid)`;
+}
+
 /** The derived facts of a run that every section uses. */
 class RunView {
   readonly weekly: boolean;
   readonly number: number;
   readonly label: string;
+  /** The period's deadline, marked when derived: for the body. */
   readonly deadlineText: string;
+  /** The period's deadline without a mark: for the subject, kept short. */
+  readonly deadlineDate: string;
+  /** The period's start, marked when derived. */
+  readonly startText: string;
   readonly deadlinePassed: boolean;
 
   constructor(readonly ctx: DigestContext) {
     this.weekly = ctx.kind === 'weekly';
     this.number = ctx.period.number;
     this.label = periodLabel(ctx.period);
-    this.deadlineText = dutchDate(ctx.period.deadline);
+    this.deadlineText = markedDate(ctx.period.deadline, ctx.period.sources.deadline);
+    this.deadlineDate = dutchDate(ctx.period.deadline);
+    this.startText = markedDate(ctx.period.start, ctx.period.sources.start);
     this.deadlinePassed = Temporal.Instant.compare(ctx.now, deadlineOf(ctx.period.deadline)) >= 0;
   }
 
@@ -231,13 +246,13 @@ class RunView {
   }
 
   tasks(role: Role) {
-    return this.weekly ? tasksFor(this.ctx.year.id, role, this.number) : [];
+    return this.weekly ? this.ctx.calendar.tasksFor(this.ctx.year.id, role, this.number) : [];
   }
 
   /** The heading of a role's task section. */
   taskHeading(role: Role): string {
     const whose = role === 'student' ? 'Jouw taken' : `${ROLE_LABELS[role]}: uw taken`;
-    return this.ctx.between ? `${whose} in ${this.label}, vanaf ${dutchDate(this.ctx.period.start)}` : `${whose} in ${this.label}`;
+    return this.ctx.between ? `${whose} in ${this.label}, vanaf ${this.startText}` : `${whose} in ${this.label}`;
   }
 
   lesson(request: RequestRecord): string {
@@ -525,15 +540,16 @@ function footerFor(person: Recipient, year: SchoolYear, informal: boolean): stri
  * of the stage (which may be today), later the end of the previous period.
  */
 function comingUp(context: DigestContext, view: RunView): string {
-  const next = `${capitalize(view.label)} begint ${dutchDate(context.period.start)}; de deadline van die periode is ${view.deadlineText}.`;
+  const next = `${capitalize(view.label)} begint ${view.startText}; de deadline van die periode is ${view.deadlineText}.`;
   if (context.period.number > 1) return `${capitalize(periodLabel({ number: context.period.number - 1 }))} is afgelopen. ${next}`;
   const stage = context.year.placementStart;
   const year = `schooljaar ${context.year.id} van werkplekleren N2`;
   if (stage === null) return `${capitalize(year)} komt eraan. ${next}`;
   const when = Temporal.PlainDate.compare(amsterdamDate(context.now), Temporal.PlainDate.from(stage));
-  if (when < 0) return `${capitalize(year)} komt eraan: de stage begint ${dutchDate(stage)}. ${next}`;
+  const stageText = markedDate(stage, context.year.sources.placementStart);
+  if (when < 0) return `${capitalize(year)} komt eraan: de stage begint ${stageText}. ${next}`;
   if (when === 0) return `Vandaag begint de stage van ${year}. ${next}`;
-  return `De stage van ${year} is begonnen op ${dutchDate(stage)}. ${next}`;
+  return `De stage van ${year} is begonnen op ${stageText}. ${next}`;
 }
 
 /**
@@ -576,7 +592,7 @@ export function digestFor(person: Recipient, context: DigestContext): Digest | n
   const paragraphs: string[] = [];
   if (context.kind === 'deadline') {
     const left = plural(days, 'dag', 'dagen');
-    subject = `Herinnering: deadline ${view.deadlineText} (nog ${left})`;
+    subject = `Herinnering: deadline ${view.deadlineDate} (nog ${left})`;
     paragraphs.push(
       `Nog ${left}: ${view.deadlineText} is de deadline van ${view.label} van werkplekleren N2. Hieronder staat wat er voor ${you} nog openstaat.`,
     );
@@ -590,8 +606,8 @@ export function digestFor(person: Recipient, context: DigestContext): Digest | n
         (view.deadlinePassed ? `De deadline van deze periode was ${view.deadlineText}.` : `De deadline is ${view.deadlineText}.`),
     );
   }
-  if (context.year.provisional) {
-    paragraphs.push(`Let op: voor schooljaar ${context.year.id} geldt een voorlopige planning. ${context.year.note ?? ''}`.trim());
+  if (context.calendar.isProvisional(context.year.id)) {
+    paragraphs.push(`Let op: voor schooljaar ${context.year.id} geldt een voorlopige planning. ${provisionalNote(context.year)}`);
   }
 
   return {

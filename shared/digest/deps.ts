@@ -1,10 +1,10 @@
-import type { SchoolYear } from '../calendar.ts';
 import { clockFromConfig } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { ConfigError } from '../errors.ts';
 import { logger } from '../log.ts';
 import { SesMailer } from '../mail/mailer.ts';
 import { renderEmail } from '../mail/templates.ts';
+import type { CalendarCatalog } from '../content/calendar-catalog.ts';
 import type { FormCatalog } from '../forms/catalog.ts';
 import { ensureAutoRequests, type RequestDeps } from '../usecases/observation.ts';
 import { RequestStore } from '../store/requests.ts';
@@ -23,24 +23,25 @@ import { SuppressionStore } from '../store/suppressions.ts';
  */
 
 /**
- * The planner's content port over content.ts and model.ts. Suppressed people are composed too and
- * left out by the planner, which counts them ("onbestelbaar").
+ * The planner's content port over content.ts and model.ts, with the school years and tasks of
+ * `calendar` as they are at each call. Suppressed people are composed too and left out by the
+ * planner, which counts them ("onbestelbaar").
  */
 export function createDigestContent(options: {
   publicOrigin: string;
   linkSecret: string;
   forms: Pick<FormCatalog, 'title'>;
-  years?: readonly SchoolYear[];
+  calendar: CalendarCatalog;
 }): DigestContent {
-  const { years } = options;
+  const { calendar } = options;
   return {
     period(now) {
-      const found = digestPeriod(now, years);
+      const found = digestPeriod(now, calendar.years);
       return found ? { schoolYear: found.year, period: found.period, between: found.between } : null;
     },
     runKey: (kind, schoolYear, period, now) => runKey(kind, schoolYear, period, now),
     deadlineReminderDue(now) {
-      const due = deadlineReminderDue(now, years);
+      const due = deadlineReminderDue(now, calendar.years);
       return due ? { schoolYear: due.year, period: due.period } : null;
     },
     compose(items, run) {
@@ -60,6 +61,7 @@ export function createDigestContent(options: {
           origin: options.publicOrigin,
           linkSecret: options.linkSecret,
           formTitle: (id) => options.forms.title(id),
+          calendar,
           suppressed,
         });
         if (!digest) return [];
@@ -109,7 +111,7 @@ export function plannerDeps(
   >,
   clients: Pick<AwsClients, 'doc' | 'ses'>,
   queue: DigestQueue,
-  options: { forms: FormCatalog },
+  options: { forms: FormCatalog; calendar: CalendarCatalog },
 ): PlannerDeps {
   if (!config.LINK_SECRET) {
     throw new ConfigError('Invalid configuration: LINK_SECRET: is required for the links in digests (or LINK_SECRET_ARN on AWS)');
@@ -122,16 +124,19 @@ export function plannerDeps(
     publicOrigin: config.PUBLIC_ORIGIN,
     linkGraceDays: config.LINK_GRACE_DAYS,
     forms: options.forms,
+    calendar: options.calendar,
   };
   return {
     prepare: autoRequestStep(requestDeps),
     placements: new PlacementStore(clients.doc, config.TABLE_NAME),
     suppressions: new SuppressionStore(clients.doc, config.TABLE_NAME),
     queue,
+    calendar: options.calendar,
     content: createDigestContent({
       publicOrigin: config.PUBLIC_ORIGIN,
       linkSecret: config.LINK_SECRET,
       forms: options.forms,
+      calendar: options.calendar,
     }),
   };
 }

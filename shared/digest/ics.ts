@@ -1,8 +1,9 @@
 import ical, { ICalEventTransparency } from 'ical-generator';
 import { Temporal } from 'temporal-polyfill';
-import { formatDutchDate, periodLabel, type SchoolYear } from '../calendar.ts';
+import { periodLabel, type SchoolYear } from '../calendar.ts';
 import { TIME_ZONE } from '../clock.ts';
-import { ROLE_LABELS, tasksFor, type Role } from '../tasks.ts';
+import { calendarDate, derivedReason, provisionalNote, type CalendarCatalog } from '../content/calendar-catalog.ts';
+import { ROLE_LABELS, type Role } from '../tasks.ts';
 import { toSafeLine, toSafeText } from '../text.ts';
 
 /**
@@ -26,6 +27,8 @@ export interface CalendarFeedInput {
   name?: string;
   /** When the feed is made (DTSTAMP); defaults to the start of the school year, so output is stable. */
   now?: Temporal.Instant;
+  /** The role's tasks and whether the year is provisional (deps.calendar). */
+  calendar: Pick<CalendarCatalog, 'tasksFor' | 'isProvisional'>;
 }
 
 /** The stable UID of a period's deadline event: re-importing the feed updates, never duplicates. */
@@ -40,13 +43,22 @@ export function periodUid(yearId: string, period: number): string {
 
 const nextDay = (date: string): Temporal.PlainDate => Temporal.PlainDate.from(date).add({ days: 1 });
 
+/** The marks after a summary: " (voorlopig)" for a provisional year, " (afgeleid)" for a derived date. */
+function summaryMark(provisional: boolean, derived: boolean): string {
+  return `${provisional ? ' (voorlopig)' : ''}${derived ? ' (afgeleid)' : ''}`;
+}
+
 /**
  * The ICS text of a school year's deadlines and periods for a role. A provisional year is marked
- * "(voorlopig)" in every summary.
+ * "(voorlopig)" in the calendar's name and every summary, with its note in every description; an
+ * event whose date was derived (not published) is marked "(afgeleid)" in its summary, and each
+ * derived date so in its description.
  */
 export function calendarFeed(input: CalendarFeedInput): string {
-  const { year, role } = input;
-  const mark = year.provisional ? ' (voorlopig)' : '';
+  const { year, role, calendar: catalog } = input;
+  const provisional = catalog.isProvisional(year.id);
+  const mark = provisional ? ' (voorlopig)' : '';
+  const note = provisional ? [provisionalNote(year)] : [];
   const stamp = input.now ?? Temporal.PlainDate.from(year.start).toZonedDateTime({ timeZone: TIME_ZONE }).toInstant();
   const name = input.name ? toSafeLine(input.name) : '';
   const calendar = ical({
@@ -62,7 +74,8 @@ export function calendarFeed(input: CalendarFeedInput): string {
 
   for (const period of year.periods) {
     const label = periodLabel(period);
-    const tasks = tasksFor(year.id, role, period.number);
+    const tasks = catalog.tasksFor(year.id, role, period.number);
+    const { sources } = period;
     const taskLines = tasks.length > 0 ? tasks.map((task) => `- ${task.text}`) : ['(geen taken bekend)'];
     calendar.createEvent({
       id: deadlineUid(year.id, period.number),
@@ -71,11 +84,11 @@ export function calendarFeed(input: CalendarFeedInput): string {
       allDay: true,
       stamp,
       transparency: ICalEventTransparency.TRANSPARENT,
-      summary: toSafeLine(`Deadline OP${period.number} werkplekleren N2${mark}`),
+      summary: toSafeLine(`Deadline OP${period.number} werkplekleren N2${summaryMark(provisional, derivedReason(sources.deadline) !== undefined)}`),
       description: toSafeText(
         [
-          `Deadline van ${label}: ${formatDutchDate(period.deadline)} (schooljaar ${year.id}).`,
-          ...(year.provisional && year.note ? [year.note] : []),
+          `Deadline van ${label}: ${calendarDate(period.deadline, sources.deadline)} (schooljaar ${year.id}).`,
+          ...note,
           '',
           `Taken in ${label} voor de rol ${ROLE_LABELS[role]}:`,
           ...taskLines,
@@ -89,8 +102,15 @@ export function calendarFeed(input: CalendarFeedInput): string {
       allDay: true,
       stamp,
       transparency: ICalEventTransparency.TRANSPARENT,
-      summary: toSafeLine(`OP${period.number} werkplekleren N2${mark}`),
-      description: toSafeText(`${capitalizeFirst(label)}: ${formatDutchDate(period.start)} tot en met ${formatDutchDate(period.end)}; deadline ${formatDutchDate(period.deadline)}.`),
+      summary: toSafeLine(
+        `OP${period.number} werkplekleren N2${summaryMark(provisional, derivedReason(sources.start) !== undefined || derivedReason(sources.end) !== undefined)}`,
+      ),
+      description: toSafeText(
+        [
+          `${capitalizeFirst(label)}: ${calendarDate(period.start, sources.start)} tot en met ${calendarDate(period.end, sources.end)}; deadline ${calendarDate(period.deadline, sources.deadline)}.`,
+          ...note,
+        ].join('\n'),
+      ),
     });
   }
   return calendar.toString();

@@ -1,5 +1,6 @@
 import type { Temporal } from 'temporal-polyfill';
-import { schoolYears as allSchoolYears, whereIs, type Period, type SchoolYear } from '../calendar.ts';
+import { whereIs, type Period, type SchoolYear } from '../calendar.ts';
+import type { CalendarCatalog } from '../content/calendar-catalog.ts';
 import { emailKey } from '../roster/placement.ts';
 import type { PlacementStore } from '../store/placements.ts';
 import { DigestMessageSchema, type DigestMessage, type DigestQueue } from './queue.ts';
@@ -59,8 +60,8 @@ export interface PlannerDeps {
   suppressions: Pick<SuppressionStore, 'all'>;
   queue: DigestQueue;
   content: DigestContent;
-  /** The calendar (tests pass their own); the data file by default. */
-  years?: readonly SchoolYear[];
+  /** The school years (shipped and published), read at the start of each run. */
+  calendar: Pick<CalendarCatalog, 'years'>;
   /** Items per DynamoDB page (default: DynamoDB's 1 MB pages). */
   pageSize?: number;
   /**
@@ -165,9 +166,9 @@ export async function planRun(input: { now: Temporal.Instant; kind: DigestKind }
  */
 function decide(
   input: { now: Temporal.Instant; kind: DigestKind },
-  deps: Pick<PlannerDeps, 'years' | 'content'>,
+  deps: Pick<PlannerDeps, 'calendar' | 'content'>,
 ): { schoolYear: SchoolYear; period: Period; between: boolean } | { skipped: SkipReason } {
-  const where = whereIs(input.now, deps.years ?? allSchoolYears);
+  const where = whereIs(input.now, deps.calendar.years);
   if (where.kind === 'none' || where.year.periods.length === 0) return { skipped: 'geen schooljaar' };
   if (input.kind === 'deadline') {
     const due = deps.content.deadlineReminderDue(input.now);

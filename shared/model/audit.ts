@@ -23,6 +23,7 @@ export const AUDIT_ACTIONS = [
   'WPB vervangen',
   'aanvraag ingetrokken',
   'CSV gedownload',
+  'gepubliceerd',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -42,8 +43,11 @@ export interface AuditEvent {
 /** What a caller records; the store adds the instant and the id. */
 export type AuditInput = Omit<AuditEvent, 'at' | 'id'>;
 
-/** Where an event goes: a student's placement, or a period's CSV exports. */
-export type AuditTarget = { schoolYear: string; studentNumber: string } | { schoolYear: string; exportPeriod: number };
+/**
+ * Where an event goes: a student's placement, a period's CSV exports, or the publications of forms
+ * and school years ("gepubliceerd", docs/year-content.md).
+ */
+export type AuditTarget = { schoolYear: string; studentNumber: string } | { schoolYear: string; exportPeriod: number } | { content: true };
 
 /** The actor of someone who came by an emailed link: their role only. */
 export function linkActor(role: ObserverRole | 'student'): string {

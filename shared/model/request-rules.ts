@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Temporal } from 'temporal-polyfill';
-import { deadlineInstant, formatDutchDate, getSchoolYear, periodLabel, schoolYears, type Period, type SchoolYear } from '../calendar.ts';
+import { deadlineInstant, formatDutchDate, getSchoolYear, periodLabel, type Period, type SchoolYear } from '../calendar.ts';
 import { DomainError, ValidationError } from '../errors.ts';
 import { WITHDRAWABLE_STATES, type ObserverRole, type RequestRecord } from './requests.ts';
 
@@ -38,11 +38,11 @@ export function kijkwijzerForms(year: Pick<SchoolYear, 'kijkwijzerTypes'>): stri
 }
 
 /**
- * The period a new request belongs to: the first period, in calendar order, whose deadline has not
- * passed, i.e. the current one until its deadline, then the next one (also between periods).
- * Throws a 400 when the calendar data has no such period.
+ * The period a new request belongs to: the first period of `years` (the calendar of the deps), in
+ * calendar order, whose deadline has not passed, i.e. the current one until its deadline, then the
+ * next one (also between periods). Throws a 400 when the calendar has no such period.
  */
-export function periodForNewRequest(now: Temporal.Instant, years: readonly SchoolYear[] = schoolYears): PeriodChoice {
+export function periodForNewRequest(now: Temporal.Instant, years: readonly SchoolYear[]): PeriodChoice {
   for (const year of years) {
     for (const period of year.periods) {
       if (Temporal.Instant.compare(now, deadlineInstant(period)) < 0) return { year, period };
@@ -69,8 +69,8 @@ export function lessonDateProblem(lessonDate: string, choice: PeriodChoice): str
   return undefined;
 }
 
-/** Whether a school year is over at `now`: its last day (Amsterdam) has passed. Unknown years count as over. */
-export function schoolYearEnded(yearId: string, now: Temporal.Instant, years: readonly SchoolYear[] = schoolYears): boolean {
+/** Whether a school year of `years` is over at `now`: its last day (Amsterdam) has passed. Unknown years count as over. */
+export function schoolYearEnded(yearId: string, now: Temporal.Instant, years: readonly SchoolYear[]): boolean {
   const year = getSchoolYear(yearId, years);
   return !year || Temporal.Instant.compare(now, deadlineInstant({ deadline: year.end })) >= 0;
 }

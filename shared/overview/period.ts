@@ -1,5 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
-import { getSchoolYear, schoolYears, whereIs, type Period, type SchoolYear } from '../calendar.ts';
+import { getSchoolYear, whereIs, type Period, type SchoolYear } from '../calendar.ts';
 import { TIME_ZONE } from '../clock.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 
@@ -11,10 +11,11 @@ export interface PeriodChoice {
 
 /**
  * The period asked for by `jaar` and `periode` (query strings), or by default the current one
- * (between periods: the next one; after the last known year: its last period). Malformed values
- * are a 400, a well-formed year or period the calendar does not know a 404.
+ * (between periods: the next one; after the last known year: its last period), in `years` (the
+ * calendar of the deps, `deps.calendar.years`). Malformed values are a 400, a well-formed year or
+ * period the calendar does not know a 404.
  */
-export function choosePeriod(jaar: string | undefined, periode: string | undefined, now: Temporal.Instant, years: readonly SchoolYear[] = schoolYears): PeriodChoice {
+export function choosePeriod(jaar: string | undefined, periode: string | undefined, now: Temporal.Instant, years: readonly SchoolYear[]): PeriodChoice {
   if (jaar === undefined && periode === undefined) return defaultPeriod(now, years);
   const here = defaultPeriod(now, years);
   const yearId = jaar ?? here.year.id;

@@ -120,7 +120,11 @@ export const requestKeys = {
 /** Keys of audit events (see store/audit.ts). */
 export const auditKeys = {
   partition: (target: AuditTarget) =>
-    'exportPeriod' in target ? `AUDIT#EXPORT#${target.schoolYear}#${target.exportPeriod}` : placementPartition(target.schoolYear, target.studentNumber),
+    'content' in target
+      ? 'AUDIT#CONTENT'
+      : 'exportPeriod' in target
+        ? `AUDIT#EXPORT#${target.schoolYear}#${target.exportPeriod}`
+        : placementPartition(target.schoolYear, target.studentNumber),
   sort: (at: string, id: string) => `AUDIT#${at}#${id}`,
   /** The sort key prefix of every audit event of a partition. */
   prefix: () => 'AUDIT#',
@@ -169,4 +173,38 @@ export const suppressionKeys = {
   indexPartition: () => 'SUPPRESSED',
   /** The lower-cased address of a suppression item's partition key. */
   emailOf: (pk: string) => pk.slice(SUPPRESSION_PREFIX.length),
+};
+
+/** The kinds of content a coordinator publishes: a form (a new version) or a school year. */
+export type ContentKind = 'form' | 'year';
+
+const CONTENT_PARTITION = 'CONTENT';
+const CONTENT_DRAFT_PARTITION = 'CONTENTDRAFT';
+const CONTENT_PREFIX: Record<ContentKind, string> = { form: 'FORM#', year: 'YEAR#' };
+
+/**
+ * Keys of the published content (docs/year-content.md, "Data model"): every published form
+ * version and school-year version in one partition, `CONTENT` / `FORM#<formId>#V#<000n>` and
+ * `YEAR#<yearId>#V#<000n>`, so one paginated Query reads them all; concepts (checked, not yet
+ * published) in `CONTENTDRAFT` / `<kind>#<uploadId>`; the uploaded bytes in S3 under
+ * `content/<kind>/<subject>/<uploadId>.xlsx`.
+ */
+export const contentKeys = {
+  partition: () => CONTENT_PARTITION,
+  version: (kind: ContentKind, subject: string, version: number) => ({
+    PK: CONTENT_PARTITION,
+    SK: `${contentKeys.versionPrefix(kind, subject)}${String(version).padStart(4, '0')}`,
+  }),
+  /** The sort key prefix of every version of one form or year. */
+  versionPrefix: (kind: ContentKind, subject: string) => `${CONTENT_PREFIX[kind]}${subject}#V#`,
+  /** The kind, subject and version of a `CONTENT` sort key; undefined for any other sort key. */
+  versionOf: (sk: string): { kind: ContentKind; subject: string; version: number } | undefined => {
+    const match = /^(FORM|YEAR)#(.+)#V#(\d+)$/.exec(sk);
+    if (!match) return undefined;
+    return { kind: match[1] === 'FORM' ? 'form' : 'year', subject: match[2]!, version: Number(match[3]) };
+  },
+  draftPartition: () => CONTENT_DRAFT_PARTITION,
+  draft: (kind: ContentKind, uploadId: string) => ({ PK: CONTENT_DRAFT_PARTITION, SK: `${kind}#${uploadId}` }),
+  /** Where the uploaded bytes of a workbook are kept (S3 object key). */
+  workbookObject: (kind: ContentKind, subject: string, uploadId: string) => `content/${kind}/${subject}/${uploadId}.xlsx`,
 };

@@ -3,10 +3,11 @@ import { attachmentsWithVerdicts, type AttachmentServingDeps, type ShownAttachme
 import { formatDutchDate, formatDutchInstant, getSchoolYear } from '#shared/calendar.ts';
 import type { Clock } from '#shared/clock.ts';
 import { calendarFeed } from '#shared/digest/ics.ts';
+import type { CalendarCatalog } from '#shared/content/calendar-catalog.ts';
 import { DomainError, NotFoundError, ValidationError } from '#shared/errors.ts';
 import { formatAnswer, readAnswers, type AnswerErrors, type Answers } from '#shared/forms/answers.ts';
 import type { FormCatalog } from '#shared/forms/catalog.ts';
-import { formItems, formPhrase, type FormDefinition } from '#shared/forms/definition.ts';
+import { answerItems, formPhrase, type FormDefinition } from '#shared/forms/definition.ts';
 import { formUrl, studentUrl, type LinkItem } from '#shared/links.ts';
 import { logger } from '#shared/log.ts';
 import type { EmailMessage, Mailer } from '#shared/mail/mailer.ts';
@@ -49,6 +50,8 @@ export interface FormDeps extends OpenLinkDeps, AttachmentServingDeps {
   clock: Clock;
   linkSecret: string;
   publicOrigin: string;
+  /** The school years and tasks, for the calendar feed. */
+  calendar: CalendarCatalog;
 }
 
 /** A form as its link opens it. */
@@ -134,12 +137,12 @@ export async function recordFormView(deps: Pick<FormDeps, 'links' | 'clock' | 'r
 }
 
 /** The school year's deadlines and the observer's tasks as a calendar file (ICS), opened by the form's link. */
-export async function formCalendar(deps: Pick<FormDeps, 'links' | 'clock' | 'requests' | 'forms'>, token: string): Promise<{ yearId: string; ics: string }> {
+export async function formCalendar(deps: Pick<FormDeps, 'links' | 'clock' | 'requests' | 'forms' | 'calendar'>, token: string): Promise<{ yearId: string; ics: string }> {
   const link = await openLink(deps, token, 'form');
   const request = await deps.requests.getByKeys({ PK: link.ownerPk, SK: link.ownerSk });
-  const year = request && getSchoolYear(request.schoolYear);
+  const year = request && getSchoolYear(request.schoolYear, deps.calendar.years);
   if (!request || !year) throw new NotFoundError('Deze aanvraag bestaat niet meer.');
-  return { yearId: year.id, ics: calendarFeed({ year, role: request.observerRole, name: request.observer.name, now: deps.clock.now() }) };
+  return { yearId: year.id, ics: calendarFeed({ year, role: request.observerRole, name: request.observer.name, now: deps.clock.now(), calendar: deps.calendar }) };
 }
 
 const Action = z.enum(['concept', 'versturen']);
@@ -173,9 +176,9 @@ export async function saveForm(deps: FormDeps, input: { token: string; body: Rec
   const form = await loadForm(deps, input.token, { studentLink: true });
   const { request, def, attachments } = form;
   if (!form.editable) throw new DeadlinePassedError(request.deadline);
-  const action = Action.safeParse(input.body.actie);
+  const action = Action.safeParse(lastValue(input.body.actie));
   if (!action.success) throw new ValidationError('Kies "Opslaan als concept" of "Versturen".');
-  const basis = Basis.safeParse(input.body.basis);
+  const basis = Basis.safeParse(lastValue(input.body.basis));
   if (!basis.success) throw new ValidationError('Het formulier is onvolledig verstuurd; open de link opnieuw.');
   if (action.data === 'concept' && request.state === 'ingediend') {
     throw new ValidationError('Dit formulier is al ingediend. Een correctie verstuurt u met "Correctie versturen".');
@@ -253,7 +256,7 @@ function submittedEmails(
   input: { request: RequestRecord; def: FormDefinition; version: SubmissionVersion; attachments: AttachmentRef[]; studentLink: StudentLinkRecord | undefined },
 ): EmailMessage[] {
   const { request, def, version, attachments, studentLink } = input;
-  const list = formItems(def).map((item) => ({ label: item.label, value: formatAnswer(def, item.code, version.answers[item.code]) }));
+  const list = answerItems(def).map((item) => ({ label: item.label, value: formatAnswer(def, item.code, version.answers[item.code]) }));
   if (attachments.length > 0) list.push({ label: 'Bijlagen', value: attachments.map((a) => a.name).join(', ') });
   const correction = version.version > 1 && request.state === 'ingediend';
   const received = formatDutchInstant(version.savedAt, { time: 'minute' });
@@ -284,4 +287,9 @@ function submittedEmails(
       footer: `Je krijgt deze e-mail omdat je als student in het rooster van werkplekleren N2 (${request.schoolYear}) staat.`,
     }),
   ];
+}
+
+/** A field sent twice counts with its last value, as elsewhere (the body is read with `all: true` for multi items). */
+function lastValue(value: unknown): unknown {
+  return Array.isArray(value) ? (value as unknown[]).at(-1) : value;
 }

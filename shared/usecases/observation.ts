@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { getSchoolYear, whereIs, type Period, type SchoolYear } from '../calendar.ts';
 import type { Clock } from '../clock.ts';
 import { attachmentsWithVerdicts, type AttachmentServingDeps, type ShownAttachment } from '../attachments/serve.ts';
+import type { CalendarCatalog } from '../content/calendar-catalog.ts';
 import { calendarFeed } from '../digest/ics.ts';
 import { kijkwijzerProgress, type KijkwijzerProgress } from '../digest/model.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
@@ -30,7 +31,6 @@ import { linkActor } from '../model/audit.ts';
 import { keys, linkOwnerKeys } from '../store/keys.ts';
 import type { PlacementStore } from '../store/placements.ts';
 import type { RequestStore } from '../store/requests.ts';
-import { tasksFor } from '../tasks.ts';
 import { safeLine, safeText } from '../text.ts';
 import { recordAudit, type AuditDeps } from './audit.ts';
 import { openLink, type OpenLinkDeps } from './links.ts';
@@ -53,6 +53,8 @@ export interface RequestDeps {
   linkGraceDays: number;
   /** The forms' names, for the emails. */
   forms: Pick<FormCatalog, 'title' | 'reference'>;
+  /** The school years and tasks (shipped and published): read `calendar.years` when used, never copied. */
+  calendar: CalendarCatalog;
 }
 
 /** What the student's page needs: the link, the placement, its requests, the audit log and attachments. */
@@ -70,7 +72,7 @@ export async function createRequest(
   options: { origin: 'student' | 'auto'; choice?: PeriodChoice },
 ): Promise<RequestRecord> {
   const now = deps.clock.now();
-  const { year, period } = options.choice ?? periodForNewRequest(now);
+  const { year, period } = options.choice ?? periodForNewRequest(now, deps.calendar.years);
   if (year.id !== placement.schoolYear) {
     throw new ValidationError(`Je plaatsing hoort bij schooljaar ${placement.schoolYear}, maar een aanvraag van nu valt in schooljaar ${year.id}. Je kunt alleen aanvragen doen binnen je eigen schooljaar.`);
   }
@@ -167,7 +169,7 @@ async function openStudentLink(deps: StudentPageDeps, token: string): Promise<St
   const link = await openLink(deps, token, 'student');
   const { schoolYear, studentNumber } = keys.placementOf(link.ownerPk);
   const [placement, requests] = await Promise.all([deps.placements.get(schoolYear, studentNumber), deps.requests.listForPlacement(schoolYear, studentNumber)]);
-  const year = getSchoolYear(schoolYear);
+  const year = getSchoolYear(schoolYear, deps.calendar.years);
   if (!placement || !year) throw new NotFoundError('Deze plaatsing bestaat niet meer. Neem contact op met je instituutsopleider.');
   return { placement, year, requests };
 }
@@ -199,26 +201,27 @@ export interface StudentPageData {
 }
 
 /** The period a request made now goes into, or undefined when the calendar has none (createRequest then says so). */
-function choiceAt(now: Temporal.Instant): PeriodChoice | undefined {
+function choiceAt(now: Temporal.Instant, years: readonly SchoolYear[]): PeriodChoice | undefined {
   try {
-    return periodForNewRequest(now);
+    return periodForNewRequest(now, years);
   } catch {
     return undefined;
   }
 }
 
 /** The page over an opened placement. */
-function studentPage(deps: Pick<RequestDeps, 'clock' | 'forms'>, { placement, year, requests }: StudentPlacement): StudentPageData {
+function studentPage(deps: Pick<RequestDeps, 'clock' | 'forms' | 'calendar'>, { placement, year, requests }: StudentPlacement): StudentPageData {
   const now = deps.clock.now();
-  const here = whereIs(now);
+  const years = deps.calendar.years;
+  const here = whereIs(now, years);
   const current = here.kind === 'period' && here.year.id === year.id ? here.period : undefined;
   const upcoming = here.kind !== 'period' && here.next?.year.id === year.id ? here.next.period : undefined;
   const shown = current ?? upcoming;
-  const choice = choiceAt(now);
+  const choice = choiceAt(now, years);
   return {
     placement,
     year,
-    ...(shown ? { period: { period: shown, current: current !== undefined, tasks: tasksFor(year.id, 'student', shown.number).map((task) => task.text) } } : {}),
+    ...(shown ? { period: { period: shown, current: current !== undefined, tasks: deps.calendar.tasksFor(year.id, 'student', shown.number).map((task) => task.text) } } : {}),
     yearAhead: Temporal.PlainDate.compare(here.date, Temporal.PlainDate.from(year.start)) < 0,
     progress: kijkwijzerProgress(year, requests),
     requests: requests.map((request) => ({ request, title: deps.forms.title(request.formId), withdrawable: isWithdrawable(request) })),
@@ -235,7 +238,7 @@ export async function openStudentPage(deps: StudentPageDeps, input: { token: str
 /** The calendar file of the student's school year (its periods, deadlines and tasks), opened by their link. */
 export async function studentCalendar(deps: StudentPageDeps, input: { token: string }): Promise<{ yearId: string; ics: string }> {
   const { placement, year } = await openStudentLink(deps, input.token);
-  return { yearId: year.id, ics: calendarFeed({ year, role: 'student', name: placement.student.name, now: deps.clock.now() }) };
+  return { yearId: year.id, ics: calendarFeed({ year, role: 'student', name: placement.student.name, now: deps.clock.now(), calendar: deps.calendar }) };
 }
 
 const IsoDate = z
@@ -287,7 +290,7 @@ export async function askForObservation(deps: StudentPageDeps, input: { token: s
     for (const issue of parsed.error.issues) errors[issue.path[0] as RequestField] ??= issue.message;
   } else {
     if (!kijkwijzerForms(opened.year).includes(parsed.data.formId)) errors.formId = 'Kies een kijkwijzer uit de lijst.';
-    const choice = choiceAt(deps.clock.now());
+    const choice = choiceAt(deps.clock.now(), deps.calendar.years);
     const problem = choice && lessonDateProblem(parsed.data.lessonDate, choice);
     if (problem) errors.lessonDate = problem;
   }

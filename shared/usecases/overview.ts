@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { attachmentsWithVerdicts, type AttachmentServingDeps, type ShownAttachment } from '../attachments/serve.ts';
 import { placementInScope, type Staff } from '../auth/scope.ts';
 import type { Clock } from '../clock.ts';
+import type { CalendarCatalog } from '../content/calendar-catalog.ts';
 import { calendarFeed } from '../digest/ics.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { FormCatalog } from '../forms/catalog.ts';
@@ -68,6 +69,8 @@ export interface OverviewDeps {
   forms: FormCatalog;
   linkGraceDays: number;
   publicOrigin: string;
+  /** The school years the periods are chosen from, and the tasks of the calendar feed. */
+  calendar: CalendarCatalog;
 }
 
 /** The Dutch title of every form by id (from its latest version), for the pages. */
@@ -94,6 +97,8 @@ function matches(row: OverviewRow, status: StatusFilter | undefined): boolean {
 export interface OverviewPageData {
   staff: Staff;
   choice: PeriodChoice;
+  /** The ids of every school year of the calendar, chronological (the year filter). */
+  years: string[];
   rows: OverviewRow[];
   /** Rows before the status filter. */
   total: number;
@@ -110,7 +115,7 @@ export interface OverviewPageData {
 /** The overview of the asked (or current) period in the person's scope. */
 export async function openOverview(deps: OverviewDeps, input: OverviewInput): Promise<OverviewPageData> {
   const { staff, school, status } = input;
-  const choice = choosePeriod(input.jaar, input.periode, deps.clock.now());
+  const choice = choosePeriod(input.jaar, input.periode, deps.clock.now(), deps.calendar.years);
   const overview = await loadOverview(deps, staff.scope, choice, school);
   const rows = overview.rows.filter((row) => matches(row, status));
   // Who downloaded this period's CSV: for coordinators only (one event per export, see README).
@@ -118,6 +123,7 @@ export async function openOverview(deps: OverviewDeps, input: OverviewInput): Pr
   return {
     staff,
     choice,
+    years: deps.calendar.years.map((year) => year.id),
     rows,
     total: overview.rows.length,
     schools: overview.schools,
@@ -133,15 +139,15 @@ export async function openOverview(deps: OverviewDeps, input: OverviewInput): Pr
 const AgendaRole = z.enum(['io', 'so', 'sco'], { message: 'Kies een rol: io, so of sco.' });
 
 /** The school year's deadlines and a staff role's tasks (`rol`, by default IO when the person is one, else SO) as ICS. */
-export function agendaFeed(deps: Pick<OverviewDeps, 'clock'>, input: OverviewInput): { fileName: string; body: string } {
+export function agendaFeed(deps: Pick<OverviewDeps, 'clock' | 'calendar'>, input: OverviewInput): { fileName: string; body: string } {
   const { staff } = input;
-  const { year } = choosePeriod(input.jaar, input.periode, deps.clock.now());
+  const { year } = choosePeriod(input.jaar, input.periode, deps.clock.now(), deps.calendar.years);
   const fallback = Object.keys(staff.scope.io).length > 0 ? 'io' : 'so';
   const role = AgendaRole.safeParse(input.rol ?? fallback);
   if (!role.success) throw new ValidationError(role.error.issues[0]?.message ?? 'Kies een rol.');
   return {
     fileName: `werkplekleren-${year.id}-${role.data}.ics`,
-    body: calendarFeed({ year, role: role.data, name: staff.name, now: deps.clock.now() }),
+    body: calendarFeed({ year, role: role.data, name: staff.name, now: deps.clock.now(), calendar: deps.calendar }),
   };
 }
 
@@ -153,7 +159,7 @@ const CsvSeparator = z.enum([';', ','], { message: 'Kies ; of , als scheidingste
  */
 export async function exportOverview(deps: OverviewDeps, input: OverviewInput & { download: boolean }): Promise<{ fileName: string; body: ReadableStream<Uint8Array> }> {
   const { staff, school } = input;
-  const choice = choosePeriod(input.jaar, input.periode, deps.clock.now());
+  const choice = choosePeriod(input.jaar, input.periode, deps.clock.now(), deps.calendar.years);
   const separator = CsvSeparator.optional().safeParse(input.scheiding);
   if (!separator.success) throw new ValidationError(separator.error.issues[0]?.message ?? 'Ongeldig scheidingsteken.');
   const delimiter = separator.data ?? ';';

@@ -1,4 +1,3 @@
-import { schoolYears } from '#shared/calendar.ts';
 import { DomainError } from '#shared/errors.ts';
 import type { FormCatalog } from '#shared/forms/catalog.ts';
 import { ForbiddenError } from '#shared/auth/scope.ts';
@@ -73,13 +72,13 @@ export type RosterPreview =
  * @throws RosterTooLargeError above {@link ROSTER_MAX_BYTES}
  */
 export async function previewRoster(
-  deps: Pick<RosterDeps, 'placements' | 'rosterUploads' | 'clock'>,
+  deps: Pick<RosterDeps, 'placements' | 'rosterUploads' | 'clock' | 'calendar'>,
   input: { fileName: string; bytes: Uint8Array; uploadedBy: string },
 ): Promise<RosterPreview> {
   if (input.bytes.byteLength > ROSTER_MAX_BYTES) throw new RosterTooLargeError();
   const fileName = input.fileName || 'rooster.csv';
   const size = input.bytes.byteLength;
-  const parsed = parseRoster(input.bytes, { knownYears: schoolYears.map((y) => y.id) });
+  const parsed = parseRoster(input.bytes, { knownYears: deps.calendar.years.map((y) => y.id) });
   if (!parsed.ok) return { kind: 'invalid', fileName, size, parsed };
 
   // Only reads: what the import would do, row by row.
@@ -116,7 +115,7 @@ export async function confirmRosterUpload(deps: RosterDeps, input: { uploadId: s
   try {
     const bytes = await deps.rosterUploads.read(claimed);
     // Parsed again from the stored bytes: the browser only ever sends the upload's id.
-    const parsed = parseRoster(bytes, { knownYears: schoolYears.map((y) => y.id) });
+    const parsed = parseRoster(bytes, { knownYears: deps.calendar.years.map((y) => y.id) });
     if (parsed.ok) {
       const summary = await importPlacements(deps.placements, parsed.placements, deps.clock.now().toString());
       const after = await afterImport(deps, parsed.placements);

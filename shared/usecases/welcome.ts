@@ -17,7 +17,7 @@ export async function ensureStudentLink(
 ): Promise<{ linkId: string; created: boolean }> {
   const existing = await deps.requests.getStudentLink(placement.schoolYear, placement.studentNumber);
   if (existing) return { linkId: existing.linkId, created: false };
-  const year = getSchoolYear(placement.schoolYear);
+  const year = getSchoolYear(placement.schoolYear, deps.calendar.years);
   if (!year) throw new DomainError(`Onbekend schooljaar ${placement.schoolYear}.`, 400);
   const linkId = newLinkId();
   const hash = hashToken(tokenFor(deps.linkSecret, linkId));
@@ -59,7 +59,7 @@ export async function afterImport(deps: RequestDeps, placements: readonly Placem
   const welcomed = await welcomeStudents(deps, placements);
   let choice: PeriodChoice | undefined;
   try {
-    choice = periodForNewRequest(deps.clock.now());
+    choice = periodForNewRequest(deps.clock.now(), deps.calendar.years);
   } catch {
     return { welcomed, autoRequests: 0 };
   }

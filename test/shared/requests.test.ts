@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { schoolYears } from '../../shared/calendar.ts';
 import { parseInstant } from '../../shared/clock.ts';
 import { isEditable, linkValidUntil, periodForNewRequest } from '../../shared/model/request-rules.ts';
 import { requestEmail } from '../../shared/mail/request-emails.ts';
@@ -8,25 +9,25 @@ import { hashToken, isWellFormedToken, tokenFor } from '../../shared/links.ts';
 
 describe('periodForNewRequest', () => {
   it('takes the current period while its deadline has not passed', () => {
-    const { year, period } = periodForNewRequest(parseInstant('2025-11-12T23:59'));
+    const { year, period } = periodForNewRequest(parseInstant('2025-11-12T23:59'), schoolYears);
 
     expect([year.id, period.number]).toEqual(['2025-2026', 1]);
   });
 
   it('takes the next period once the deadline has passed, even inside the current period', () => {
-    const { year, period } = periodForNewRequest(parseInstant('2025-11-13T00:00'));
+    const { year, period } = periodForNewRequest(parseInstant('2025-11-13T00:00'), schoolYears);
 
     expect([year.id, period.number]).toEqual(['2025-2026', 2]);
   });
 
   it('takes the next period between periods, in the provisional year too', () => {
-    const { year, period } = periodForNewRequest(parseInstant('2026-11-22T12:00'));
+    const { year, period } = periodForNewRequest(parseInstant('2026-11-22T12:00'), schoolYears);
 
     expect([year.id, year.provisional, period.number]).toEqual(['2026-2027', true, 2]);
   });
 
   it('answers a date after every known period with a Dutch 400', () => {
-    expect(() => periodForNewRequest(parseInstant('2031-01-01'))).toThrowError(/geen lopende of komende onderwijsperiode/);
+    expect(() => periodForNewRequest(parseInstant('2031-01-01'), schoolYears)).toThrowError(/geen lopende of komende onderwijsperiode/);
   });
 });
 

@@ -2,7 +2,10 @@ import { inject } from 'vitest';
 import type { AppDeps } from '../../functions/http/env.ts';
 import { buildDeps } from '../../functions/http/deps.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalEndpoints } from '../../infra/local/stack.ts';
+import { allForms } from '../../forms/index.ts';
 import type { Clock } from '../../shared/clock.ts';
+import { liveContent, NOTHING_PUBLISHED } from '../../shared/content/live.ts';
+import type { CalendarCatalog } from '../../shared/content/calendar-catalog.ts';
 import { loadConfig, type Config } from '../../shared/config.ts';
 import { MemoryMailer, type Mailer } from '../../shared/mail/mailer.ts';
 import type { AwsClients } from '../../shared/store/clients.ts';
@@ -23,6 +26,8 @@ export interface TestAppOptions {
   adminEmails?: string[];
   /** The stand-ins to use, where vitest's are not there to inject (the benchmarks). */
   endpoints?: Pick<LocalEndpoints, 'dynamodb' | 's3' | 'ses'>;
+  /** Replaces the shipped school years and tasks (buildDeps: `shippedCalendar`). */
+  calendar?: CalendarCatalog;
 }
 
 /** The configuration of the app against the local stand-ins, as `loadConfig` parses it from the environment. */
@@ -45,7 +50,7 @@ export function localConfig(endpoints: Pick<LocalEndpoints, 'dynamodb' | 's3' | 
  * configuration for the local stand-ins at `endpoints`: every store, the SES mailer and the
  * scalars come from there. On top, only what a test must control: the clock, no sign-in answer
  * floor (test/functions/http/sign-in.int.test.ts sets one where it is the subject), and the
- * options' mailer and upload limit.
+ * options' mailer, upload limit and calendar.
  */
 export function localDeps(
   endpoints: Pick<LocalEndpoints, 'dynamodb' | 's3' | 'ses'>,
@@ -60,6 +65,7 @@ export function localDeps(
     signInAnswerMs: 0,
     ...(options.mailer ? { mailer: options.mailer } : {}),
     ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}),
+    ...(options.calendar ? { calendar: options.calendar } : {}),
   };
 }
 
@@ -73,8 +79,13 @@ export function appDeps(_clients: AwsClients, names: { tableName: string; bucket
   return localDeps(options.endpoints ?? inject('endpoints'), names, clock, options);
 }
 
-/** Dependencies for unit tests of pages that touch no store: every endpoint is a closed port. */
+/**
+ * Dependencies for unit tests of pages that touch no store: every endpoint is a closed port, and
+ * the content is the shipped content with nothing published (no load is tried).
+ */
 export function offlineDeps(clock: Clock): AppDeps {
   const closed = 'http://127.0.0.1:9';
-  return localDeps({ dynamodb: closed, s3: closed, ses: closed }, { tableName: 'none', bucket: 'none' }, clock, { mailer: new MemoryMailer() });
+  const deps = localDeps({ dynamodb: closed, s3: closed, ses: closed }, { tableName: 'none', bucket: 'none' }, clock, { mailer: new MemoryMailer() });
+  const content = liveContent({ forms: allForms }, NOTHING_PUBLISHED);
+  return { ...deps, content, forms: content.forms, calendar: content.calendar };
 }

@@ -1,4 +1,4 @@
-import { formatDutchDate, formatDutchInstant, periodLabel, schoolYears } from '#shared/calendar.ts';
+import { formatDutchDate, formatDutchInstant, periodLabel } from '#shared/calendar.ts';
 import { kijkwijzerTypeList } from '#shared/dutch.ts';
 import { OBSERVER_LABELS_SHORT } from '#shared/overview/labels.ts';
 import type { AdviceSignal } from '#shared/overview/signals.ts';
@@ -46,7 +46,8 @@ export function OverviewPage(
         {staff.scope.admin && (
           <>
             {' '}
-            <a href="/beheer/rooster">Rooster uploaden</a>
+            <a href="/beheer/rooster">Rooster uploaden</a> · <a href="/beheer/formulieren">Formulieren beheren</a> ·{' '}
+            <a href="/beheer/schooljaren">Schooljaren beheren</a>
           </>
         )}{' '}
         <a href={`/overzicht/agenda.ics?jaar=${choice.year.id}`}>Deadlines en taken in uw agenda</a>
@@ -63,9 +64,9 @@ export function OverviewPage(
         <div>
           <label for="jaar">Schooljaar</label>
           <select id="jaar" name="jaar">
-            {schoolYears.map((y) => (
-              <option value={y.id} selected={y.id === choice.year.id}>
-                {y.id}
+            {props.years.map((id) => (
+              <option value={id} selected={id === choice.year.id}>
+                {id}
               </option>
             ))}
           </select>

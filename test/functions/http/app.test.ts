@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../../functions/http/app.tsx';
+import { getSchoolYear, schoolYears, type SchoolYear } from '../../../shared/calendar.ts';
 import { fixedClock, parseInstant } from '../../../shared/clock.ts';
+import { calendarCatalog } from '../../../shared/content/calendar-catalog.ts';
 import { DomainError } from '../../../shared/errors.ts';
+import { TASKS } from '../../../shared/tasks.ts';
 import { offlineDeps } from '../../support/app.ts';
 
 function appAt(now: string) {
@@ -51,6 +54,63 @@ describe('calendar page', () => {
     expect(text.match(/class="badge">voorlopig/g)).toHaveLength(1);
     expect(text).toContain('<td data-label="Deadline student">woensdag 4 februari 2026</td>');
     expect(text).toContain('<td data-label="Van">maandag 9 september 2024</td>');
+  });
+});
+
+describe('derived dates and the calendar of the deps', () => {
+  it('shows why a derived date was derived, after the date, and leaves a published date as it is', async () => {
+    const text = await body(await appAt('2025-11-10').request('/kalender'));
+
+    // 2024-2025: the seed names no deadline for OP1-OP3; OP4's is quoted.
+    expect(text).toContain(
+      '<td data-label="Deadline student">vrijdag 15 november 2024 <span class="muted">(afgeleid: De tekst noemt geen deadline per periode; de laatste dag van de periode is gebruikt)</span></td>',
+    );
+    expect(text).toContain('<td data-label="Deadline student">woensdag 4 juni 2025</td>');
+    // 2026-2027: every date is 2025-2026 shifted by 52 weeks.
+    expect(text).toContain('<td data-label="Deadline student">woensdag 3 februari 2027 <span class="muted">(afgeleid: Voorlopig: 2026-02-04 plus 52 weken)</span></td>');
+  });
+
+  it('names each year\'s stage start and stage days, the start marked when derived or unknown', async () => {
+    const text = await body(await appAt('2025-11-10').request('/kalender'));
+
+    expect(text).toContain('Start van de stage: maandag 26 augustus 2024. Stagedagen: maandag en woensdag.');
+    expect(text).toContain('Start van de stage: nog niet bekend. Stagedagen: maandag en woensdag.');
+  });
+
+  it('marks a derived date of the current period on the start page too', async () => {
+    const text = await body(await appAt('2025-12-01').request('/'));
+
+    expect(text).toContain('periode 2 (OP2): van maandag 24 november 2025 <span class="muted">(afgeleid: ');
+    expect(text).toContain('Deadline student: <strong>woensdag 4 februari 2026</strong>');
+  });
+
+  it('shows the school years of deps.calendar: a published year, and "voorlopig" where the calendar says so', async () => {
+    const shipped = getSchoolYear('2025-2026')!;
+    const published: SchoolYear = {
+      ...shipped,
+      id: '2027-2028',
+      provisional: true,
+      note: 'De Hogeschool publiceert de definitieve data in juni 2027.',
+      start: '2027-08-02',
+      end: '2028-07-28',
+      placementStart: '2027-08-30',
+      placementDays: ['dinsdag', 'donderdag'],
+      sources: { ...shipped.sources, placementStart: { from: 'derived', reason: 'De maandag voor de eerste periode.' } },
+      periods: shipped.periods.map((period) => ({
+        ...period,
+        start: period.start.replace('2025', '2027').replace('2026', '2028'),
+        end: period.end.replace('2025', '2027').replace('2026', '2028'),
+        deadline: period.deadline.replace('2025', '2027').replace('2026', '2028'),
+      })),
+    };
+    const deps = { ...offlineDeps(fixedClock(parseInstant('2027-11-10'))), calendar: calendarCatalog([...schoolYears, published], TASKS) };
+
+    const text = await body(await createApp(deps).request('/kalender'));
+
+    expect(text).toContain('Schooljaar 2027-2028 <span class="badge">voorlopig</span> <span class="muted">(huidig)</span>');
+    expect(text).toContain('<strong>Voorlopig.</strong> De Hogeschool publiceert de definitieve data in juni 2027.');
+    expect(text).toContain('Start van de stage: maandag 30 augustus 2027 <span class="muted">(afgeleid: De maandag voor de eerste periode)</span>. Stagedagen: dinsdag en donderdag.');
+    expect(text.match(/class="badge">voorlopig/g)).toHaveLength(2);
   });
 });
 

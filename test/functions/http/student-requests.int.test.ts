@@ -286,6 +286,7 @@ describe("a student's requests: the lesson date and withdrawing a request, on th
         origin: deps.publicOrigin,
         linkSecret: deps.linkSecret,
         formTitle: (id) => formTitle(id),
+        calendar: deps.calendar,
         suppressed: new Set(),
       };
       const wpb = recipients(model).find((r) => r.email === p.wpb.email.toLowerCase())!;

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { formCatalog } from '../../../forms/index.ts';
+import { shippedCalendar } from '../../../shared/content/calendar-catalog.ts';
 import { loadConfig } from '../../../shared/config.ts';
 import { parseInstant } from '../../../shared/clock.ts';
 import { plannerDeps } from '../../../shared/digest/deps.ts';
@@ -43,7 +44,7 @@ describe('the weekly planner makes the automatic requests of a period that has b
       AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
       AWS_ENDPOINT_URL_SES: endpoints.ses,
     });
-    return plannerDeps(config, clients, queue, { forms: formCatalog });
+    return plannerDeps(config, clients, queue, { forms: formCatalog, calendar: shippedCalendar });
   }
 
   it('asks the WPB for the advice in OP4 once, and names it in that very digest', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Temporal } from 'temporal-polyfill';
 import { formTitle } from '../../../forms/index.ts';
-import { getSchoolYear, type SchoolYear } from '../../../shared/calendar.ts';
+import { getSchoolYear, schoolYears, type SchoolYear } from '../../../shared/calendar.ts';
+import { calendarCatalog, shippedCalendar } from '../../../shared/content/calendar-catalog.ts';
 import { parseInstant } from '../../../shared/clock.ts';
 import tasksFile from '../../../shared/data/tasks.json' with { type: 'json' };
 import {
@@ -19,7 +20,7 @@ import { renderEmail, type EmailSection } from '../../../shared/mail/templates.t
 import type { ObserverRole, RequestRecord, RequestState, StudentLinkRecord } from '../../../shared/model/requests.ts';
 import type { Person } from '../../../shared/roster/placement.ts';
 import type { PlacementRecord } from '../../../shared/model/placements.ts';
-import type { Role } from '../../../shared/tasks.ts';
+import type { Role, TaskFile } from '../../../shared/tasks.ts';
 import { requestItem, yearItems } from '../../support/year-items.ts';
 
 /*
@@ -185,6 +186,7 @@ function context(d: Demo, kind: DigestKind, now: Temporal.Instant, period = d.ye
     origin: ORIGIN,
     linkSecret: SECRET,
     formTitle: (id) => formTitle(id),
+    calendar: shippedCalendar,
     suppressed: SUPPRESSED,
   };
 }
@@ -282,7 +284,7 @@ const WEEKS: Weeks[] = [
     between: true,
     subject: 'Werkplekleren N2: periode 1 (OP1) begint maandag 9 september 2024',
     paragraphs: [
-      'Schooljaar 2024-2025 van werkplekleren N2 komt eraan: de stage begint maandag 26 augustus 2024. Periode 1 (OP1) begint maandag 9 september 2024; de deadline van die periode is vrijdag 15 november 2024. Hieronder {lees je|leest u} wat {je|u} dan te doen staat.',
+      'Schooljaar 2024-2025 van werkplekleren N2 komt eraan: de stage begint maandag 26 augustus 2024. Periode 1 (OP1) begint maandag 9 september 2024; de deadline van die periode is vrijdag 15 november 2024 (afgeleid). Hieronder {lees je|leest u} wat {je|u} dan te doen staat.',
     ],
     tasksIn: 'in periode 1 (OP1), vanaf maandag 9 september 2024',
     tasksOf: '2024-2025',
@@ -295,7 +297,7 @@ const WEEKS: Weeks[] = [
     between: true,
     subject: 'Werkplekleren N2: periode 1 (OP1) begint maandag 9 september 2024',
     paragraphs: [
-      'Vandaag begint de stage van schooljaar 2024-2025 van werkplekleren N2. Periode 1 (OP1) begint maandag 9 september 2024; de deadline van die periode is vrijdag 15 november 2024. Hieronder {lees je|leest u} wat {je|u} dan te doen staat.',
+      'Vandaag begint de stage van schooljaar 2024-2025 van werkplekleren N2. Periode 1 (OP1) begint maandag 9 september 2024; de deadline van die periode is vrijdag 15 november 2024 (afgeleid). Hieronder {lees je|leest u} wat {je|u} dan te doen staat.',
     ],
     tasksIn: 'in periode 1 (OP1), vanaf maandag 9 september 2024',
     tasksOf: '2024-2025',
@@ -308,7 +310,7 @@ const WEEKS: Weeks[] = [
     between: true,
     subject: 'Werkplekleren N2: periode 1 (OP1) begint maandag 9 september 2024',
     paragraphs: [
-      'De stage van schooljaar 2024-2025 van werkplekleren N2 is begonnen op maandag 26 augustus 2024. Periode 1 (OP1) begint maandag 9 september 2024; de deadline van die periode is vrijdag 15 november 2024. Hieronder {lees je|leest u} wat {je|u} dan te doen staat.',
+      'De stage van schooljaar 2024-2025 van werkplekleren N2 is begonnen op maandag 26 augustus 2024. Periode 1 (OP1) begint maandag 9 september 2024; de deadline van die periode is vrijdag 15 november 2024 (afgeleid). Hieronder {lees je|leest u} wat {je|u} dan te doen staat.',
     ],
     tasksIn: 'in periode 1 (OP1), vanaf maandag 9 september 2024',
     tasksOf: '2024-2025',
@@ -319,7 +321,7 @@ const WEEKS: Weeks[] = [
     year: '2024-2025',
     period: 1,
     subject: 'Werkplekleren N2: {jouw|uw} taken in periode 1 (OP1)',
-    paragraphs: ['Dit is {jouw|uw} overzicht van werkplekleren N2 voor periode 1 (OP1) van schooljaar 2024-2025. De deadline is vrijdag 15 november 2024.'],
+    paragraphs: ['Dit is {jouw|uw} overzicht van werkplekleren N2 voor periode 1 (OP1) van schooljaar 2024-2025. De deadline is vrijdag 15 november 2024 (afgeleid).'],
     tasksIn: 'in periode 1 (OP1)',
     tasksOf: '2024-2025',
   },
@@ -331,7 +333,7 @@ const WEEKS: Weeks[] = [
     between: true,
     subject: 'Werkplekleren N2: periode 2 (OP2) begint maandag 25 november 2024',
     paragraphs: [
-      'Periode 1 (OP1) is afgelopen. Periode 2 (OP2) begint maandag 25 november 2024; de deadline van die periode is vrijdag 7 februari 2025. Hieronder {lees je|leest u} wat {je|u} dan te doen staat.',
+      'Periode 1 (OP1) is afgelopen. Periode 2 (OP2) begint maandag 25 november 2024; de deadline van die periode is vrijdag 7 februari 2025 (afgeleid). Hieronder {lees je|leest u} wat {je|u} dan te doen staat.',
     ],
     tasksIn: 'in periode 2 (OP2), vanaf maandag 25 november 2024',
     tasksOf: '2024-2025',
@@ -342,7 +344,7 @@ const WEEKS: Weeks[] = [
     year: '2024-2025',
     period: 2,
     subject: 'Werkplekleren N2: {jouw|uw} taken in periode 2 (OP2)',
-    paragraphs: ['Dit is {jouw|uw} overzicht van werkplekleren N2 voor periode 2 (OP2) van schooljaar 2024-2025. De deadline is vrijdag 7 februari 2025.'],
+    paragraphs: ['Dit is {jouw|uw} overzicht van werkplekleren N2 voor periode 2 (OP2) van schooljaar 2024-2025. De deadline is vrijdag 7 februari 2025 (afgeleid).'],
     tasksIn: 'in periode 2 (OP2)',
     tasksOf: '2024-2025',
   },
@@ -352,7 +354,7 @@ const WEEKS: Weeks[] = [
     year: '2024-2025',
     period: 3,
     subject: 'Werkplekleren N2: {jouw|uw} taken in periode 3 (OP3)',
-    paragraphs: ['Dit is {jouw|uw} overzicht van werkplekleren N2 voor periode 3 (OP3) van schooljaar 2024-2025. De deadline is vrijdag 25 april 2025.'],
+    paragraphs: ['Dit is {jouw|uw} overzicht van werkplekleren N2 voor periode 3 (OP3) van schooljaar 2024-2025. De deadline is vrijdag 25 april 2025 (afgeleid).'],
     tasksIn: 'in periode 3 (OP3)',
     tasksOf: '2024-2025',
   },
@@ -398,9 +400,9 @@ const WEEKS: Weeks[] = [
     between: true,
     subject: 'Werkplekleren N2: periode 1 (OP1) begint maandag 8 september 2025',
     paragraphs: [
-      'Schooljaar 2025-2026 van werkplekleren N2 komt eraan. Periode 1 (OP1) begint maandag 8 september 2025; de deadline van die periode is woensdag 12 november 2025. Hieronder {lees je|leest u} wat {je|u} dan te doen staat.',
+      'Schooljaar 2025-2026 van werkplekleren N2 komt eraan. Periode 1 (OP1) begint maandag 8 september 2025 (afgeleid); de deadline van die periode is woensdag 12 november 2025. Hieronder {lees je|leest u} wat {je|u} dan te doen staat.',
     ],
-    tasksIn: 'in periode 1 (OP1), vanaf maandag 8 september 2025',
+    tasksIn: 'in periode 1 (OP1), vanaf maandag 8 september 2025 (afgeleid)',
     tasksOf: '2025-2026',
   },
   {
@@ -421,9 +423,9 @@ const WEEKS: Weeks[] = [
     between: true,
     subject: 'Werkplekleren N2: periode 2 (OP2) begint maandag 24 november 2025',
     paragraphs: [
-      'Periode 1 (OP1) is afgelopen. Periode 2 (OP2) begint maandag 24 november 2025; de deadline van die periode is woensdag 4 februari 2026. Hieronder {lees je|leest u} wat {je|u} dan te doen staat.',
+      'Periode 1 (OP1) is afgelopen. Periode 2 (OP2) begint maandag 24 november 2025 (afgeleid); de deadline van die periode is woensdag 4 februari 2026. Hieronder {lees je|leest u} wat {je|u} dan te doen staat.',
     ],
-    tasksIn: 'in periode 2 (OP2), vanaf maandag 24 november 2025',
+    tasksIn: 'in periode 2 (OP2), vanaf maandag 24 november 2025 (afgeleid)',
     tasksOf: '2025-2026',
   },
   {
@@ -475,10 +477,10 @@ const WEEKS: Weeks[] = [
     between: true,
     subject: 'Werkplekleren N2: periode 1 (OP1) begint maandag 7 september 2026',
     paragraphs: [
-      'Schooljaar 2026-2027 van werkplekleren N2 komt eraan. Periode 1 (OP1) begint maandag 7 september 2026; de deadline van die periode is woensdag 11 november 2026. Hieronder {lees je|leest u} wat {je|u} dan te doen staat.',
+      'Schooljaar 2026-2027 van werkplekleren N2 komt eraan. Periode 1 (OP1) begint maandag 7 september 2026 (afgeleid); de deadline van die periode is woensdag 11 november 2026 (afgeleid). Hieronder {lees je|leest u} wat {je|u} dan te doen staat.',
       'Let op: voor schooljaar 2026-2027 geldt een voorlopige planning. De datums voor 2026-2027 zijn nog niet gepubliceerd. Ze volgen het patroon van 2025-2026 en kunnen nog veranderen.',
     ],
-    tasksIn: 'in periode 1 (OP1), vanaf maandag 7 september 2026',
+    tasksIn: 'in periode 1 (OP1), vanaf maandag 7 september 2026 (afgeleid)',
     tasksOf: '2025-2026',
   },
 ];
@@ -586,7 +588,7 @@ describe('the weekly digest on every Monday of 2024-2025 and 2025-2026, on a dem
     for (const monday of allMondays) {
       const week = weekOf(monday);
       const now = parseInstant(`${monday}T07:00`);
-      const where = digestPeriod(now);
+      const where = digestPeriod(now, schoolYears);
       expect([where?.year.id, where?.period.number, where?.between], monday).toEqual([week.year, week.period, week.between ?? false]);
       const d = demoOf(week.year);
       const ctx = context(d, 'weekly', now, where!.period, where!.between);
@@ -699,7 +701,7 @@ describe('the weekly digest on every Monday of 2024-2025 and 2025-2026, on a dem
 
   it('shows the next period and its start between periods (2024-11-18: OP2 from 25 November)', () => {
     const now = parseInstant('2024-11-18T07:00');
-    const where = digestPeriod(now)!;
+    const where = digestPeriod(now, schoolYears)!;
     const d = demoOf('2024-2025');
     const zoe = studentOf(recipients(d.model), 'Zoë de Vries');
 
@@ -717,7 +719,7 @@ describe('the weekly digest on every Monday of 2024-2025 and 2025-2026, on a dem
 
   it('in the summer says that the school year and the stage begin, and when, not "tussen twee onderwijsperiodes"', () => {
     const now = parseInstant('2024-08-12T07:00');
-    const where = digestPeriod(now)!;
+    const where = digestPeriod(now, schoolYears)!;
     const d = demoOf('2024-2025');
     const zoe = studentOf(recipients(d.model), 'Zoë de Vries');
 
@@ -730,7 +732,7 @@ describe('the weekly digest on every Monday of 2024-2025 and 2025-2026, on a dem
 
   it('on the day the stage starts says so', () => {
     const now = parseInstant('2024-08-26T07:00');
-    const where = digestPeriod(now)!;
+    const where = digestPeriod(now, schoolYears)!;
     const d = demoOf('2024-2025');
     const zoe = studentOf(recipients(d.model), 'Zoë de Vries');
 
@@ -907,7 +909,7 @@ describe('the whole weekly email of each role, on Monday 1 December 2025 (OP2 of
 
     expect(digest.content.sections).toEqual([
       {
-        heading: 'Instituutsopleider (IO): uw taken in periode 2 (OP2), vanaf maandag 24 november 2025',
+        heading: 'Instituutsopleider (IO): uw taken in periode 2 (OP2), vanaf maandag 24 november 2025 (afgeleid)',
         paragraphs: ['Voor Sem de Groot (Montessori Lyceum Rotterdam).'],
         items: tasks('io'),
       },
@@ -1087,14 +1089,17 @@ describe('deadline reminders', () => {
       4: [...STAFF_ALWAYS, 'Daan Kok', 'Karin de Wit', 'Noor Bakker', 'Pieter Smit'],
     },
   };
-  /** The due days: 14 and 3 days before each deadline of school-years.json. */
-  const DUE: [string, string, 1 | 2 | 3 | 4, 14 | 3, string][] = [
-    ['2024-11-01', '2024-2025', 1, 14, 'vrijdag 15 november 2024'],
-    ['2024-11-12', '2024-2025', 1, 3, 'vrijdag 15 november 2024'],
-    ['2025-01-24', '2024-2025', 2, 14, 'vrijdag 7 februari 2025'],
-    ['2025-02-04', '2024-2025', 2, 3, 'vrijdag 7 februari 2025'],
-    ['2025-04-11', '2024-2025', 3, 14, 'vrijdag 25 april 2025'],
-    ['2025-04-22', '2024-2025', 3, 3, 'vrijdag 25 april 2025'],
+  /**
+   * The due days: 14 and 3 days before each deadline of school-years.json, and the deadline as the
+   * body writes it (the deadlines of OP1-OP3 of 2024-2025 are derived: the seed names none).
+   */
+  const DUE: [string, string, 1 | 2 | 3 | 4, 14 | 3, string, string?][] = [
+    ['2024-11-01', '2024-2025', 1, 14, 'vrijdag 15 november 2024', 'vrijdag 15 november 2024 (afgeleid)'],
+    ['2024-11-12', '2024-2025', 1, 3, 'vrijdag 15 november 2024', 'vrijdag 15 november 2024 (afgeleid)'],
+    ['2025-01-24', '2024-2025', 2, 14, 'vrijdag 7 februari 2025', 'vrijdag 7 februari 2025 (afgeleid)'],
+    ['2025-02-04', '2024-2025', 2, 3, 'vrijdag 7 februari 2025', 'vrijdag 7 februari 2025 (afgeleid)'],
+    ['2025-04-11', '2024-2025', 3, 14, 'vrijdag 25 april 2025', 'vrijdag 25 april 2025 (afgeleid)'],
+    ['2025-04-22', '2024-2025', 3, 3, 'vrijdag 25 april 2025', 'vrijdag 25 april 2025 (afgeleid)'],
     ['2025-05-21', '2024-2025', 4, 14, 'woensdag 4 juni 2025'],
     ['2025-06-01', '2024-2025', 4, 3, 'woensdag 4 juni 2025'],
     ['2025-10-29', '2025-2026', 1, 14, 'woensdag 12 november 2025'],
@@ -1111,7 +1116,7 @@ describe('deadline reminders', () => {
     const due: [string, string, number, number][] = [];
     for (const start of [2024, 2025]) {
       for (let day = Temporal.PlainDate.from({ year: start, month: 8, day: 1 }); day.year === start || day.month <= 7; day = day.add({ days: 1 })) {
-        const reminder = deadlineReminderDue(parseInstant(`${day}T07:00`));
+        const reminder = deadlineReminderDue(parseInstant(`${day}T07:00`), schoolYears);
         if (reminder) due.push([day.toString(), reminder.year.id, reminder.period.number, reminder.days]);
       }
     }
@@ -1119,7 +1124,7 @@ describe('deadline reminders', () => {
     expect(due).toEqual(DUE.map(([day, year, period, days]) => [day, year, period, days]));
   });
 
-  it.each(DUE)('on %s (%s OP%i, %i days before) go only to whoever has something open, with the days left and no tasks', (day, yearId, period, days, deadline) => {
+  it.each(DUE)('on %s (%s OP%i, %i days before) go only to whoever has something open, with the days left and no tasks', (day, yearId, period, days, deadline, inBody = deadline) => {
     const d = demoOf(yearId);
     const ctx = { ...context(d, 'deadline', parseInstant(`${day}T07:00`), d.year.periods[period - 1]!), daysToDeadline: days };
     const sent: string[] = [];
@@ -1131,7 +1136,7 @@ describe('deadline reminders', () => {
       const informal = who.roles.every((r) => r.role === 'student');
       expect(digest.subject, who.email).toBe(`Herinnering: deadline ${deadline} (nog ${days} dagen)`);
       expect(digest.content.paragraphs, who.email).toEqual([
-        `Nog ${days} dagen: ${deadline} is de deadline van periode ${period} (OP${period}) van werkplekleren N2. Hieronder staat wat er voor ${informal ? 'je' : 'u'} nog openstaat.`,
+        `Nog ${days} dagen: ${inBody} is de deadline van periode ${period} (OP${period}) van werkplekleren N2. Hieronder staat wat er voor ${informal ? 'je' : 'u'} nog openstaat.`,
       ]);
       expect(sectionsOf(digest).filter((s) => s.heading.includes('uw taken') || s.heading.includes('Jouw taken')), who.email).toEqual([]);
       expect(sectionsOf(digest).flatMap((s) => s.items ?? []).length, who.email).toBeGreaterThan(0);
@@ -1234,11 +1239,89 @@ describe('the provisional school year', () => {
     const digest = emailOf(zoe, context(d, 'weekly', parseInstant('2026-11-30T07:00'), d.year.periods[1]!));
 
     expect(digest.content.paragraphs).toEqual([
-      'Dit is jouw overzicht van werkplekleren N2 voor periode 2 (OP2) van schooljaar 2026-2027. De deadline is woensdag 3 februari 2027.',
+      'Dit is jouw overzicht van werkplekleren N2 voor periode 2 (OP2) van schooljaar 2026-2027. De deadline is woensdag 3 februari 2027 (afgeleid).',
       'Let op: voor schooljaar 2026-2027 geldt een voorlopige planning. De datums voor 2026-2027 zijn nog niet gepubliceerd. Ze volgen het patroon van 2025-2026 en kunnen nog veranderen.',
     ]);
     expect(textOf(digest)).toContain('Let op: voor schooljaar 2026-2027 geldt een voorlopige planning.');
     expect(textOf(digest)).not.toMatch(/voorlopige planning\W+voorlopige planning/i);
+  });
+});
+
+describe('derived dates and the calendar of the deps', () => {
+  it('marks a derived deadline "(afgeleid)" in the body of a reminder and its open forms, never in the subject', () => {
+    // 2024-2025 OP2: the seed names no deadline; the last day of the period is used.
+    const d = demoOf('2024-2025');
+    const jans = personOf(recipients(d.model, { suppressed: SUPPRESSED }), jan.email);
+
+    const digest = emailOf(jans, { ...context(d, 'deadline', parseInstant('2025-02-04T07:00'), d.year.periods[1]!), daysToDeadline: 3 });
+
+    expect(digest.subject).toBe('Herinnering: deadline vrijdag 7 februari 2025 (nog 3 dagen)');
+    expect(digest.content.paragraphs).toEqual([
+      'Nog 3 dagen: vrijdag 7 februari 2025 (afgeleid) is de deadline van periode 2 (OP2) van werkplekleren N2. Hieronder staat wat er voor u nog openstaat.',
+    ]);
+    expect(section(digest, 'Formulieren die op u wachten').paragraphs?.[0]).toBe(
+      'Elke link opent uw eigen formulier, zonder account; een opgeslagen concept staat er nog in. Invullen kan tot en met vrijdag 7 februari 2025 (afgeleid).',
+    );
+  });
+
+  it('leaves a published deadline unmarked (2025-2026 OP2: quoted from the handbook)', () => {
+    const d = demoOf('2025-2026');
+    const jans = personOf(recipients(d.model), jan.email);
+
+    const text = textOf(emailOf(jans, context(d, 'weekly', parseInstant('2026-01-26T07:00'), d.year.periods[1]!)));
+
+    expect(text).toContain('De deadline is woensdag 4 februari 2026.');
+    expect(text).not.toContain('afgeleid');
+  });
+
+  it('marks a derived start of the stage "(afgeleid)" in the summer email', () => {
+    const d = demoOf('2025-2026');
+    const year: SchoolYear = {
+      ...d.year,
+      placementStart: '2025-09-01',
+      sources: { ...d.year.sources, placementStart: { from: 'derived', reason: 'De eerste maandag van september, zoals in 2024-2025.' } },
+    };
+    const zoe = studentOf(recipients(d.model), 'Zoë de Vries');
+
+    const digest = emailOf(zoe, { ...context(d, 'weekly', parseInstant('2025-08-18T07:00'), year.periods[0]!, true), year });
+
+    expect(digest.content.paragraphs?.[0]).toBe(
+      'Schooljaar 2025-2026 van werkplekleren N2 komt eraan: de stage begint maandag 1 september 2025 (afgeleid). Periode 1 (OP1) begint maandag 8 september 2025 (afgeleid); de deadline van die periode is woensdag 12 november 2025. Hieronder lees je wat je dan te doen staat.',
+    );
+  });
+
+  it('takes the tasks and "voorlopig" from the calendar of the deps, not from the shipped files', () => {
+    const d = demoOf('2025-2026');
+    const published: SchoolYear = { ...d.year, provisional: true, note: 'De Hogeschool publiceert de definitieve data in juni.' };
+    const task = (role: Role, n: number) => ({
+      id: `2025-2026.${role}.op${n}.gesprek`,
+      text: `Voer in OP${n} een gesprek met Óscar Çelik over de voortgang.`,
+      source: { seed: '000' as const, quote: 'gesprek' },
+    });
+    const roleTasks = (role: Role) => ({ OP1: [task(role, 1)], OP2: [task(role, 2)], OP3: [task(role, 3)], OP4: [task(role, 4)] });
+    const tasks: TaskFile = { years: { '2025-2026': { student: roleTasks('student'), wpb: roleTasks('wpb'), so: roleTasks('so'), io: roleTasks('io'), sco: roleTasks('sco') } } };
+    const zoe = studentOf(recipients(d.model), 'Zoë de Vries');
+
+    const digest = emailOf(zoe, {
+      ...context(d, 'weekly', parseInstant('2025-12-01T07:00'), published.periods[1]!),
+      year: published,
+      calendar: calendarCatalog([published], tasks),
+    });
+
+    expect(itemTexts(section(digest, 'Jouw taken in periode 2 (OP2)'))).toEqual(['Voer in OP2 een gesprek met Óscar Çelik over de voortgang.']);
+    expect(digest.content.paragraphs).toContain(
+      'Let op: voor schooljaar 2025-2026 geldt een voorlopige planning. De Hogeschool publiceert de definitieve data in juni.',
+    );
+  });
+
+  it('calls a year provisional when only its tasks are, with a general note', () => {
+    const d = demoOf('2025-2026');
+    const tasks: TaskFile = { years: { ...shippedCalendar.tasks.years, '2025-2026': { ...shippedCalendar.tasks.years['2025-2026']!, provisional: true } } };
+    const zoe = studentOf(recipients(d.model), 'Zoë de Vries');
+
+    const digest = emailOf(zoe, { ...context(d, 'weekly', parseInstant('2025-12-01T07:00'), d.year.periods[1]!), calendar: calendarCatalog(schoolYears, tasks) });
+
+    expect(digest.content.paragraphs).toContain('Let op: voor schooljaar 2025-2026 geldt een voorlopige planning. De planning van dit schooljaar kan nog veranderen.');
   });
 });
 
@@ -1311,7 +1394,7 @@ describe('runKey', () => {
 
 describe('deadlineReminderDue', () => {
   const due = (value: string | Temporal.Instant) => {
-    const result = deadlineReminderDue(typeof value === 'string' ? parseInstant(value) : value);
+    const result = deadlineReminderDue(typeof value === 'string' ? parseInstant(value) : value, schoolYears);
     return result && [result.year.id, result.period.number, result.days];
   };
 
@@ -1349,12 +1432,12 @@ describe('deadlineReminderDue', () => {
 
 describe('digestPeriod', () => {
   it('answers the summer after OP4 with OP1 of the next school year', () => {
-    const where = digestPeriod(parseInstant('2025-07-21T07:00'))!;
+    const where = digestPeriod(parseInstant('2025-07-21T07:00'), schoolYears)!;
 
     expect([where.year.id, where.period.number, where.between]).toEqual(['2025-2026', 1, true]);
   });
 
   it('is null after every known period', () => {
-    expect(digestPeriod(parseInstant('2031-03-01T07:00'))).toBeNull();
+    expect(digestPeriod(parseInstant('2031-03-01T07:00'), schoolYears)).toBeNull();
   });
 });

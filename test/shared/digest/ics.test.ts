@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Temporal } from 'temporal-polyfill';
-import { getSchoolYear } from '../../../shared/calendar.ts';
-import { calendarFeed, deadlineUid } from '../../../shared/digest/ics.ts';
-import { tasksFor } from '../../../shared/tasks.ts';
+import { getSchoolYear, type SchoolYear } from '../../../shared/calendar.ts';
+import { calendarCatalog, shippedCalendar } from '../../../shared/content/calendar-catalog.ts';
+import { calendarFeed as feedOf, deadlineUid, type CalendarFeedInput } from '../../../shared/digest/ics.ts';
+import { ROLES, tasksFor, type TaskFile } from '../../../shared/tasks.ts';
 
 /** Undoes RFC 5545 line folding and splits the text into its events' property maps. */
 function parse(ics: string): { lines: string[]; events: Map<string, string>[] } {
@@ -21,6 +22,9 @@ function parse(ics: string): { lines: string[]; events: Map<string, string>[] } 
   }
   return { lines, events };
 }
+
+/** The feed over the shipped calendar and tasks. */
+const calendarFeed = (input: Omit<CalendarFeedInput, 'calendar'>): string => feedOf({ ...input, calendar: shippedCalendar });
 
 const unescape = (text: string): string => text.replace(/\\n/g, '\n').replace(/\\([,;\\])/g, '$1');
 
@@ -76,14 +80,66 @@ describe('calendarFeed', () => {
     expect(events[0]!.get('DTSTAMP')).toBe('20260105T060000Z');
   });
 
-  it('marks every summary of the provisional 2026-2027 "(voorlopig)"', () => {
+  it('marks every summary of the provisional 2026-2027 "(voorlopig)" and puts its note in every description', () => {
     const { events, lines } = parse(calendarFeed({ year: getSchoolYear('2026-2027')!, role: 'student' }));
 
-    expect(events.every((e) => e.get('SUMMARY')?.endsWith('(voorlopig)'))).toBe(true);
-    expect(events.find((e) => e.get('UID') === '2026-2027-op2-deadline@werkplekleren-n2')?.get('SUMMARY')).toBe(
-      'Deadline OP2 werkplekleren N2 (voorlopig)',
+    // Every date of 2026-2027 is derived (2025-2026 plus 52 weeks), so every event is "afgeleid" too.
+    expect(events.map((e) => e.get('SUMMARY'))).toEqual(
+      [1, 2, 3, 4].flatMap((n) => [`Deadline OP${n} werkplekleren N2 (voorlopig) (afgeleid)`, `OP${n} werkplekleren N2 (voorlopig) (afgeleid)`]),
     );
+    for (const event of events) {
+      expect(unescape(event.get('DESCRIPTION')!)).toContain('De datums voor 2026-2027 zijn nog niet gepubliceerd. Ze volgen het patroon van 2025-2026 en kunnen nog veranderen.');
+    }
     expect(lines.some((line) => line.startsWith('X-WR-CALNAME:') && line.includes('(voorlopig)'))).toBe(true);
+  });
+
+  it('marks a derived deadline "(afgeleid)" in its summary and description, and leaves a published one as it is', () => {
+    // 2024-2025: the seed names no deadline for OP1-OP3 (the last day of the period is used); OP4's is quoted.
+    const { events } = parse(calendarFeed({ year: getSchoolYear('2024-2025')!, role: 'wpb' }));
+    const event = (uid: string) => events.find((e) => e.get('UID') === uid)!;
+
+    expect(event('2024-2025-op1-deadline@werkplekleren-n2').get('SUMMARY')).toBe('Deadline OP1 werkplekleren N2 (afgeleid)');
+    expect(unescape(event('2024-2025-op1-deadline@werkplekleren-n2').get('DESCRIPTION')!)).toContain(
+      'Deadline van periode 1 (OP1): vrijdag 15 november 2024 (afgeleid) (schooljaar 2024-2025).',
+    );
+    expect(event('2024-2025-op4-deadline@werkplekleren-n2').get('SUMMARY')).toBe('Deadline OP4 werkplekleren N2');
+    expect(unescape(event('2024-2025-op4-deadline@werkplekleren-n2').get('DESCRIPTION')!)).toContain(
+      'Deadline van periode 4 (OP4): woensdag 4 juni 2025 (schooljaar 2024-2025).',
+    );
+    expect(event('2024-2025-op1@werkplekleren-n2').get('SUMMARY')).toBe('OP1 werkplekleren N2');
+    expect(unescape(event('2024-2025-op1@werkplekleren-n2').get('DESCRIPTION')!)).toBe(
+      'Periode 1 (OP1): maandag 9 september 2024 tot en met vrijdag 15 november 2024; deadline vrijdag 15 november 2024 (afgeleid).',
+    );
+  });
+
+  it('marks a period whose start or end is derived "(afgeleid)", naming which dates are', () => {
+    // 2025-2026: the seed gives the month of each start only; the deadlines are quoted.
+    const { events } = parse(calendarFeed({ year, role: 'student' }));
+    const op2 = events.find((e) => e.get('UID') === '2025-2026-op2@werkplekleren-n2')!;
+
+    expect(op2.get('SUMMARY')).toBe('OP2 werkplekleren N2 (afgeleid)');
+    expect(unescape(op2.get('DESCRIPTION')!)).toBe(
+      'Periode 2 (OP2): maandag 24 november 2025 (afgeleid) tot en met vrijdag 6 februari 2026 (afgeleid); deadline woensdag 4 februari 2026.',
+    );
+  });
+
+  it('takes the tasks and the provisional mark from the calendar it is given, not from the shipped files', () => {
+    const published: SchoolYear = { ...year, provisional: true, note: 'De Hogeschool publiceert de definitieve data in juni.' };
+    const tasks: TaskFile = {
+      years: {
+        '2025-2026': Object.fromEntries(
+          ROLES.map((role) => [role, Object.fromEntries([1, 2, 3, 4].map((n) => [`OP${n}`, [{ id: `2025-2026.${role}.op${n}.lesbezoek`, text: `Plan één lesbezoek met Daniëlle van 't Hoff in OP${n}.`, source: { seed: '000', quote: 'lesbezoek' } }]]))]),
+        ),
+      },
+    };
+
+    const ics = feedOf({ year: published, role: 'wpb', calendar: calendarCatalog([published], tasks) });
+    const op3 = parse(ics).events.find((e) => e.get('UID') === '2025-2026-op3-deadline@werkplekleren-n2')!;
+
+    expect(op3.get('SUMMARY')).toBe('Deadline OP3 werkplekleren N2 (voorlopig)');
+    const description = unescape(op3.get('DESCRIPTION')!);
+    expect(description).toContain('De Hogeschool publiceert de definitieve data in juni.');
+    expect(description.split('\n').slice(-2)).toEqual(['Taken in periode 3 (OP3) voor de rol Werkplekbegeleider (WPB):', "- Plan één lesbezoek met Daniëlle van 't Hoff in OP3."]);
   });
 
   it('writes a name with line breaks, a line separator and a bidi override as one harmless line, adding no event or property', () => {

@@ -3,6 +3,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Temporal } from 'temporal-polyfill';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { schoolYears, whereIs, type SchoolYear } from '../../../shared/calendar.ts';
+import { shippedCalendar } from '../../../shared/content/calendar-catalog.ts';
 import { amsterdamDate } from '../../../shared/clock.ts';
 import { NotificationLedger } from '../../../shared/store/ledger.ts';
 import { planRun, type ComposedDigest, type DigestContent, type DigestRun, type PlannerDeps } from '../../../shared/digest/planner.ts';
@@ -68,7 +69,7 @@ function countedClients(): { clients: AwsClients; requests: () => number } {
 class PlainContent implements DigestContent {
   readonly runs: DigestRun[] = [];
   period(now: Temporal.Instant) {
-    const where = whereIs(now);
+    const where = whereIs(now, schoolYears);
     if (where.kind === 'period') return { schoolYear: where.year, period: where.period, between: false };
     return where.next ? { schoolYear: where.next.year, period: where.next.period, between: true } : null;
   }
@@ -102,6 +103,7 @@ function plannerDeps(clients: AwsClients, table: string, queue = new InProcessQu
     suppressions: new SuppressionStore(clients.doc, table),
     queue,
     content,
+    calendar: shippedCalendar,
     pageSize: PAGE_SIZE,
   };
   return { deps, queue, content };
@@ -189,7 +191,7 @@ describe('planning a digest run', () => {
     const bare: SchoolYear = { ...base, id: '2028-2029', start: '2028-08-01', end: '2029-07-31', periods: [] };
     const { deps, queue } = plannerDeps(clients, small);
 
-    const result = await planRun({ now: Temporal.Instant.from('2028-11-13T06:00:00Z'), kind: 'weekly' }, { ...deps, years: [...schoolYears, bare] });
+    const result = await planRun({ now: Temporal.Instant.from('2028-11-13T06:00:00Z'), kind: 'weekly' }, { ...deps, calendar: { years: [...schoolYears, bare] } });
 
     expect(result).toMatchObject({ skipped: 'geen schooljaar', enqueued: 0 });
     expect(queue.messages).toHaveLength(0);

@@ -10,6 +10,7 @@ import { MemoryMailer } from '#shared/mail/mailer.ts';
 import { createRequest, reissueRequestLink, type RequestDeps } from '#shared/usecases/observation.ts';
 import { ensureStudentLink } from '#shared/usecases/welcome.ts';
 import { formCatalog } from '#forms/index.ts';
+import { shippedCalendar } from '#shared/content/calendar-catalog.ts';
 import { purgeDueYears, purgeSchoolYear, type PurgeDeps } from '#shared/retention/purge.ts';
 import type { Placement } from '#shared/roster/placement.ts';
 import { AuditStore } from '#shared/store/audit.ts';
@@ -82,6 +83,7 @@ async function seedYear(schoolYear: string, students: number): Promise<{ request
     publicOrigin: 'https://werkplekleren.test',
     linkGraceDays: 14,
     forms: formCatalog,
+    calendar: shippedCalendar,
   };
   const audit = new AuditStore(clients.doc, tableName);
   const requests: RequestRecord[] = [];

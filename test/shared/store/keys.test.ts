@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   auditKeys,
+  contentKeys,
   keys,
   ledgerKeys,
   linkKeys,
@@ -68,6 +69,7 @@ describe('the keys of the single table', () => {
   it('keep audit events with the student, and CSV exports per period', () => {
     expect(auditKeys.partition({ schoolYear: '2025-2026', studentNumber: '1012001' })).toBe('PLC#2025-2026#1012001');
     expect(auditKeys.partition({ schoolYear: '2025-2026', exportPeriod: 3 })).toBe('AUDIT#EXPORT#2025-2026#3');
+    expect(auditKeys.partition({ content: true })).toBe('AUDIT#CONTENT');
     expect(auditKeys.sort('2025-11-10T08:00:00.000Z', 'id1')).toBe('AUDIT#2025-11-10T08:00:00.000Z#id1');
     expect(auditKeys.prefix()).toBe('AUDIT#');
   });
@@ -80,6 +82,19 @@ describe('the keys of the single table', () => {
     expect(signInKeys('abc')).toEqual({ PK: 'SIGNIN#abc', SK: '-' });
     expect(signInBudgetKeys('abc')).toEqual({ PK: 'SIGNINMAIL#abc', SK: '-' });
     expect(rosterUploadKeys('abc')).toEqual({ PK: 'ROSTERUPLOAD#abc', SK: '-' });
+  });
+
+  it('keep published forms and school years in one partition, concepts in another, workbooks under content/', () => {
+    expect(contentKeys.version('form', 'kijkwijzer-didactiek', 2)).toEqual({ PK: 'CONTENT', SK: 'FORM#kijkwijzer-didactiek#V#0002' });
+    expect(contentKeys.version('year', '2027-2028', 1)).toEqual({ PK: 'CONTENT', SK: 'YEAR#2027-2028#V#0001' });
+    expect(contentKeys.partition()).toBe('CONTENT');
+    expect(contentKeys.versionPrefix('form', 'advies-wpb')).toBe('FORM#advies-wpb#V#');
+    expect(contentKeys.versionOf('FORM#kijkwijzer-didactiek#V#0012')).toEqual({ kind: 'form', subject: 'kijkwijzer-didactiek', version: 12 });
+    expect(contentKeys.versionOf('YEAR#2027-2028#V#0003')).toEqual({ kind: 'year', subject: '2027-2028', version: 3 });
+    expect(contentKeys.versionOf('AUDIT#2025')).toBeUndefined();
+    expect(contentKeys.draft('form', 'abc')).toEqual({ PK: 'CONTENTDRAFT', SK: 'form#abc' });
+    expect(contentKeys.draftPartition()).toBe('CONTENTDRAFT');
+    expect(contentKeys.workbookObject('year', '2027-2028', 'abc')).toBe('content/year/2027-2028/abc.xlsx');
   });
 
   it('keep ledger entries per run and suppressions per lower-cased address', () => {

@@ -1,0 +1,55 @@
+import { formatDutchDate, getSchoolYear, schoolYears, type Provenance, type SchoolYear } from '../calendar.ts';
+import { isProvisional as tasksProvisional, TASKS, tasksFor, type Role, type Task, type TaskFile } from '../tasks.ts';
+
+/**
+ * The school-year calendar and the tasks as a port (docs/year-content.md, "Ports"): the content a
+ * coordinator may publish at run time reaches code through `deps.calendar`, never through the
+ * module constants of calendar.ts and tasks.ts. Read `years` and `tasks` at the moment of use: a
+ * live implementation swaps its snapshot behind them.
+ */
+export interface CalendarCatalog {
+  /** Every school year, chronological. */
+  readonly years: readonly SchoolYear[];
+  /** The tasks file (shipped tasks.json merged with published years). */
+  readonly tasks: TaskFile;
+  /** The tasks of a role in a period of a school year; empty for a year without tasks. */
+  tasksFor(yearId: string, role: Role, period: number): Task[];
+  /** Whether a school year is provisional: its calendar or its tasks say so. */
+  isProvisional(yearId: string): boolean;
+}
+
+/** A catalog over a fixed calendar (put in chronological order) and tasks file. */
+export function calendarCatalog(years: readonly SchoolYear[], tasks: TaskFile): CalendarCatalog {
+  const chronological = [...years].sort((a, b) => a.start.localeCompare(b.start));
+  return {
+    years: chronological,
+    tasks,
+    tasksFor: (yearId, role, period) => tasksFor(yearId, role, period, tasks),
+    isProvisional: (yearId) => getSchoolYear(yearId, chronological)?.provisional === true || tasksProvisional(yearId, tasks),
+  };
+}
+
+/** The shipped content: shared/data/school-years.json and tasks.json, as validated at module load. */
+export const shippedCalendar: CalendarCatalog = calendarCatalog(schoolYears, TASKS);
+
+/** What a provisional year shows when its calendar has no note of its own (only its tasks are provisional). */
+export const PROVISIONAL_FALLBACK_NOTE = 'De planning van dit schooljaar kan nog veranderen.';
+
+/** The Dutch note of a provisional year, for pages, emails and calendar feeds. */
+export function provisionalNote(year: Pick<SchoolYear, 'note'>): string {
+  return year.note ?? PROVISIONAL_FALLBACK_NOTE;
+}
+
+/** Why a calendar date was derived rather than published, or undefined for a date that was not. */
+export function derivedReason(source: Provenance | undefined): string | undefined {
+  return source !== undefined && source.from === 'derived' ? source.reason : undefined;
+}
+
+/**
+ * A calendar date in Dutch, marked when it was derived rather than published: "woensdag 4 februari
+ * 2026 (afgeleid)". Emails and calendar feeds show it so; /kalender adds the reason.
+ */
+export function calendarDate(day: string, source: Provenance | undefined): string {
+  const text = formatDutchDate(day);
+  return derivedReason(source) === undefined ? text : `${text} (afgeleid)`;
+}
