@@ -42,8 +42,8 @@ describe('an admin publishes a new version of a kijkwijzer from a workbook, in a
   /** Every request the server got, as "METHOD /path". */
   const served: string[] = [];
 
-  const zoe = staffPlacement('880001', 'e2e-content');
-  const sem = staffPlacement('880002', 'e2e-content', { student: { name: "Sem van 't Hek", email: 'sem.880002@student.example.nl' } });
+  const zoe = staffPlacement('880931', 'e2e-content');
+  const sem = staffPlacement('880932', 'e2e-content', { student: { name: "Sem van 't Hek", email: 'sem.880932@student.example.nl' } });
   /** Sem's kijkwijzer: its WPB saves a draft before the new version is published. */
   let semRequest: RequestRecord;
 

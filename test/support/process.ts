@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The project root, where npm scripts run. */
@@ -15,8 +16,8 @@ export interface Running {
 }
 
 /** Runs a TypeScript entry with tsx, as the npm scripts do, with extra environment variables. */
-export function runTsx(entry: string, args: string[], env: Record<string, string>): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+export function runTsx(entry: string, args: string[], env: Record<string, string>, options: { tsx?: boolean } = {}): Running {
+  const child = spawn(process.execPath, [...(options.tsx === false ? [] : ['--import', 'tsx']), entry, ...args], {
     cwd: projectRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -43,4 +44,27 @@ export function runTsx(entry: string, args: string[], env: Record<string, string
     }
   };
   return { child, output: () => output, waitFor, exit, killAll };
+}
+
+const bundles = new Map<string, Promise<string>>();
+
+/**
+ * Runs a TypeScript entry as {@link runTsx} does, but from a bundle that esbuild builds once per
+ * test process (npm packages stay external, so they are the installed ones): the same code without
+ * tsx compiling it on every start, for tests that start a command many times (about 1.3 s a start
+ * instead of 2.5 s).
+ */
+export async function runBundled(entry: string, args: string[], env: Record<string, string>): Promise<Running> {
+  let bundle = bundles.get(entry);
+  if (!bundle) {
+    bundle = (async () => {
+      const { build } = await import('esbuild');
+      const outfile = `${projectRoot}node_modules/.cache/test-bundles/${process.pid}-${entry.replaceAll('/', '_')}.mjs`;
+      await build({ entryPoints: [`${projectRoot}${entry}`], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error' });
+      process.once('exit', () => rmSync(outfile, { force: true }));
+      return outfile;
+    })();
+    bundles.set(entry, bundle);
+  }
+  return runTsx(await bundle, args, env, { tsx: false });
 }

@@ -234,13 +234,13 @@ describe('publishing forms and school years as workbooks (DynamoDB Local, S3)', 
 
   it('keeps a draft started before on its version, while a request opened after takes the new one', async () => {
     const { deps, clock } = await setup();
-    const started = await asked(deps, clock, '880001');
+    const started = await asked(deps, clock, '880941');
     const v1 = deps.forms.get(FORM, 1)!;
     await saveForm(deps, { token: started.token, body: { ...completeFields(v1), basis: '0', actie: 'concept' } });
-    const untouched = await asked(deps, clock, '880002');
+    const untouched = await asked(deps, clock, '880942');
 
     await publishForm(deps, { uploadId: await concept(deps), by: ADMIN });
-    const fresh = await asked(deps, clock, '880003');
+    const fresh = await asked(deps, clock, '880943');
 
     expect((await openForm(deps, { token: started.token, recordOpened: false })).def.version).toBe(1);
     expect((await openForm(deps, { token: untouched.token, recordOpened: false })).def.version).toBe(2);
