@@ -133,7 +133,10 @@ export function formReference(id: string, options: { capital?: boolean } = {}, f
   return def ? formPhrase(def, options) : id;
 }
 
-/** The catalog of the shipped forms: what `shared/` is handed wherever it needs a definition. */
+/**
+ * The catalog of the shipped forms alone, without anything published: for tests and benches that
+ * need no store. A deployment hands `allForms` to the live content (shared/content/live.ts) instead.
+ */
 export const formCatalog: FormCatalog = {
   all: allForms,
   get: (id, version) => getForm(id, version),

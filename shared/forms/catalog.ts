@@ -2,8 +2,8 @@ import type { FormDefinition } from './definition.ts';
 
 /**
  * The form definitions, as a port: `shared/` never imports `forms/` (the content), it is handed a
- * catalog. `forms/index.ts` builds the one every deployment uses (`formCatalog`); tests and benches
- * may hand in their own. #13 will put a store-backed catalog behind the same interface.
+ * catalog. Every deployment uses the live content's (shared/content/live.ts: the shipped forms of
+ * `forms/index.ts` plus the versions published as workbooks); tests and benches may hand in their own.
  */
 export interface FormCatalog {
   /** Every version of every form. */
