@@ -24,7 +24,8 @@ import {
   type TaskFile,
   type YearTasks,
 } from '../tasks.ts';
-import { readWorkbook, writeWorkbook, type Cell, type CellInput, type SheetProblem, type SheetRow, type WorkbookSpec } from '../xlsx/workbook.ts';
+import { unsafeLineMessage, unsafeTextMessage, visible } from '../text.ts';
+import { MAX_PROBLEMS, readWorkbook, writeWorkbook, type Cell, type CellInput, type SheetProblem, type SheetRow, type WorkbookSpec } from '../xlsx/workbook.ts';
 
 /**
  * One school year as a workbook (docs/year-content.md, "School years"): the calendar on the sheets
@@ -32,7 +33,8 @@ import { readWorkbook, writeWorkbook, type Cell, type CellInput, type SheetProbl
  * reader skips. {@link yearToWorkbook} writes a year; {@link readYearWorkbook} reads one back, checks
  * it (dates, order, overlaps, the 1 August – 31 July frame, other years, every role in every period)
  * and returns exactly what SchoolYearSchema and the tasks' YearSchema accept, or every problem as a
- * Dutch message at its sheet, row and column. A round trip is exact.
+ * Dutch message at its sheet, row and column. A round trip is exact. The `versie` cell carries the
+ * version of the year a downloaded workbook starts from, so a publication can tell it is stale.
  */
 
 /** The seed texts by their short id, as the `<field>_bron` column names them ("seed 001: …"). */
@@ -49,8 +51,12 @@ const SHEET_EXPLANATION = 'uitleg';
 /** A value with its provenance: the value's column, then `<column>_herkomst` and `<column>_bron`. */
 const sourced = (column: string): string[] => [column, `${column}_herkomst`, `${column}_bron`];
 
+/** The year's version the workbook starts from: written on download, optional on reading (empty for none). */
+const VERSION_COLUMN = 'versie';
+
 const YEAR_COLUMNS = [
   'schooljaar',
+  VERSION_COLUMN,
   'status',
   'toelichting',
   'bron',
@@ -71,7 +77,7 @@ const TASK_COLUMNS = ['rol', 'periode', 'code', 'tekst', 'bron', 'citaat', 'form
 
 const SPEC: WorkbookSpec = {
   sheets: [
-    { name: SHEET_YEAR, required: YEAR_COLUMNS },
+    { name: SHEET_YEAR, required: YEAR_COLUMNS.filter((column) => column !== VERSION_COLUMN), optional: [VERSION_COLUMN] },
     { name: SHEET_PERIODS, required: PERIOD_COLUMNS },
     { name: SHEET_TASKS, required: TASK_COLUMNS },
   ],
@@ -96,6 +102,12 @@ const PERIOD_SOURCE_COLUMNS = {
 
 const PUBLISHED = 'gepubliceerd';
 const DERIVED = 'afgeleid';
+
+/** The columns whose text may hold line breaks: the texts, the note and the sources; every other cell is one line. */
+const isMultiline = (column: string): boolean => column === 'tekst' || column === 'citaat' || column === 'toelichting' || column.endsWith('_bron');
+
+/** A cell's text between double quotes as a message may repeat it: refused characters written as `[U+202E]` (text.ts). */
+const quoted = (value: string): string => `"${visible(value)}"`;
 
 // ---------------------------------------------------------------------------------------------
 // Writing
@@ -153,6 +165,8 @@ function taskCode(task: Task, yearId: string, role: Role, period: Period): strin
 function explanation(): string[] {
   return [
     'Deze werkmap beschrijft één schooljaar van werkplekleren N2. Vul de bladen schooljaar (één rij), periodes (vier rijen) en taken (één rij per taak) in. Dit blad (uitleg) wordt niet ingelezen; verander de bladnamen en de kolomkoppen niet.',
+    `${VERSION_COLUMN}: de versie waar deze werkmap van uitgaat; laat staan.`,
+    'Tekst bevat geen onzichtbare tekens of stuurtekens. Alleen tekst, citaat, toelichting en de kolommen die op _bron eindigen mogen over meer regels gaan.',
     'Datums: een Excel-datum, of tekst als 12-11-2025 (dag-maand-jaar) of 2025-11-12. Een datum die niet bestaat, zoals 31-02-2026, wordt geweigerd.',
     'Een schooljaar (bijvoorbeeld 2027-2028) loopt hoogstens van 1 augustus tot en met 31 juli: van 01-08-2027 tot en met 31-07-2028. Het mag geen ander schooljaar overlappen.',
     'status: voorlopig of definitief. Een voorlopig schooljaar heeft een toelichting; die staat op de pagina\'s en in de e-mails. bron: waar de gegevens van dit schooljaar vandaan komen.',
@@ -167,10 +181,14 @@ function explanation(): string[] {
   ];
 }
 
-/** Writes a school year and its resolved tasks ({@link resolvedYearTasks}) as a workbook. */
-export async function yearToWorkbook(year: SchoolYear, tasks: YearTasks): Promise<Uint8Array> {
+/**
+ * Writes a school year and its resolved tasks ({@link resolvedYearTasks}) as a workbook; `version`,
+ * the year's current version, goes in the `versie` cell (empty when not given).
+ */
+export async function yearToWorkbook(year: SchoolYear, tasks: YearTasks, version?: number): Promise<Uint8Array> {
   const yearRow: CellInput[] = [
     year.id,
+    version ?? null,
     year.provisional ? 'voorlopig' : 'definitief',
     text(year.note),
     year.source,
@@ -224,8 +242,11 @@ export async function yearToWorkbook(year: SchoolYear, tasks: YearTasks): Promis
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-/** A read and checked school year with its tasks, or every problem found. */
-export type YearWorkbookResult = { ok: true; year: SchoolYear; tasks: YearTasks } | { ok: false; problems: SheetProblem[] };
+/**
+ * A read and checked school year with its tasks and the version the workbook starts from (the
+ * `versie` cell; undefined when empty), or every problem found.
+ */
+export type YearWorkbookResult = { ok: true; year: SchoolYear; tasks: YearTasks; version?: number } | { ok: false; problems: SheetProblem[] };
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 /** An ISO date as the workbook shows it: 2025-11-12 gives 12-11-2025. */
@@ -249,7 +270,7 @@ function cellDate(cell: Cell): { ok: true; date: string | null } | { ok: false; 
       const dayFirst = /^(\d{1,2})-(\d{1,2})-(\d{4})$/.exec(value);
       const yearFirst = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
       const parts = dayFirst ? [dayFirst[3], dayFirst[2], dayFirst[1]] : yearFirst ? [yearFirst[1], yearFirst[2], yearFirst[3]] : undefined;
-      if (parts === undefined) return { ok: false, message: `"${value}" is geen datum. ${DATE_EXAMPLE}` };
+      if (parts === undefined) return { ok: false, message: `${quoted(value)} is geen datum. ${DATE_EXAMPLE}` };
       const [year, month, day] = parts.map(Number) as [number, number, number];
       try {
         return { ok: true, date: Temporal.PlainDate.from({ year, month, day }, { overflow: 'reject' }).toString() };
@@ -269,10 +290,10 @@ function periodNumber(value: string): Period | undefined {
   return match ? (Number(match[1]) as Period) : undefined;
 }
 
-/** Splits a list cell ("maandag, woensdag") on commas, semicolons and line breaks. */
+/** Splits a list cell ("maandag, woensdag") on commas and semicolons (a line break is refused before). */
 const items = (value: string): string[] =>
   value
-    .split(/[,;\n]/)
+    .split(/[,;]/)
     .map((item) => item.trim())
     .filter((item) => item !== '');
 
@@ -291,6 +312,9 @@ class Problems {
 
 /** Reads the cells of one row, reporting each problem at its cell. */
 class RowReader {
+  /** Cells with a refused character: that is their one problem, so the checks after it stay silent. */
+  private readonly refused = new Set<string>();
+
   constructor(
     private readonly problems: Problems,
     readonly sheet: string,
@@ -302,7 +326,22 @@ class RowReader {
   }
 
   problem(column: string | undefined, message: string): void {
+    if (column !== undefined && this.refused.has(column)) return;
     this.problems.add(this.sheet, this.row, column, message);
+  }
+
+  /**
+   * Refuses the characters text.ts refuses (controls, bidi overrides, invisible characters) in every
+   * cell of the row, as the form reader does: line breaks only in the {@link isMultiline} columns.
+   */
+  checkText(columns: readonly string[]): void {
+    for (const column of columns) {
+      const text = this.text(column);
+      const message = isMultiline(column) ? unsafeTextMessage(text) : unsafeLineMessage(text);
+      if (message === '') continue;
+      this.problem(column, `De tekst ${message}.`);
+      this.refused.add(column);
+    }
   }
 
   text(column: string): string {
@@ -311,6 +350,7 @@ class RowReader {
 
   /** A date; `null` when empty and allowed, undefined after a problem. */
   date(column: string, what: string, options: { optional?: boolean } = {}): string | null | undefined {
+    if (this.refused.has(column)) return undefined;
     const result = cellDate(this.source.cell(column));
     if (!result.ok) {
       this.problem(column, result.message);
@@ -325,15 +365,16 @@ class RowReader {
 
   /** A list of known ids, each once; undefined after a problem. */
   list<T extends string>(column: string, known: readonly T[], what: string, options: { min?: number; example?: string } = {}): T[] | undefined {
+    if (this.refused.has(column)) return undefined;
     const values = items(this.text(column));
     const start = this.problems.count;
     const seen = new Set<string>();
     for (const value of values) {
       const id = value.toLowerCase();
       if (!(known as readonly string[]).includes(id)) {
-        this.problem(column, `"${value}" is geen ${what}. Kies uit: ${known.join(', ')}.`);
+        this.problem(column, `${quoted(value)} is geen ${what}. Kies uit: ${known.join(', ')}.`);
       } else if (seen.has(id)) {
-        this.problem(column, `"${value}" staat er twee keer.`);
+        this.problem(column, `${quoted(value)} staat er twee keer.`);
       }
       seen.add(id);
     }
@@ -350,13 +391,14 @@ class RowReader {
   provenance(column: string, options: { optional?: boolean } = {}): Provenance | undefined | null {
     const originColumn = `${column}_herkomst`;
     const sourceColumn = `${column}_bron`;
+    if (this.refused.has(originColumn) || this.refused.has(sourceColumn)) return null;
     const origin = this.text(originColumn).toLowerCase();
     const source = this.text(sourceColumn);
     if (origin === '' && source === '' && options.optional === true) return undefined;
     if (origin !== PUBLISHED && origin !== DERIVED) {
       this.problem(
         originColumn,
-        origin === '' ? `Vul ${PUBLISHED} of ${DERIVED} in.` : `"${this.text(originColumn)}" kan hier niet; vul ${PUBLISHED} of ${DERIVED} in.`,
+        origin === '' ? `Vul ${PUBLISHED} of ${DERIVED} in.` : `${quoted(this.text(originColumn))} kan hier niet; vul ${PUBLISHED} of ${DERIVED} in.`,
       );
       return null;
     }
@@ -380,11 +422,11 @@ class RowReader {
         .map((quote) => quote.trim())
         .filter((quote) => quote !== '');
       if (file === undefined) {
-        this.problem(sourceColumn, `Onbekende brontekst "seed ${name}". De bronteksten zijn ${SEED_IDS.map((id) => `seed ${id}`).join(' en ')}.`);
+        this.problem(sourceColumn, `Onbekende brontekst ${quoted(`seed ${name}`)}. De bronteksten zijn ${SEED_IDS.map((id) => `seed ${id}`).join(' en ')}.`);
         return null;
       }
       if (quotes.length === 0) {
-        this.problem(sourceColumn, `Zet na "seed ${name}:" het citaat uit die tekst.`);
+        this.problem(sourceColumn, `Zet na ${quoted(`seed ${name}:`)} het citaat uit die tekst.`);
         return null;
       }
       return { from: 'seed', seed: file, quotes };
@@ -433,7 +475,7 @@ export async function readYearWorkbook(bytes: Uint8Array, others: readonly Schoo
   const first = yearRows[0];
   if (first === undefined) {
     problems.add(SHEET_YEAR, undefined, undefined, 'Dit blad heeft geen rij met het schooljaar. Vul rij 2 in.');
-    return { ok: false, problems: problems.list };
+    return { ok: false, problems: problems.list.slice(0, MAX_PROBLEMS) };
   }
   for (const extra of yearRows.slice(1)) extra.problem(undefined, 'Dit blad heeft één rij: het schooljaar. Verwijder deze rij.');
 
@@ -447,7 +489,7 @@ export async function readYearWorkbook(bytes: Uint8Array, others: readonly Schoo
     checkPeriods(periodRows, periods, { start: header.start, end: header.end });
   }
   if (problems.count > 0 || header.year === undefined || periods === undefined || tasks === undefined) {
-    return { ok: false, problems: problems.list };
+    return { ok: false, problems: problems.list.slice(0, MAX_PROBLEMS) };
   }
 
   const candidate: SchoolYear = { ...header.year, periods: periods.map(({ period }) => period) };
@@ -458,8 +500,8 @@ export async function readYearWorkbook(bytes: Uint8Array, others: readonly Schoo
     ...(year.success ? [] : year.error.issues.map((issue) => yearIssue(issue, places))),
     ...(yearTasks.success ? [] : yearTasks.error.issues.map((issue) => taskIssue(issue, places))),
   ];
-  if (!year.success || !yearTasks.success) return { ok: false, problems: issues };
-  return { ok: true, year: year.data, tasks: yearTasks.data };
+  if (!year.success || !yearTasks.success) return { ok: false, problems: issues.slice(0, MAX_PROBLEMS) };
+  return { ok: true, year: year.data, tasks: yearTasks.data, ...(header.version === undefined ? {} : { version: header.version }) };
 }
 
 /** What the `schooljaar` row gives: the year without periods, when every cell was right. */
@@ -468,22 +510,26 @@ interface YearRead {
   start: string | undefined;
   end: string | undefined;
   placementStart: string | null | undefined;
+  /** The `versie` cell: undefined when empty (or refused). */
+  version: number | undefined;
   year: Omit<SchoolYear, 'periods'> | undefined;
 }
 
 function readYearRow(row: RowReader, problems: Problems): YearRead {
   const start = problems.count;
+  row.checkText(YEAR_COLUMNS);
+  const version = readVersion(row);
   const idText = row.text('schooljaar');
   const idMatch = /^(\d{4})-(\d{4})$/.exec(idText);
   let id: string | undefined;
   if (idMatch && Number(idMatch[2]) === Number(idMatch[1]) + 1) id = idText;
   else if (idText === '') row.problem('schooljaar', 'Het schooljaar ontbreekt. Schrijf het als twee opeenvolgende jaren, bijvoorbeeld 2027-2028.');
-  else row.problem('schooljaar', `"${idText}" is geen schooljaar. Schrijf het als twee opeenvolgende jaren, bijvoorbeeld 2027-2028.`);
+  else row.problem('schooljaar', `${quoted(idText)} is geen schooljaar. Schrijf het als twee opeenvolgende jaren, bijvoorbeeld 2027-2028.`);
 
   const statusText = row.text('status').toLowerCase();
   const provisional = statusText === 'voorlopig' ? true : statusText === 'definitief' ? false : undefined;
   if (provisional === undefined) {
-    row.problem('status', statusText === '' ? 'Vul voorlopig of definitief in.' : `"${row.text('status')}" kan hier niet; vul voorlopig of definitief in.`);
+    row.problem('status', statusText === '' ? 'Vul voorlopig of definitief in.' : `${quoted(row.text('status'))} kan hier niet; vul voorlopig of definitief in.`);
   }
   const note = row.text('toelichting');
   if (provisional === true && note === '') {
@@ -504,7 +550,7 @@ function readYearRow(row: RowReader, problems: Problems): YearRead {
   const byEndText = row.text('verplicht_voor_einde_op');
   const byEnd = periodNumber(byEndText);
   if (byEndText !== '' && byEnd === undefined) {
-    row.problem('verplicht_voor_einde_op', `"${byEndText}" is geen periode; vul 1, 2, 3 of 4 in.`);
+    row.problem('verplicht_voor_einde_op', `${quoted(byEndText)} is geen periode; vul 1, 2, 3 of 4 in.`);
   } else if (requiredTypes !== undefined && (requiredTypes.length > 0) !== (byEnd !== undefined)) {
     row.problem(
       requiredTypes.length > 0 ? 'verplicht_voor_einde_op' : 'verplichte_kijkwijzers',
@@ -523,6 +569,7 @@ function readYearRow(row: RowReader, problems: Problems): YearRead {
     start: yearStart ?? undefined,
     end: yearEnd ?? undefined,
     placementStart,
+    version,
     year: undefined,
   };
   if (
@@ -563,15 +610,30 @@ function readYearRow(row: RowReader, problems: Problems): YearRead {
   return read;
 }
 
+/** The `versie` cell: a positive whole number, or undefined when empty (a problem otherwise). */
+function readVersion(row: RowReader): number | undefined {
+  const cell = row.source.cell(VERSION_COLUMN);
+  const text = row.text(VERSION_COLUMN);
+  if (cell.kind === 'empty') return undefined;
+  const version = cell.kind === 'number' ? cell.value : /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (Number.isSafeInteger(version) && version >= 1) return version;
+  row.problem(
+    VERSION_COLUMN,
+    `De versie ${quoted(text)} klopt niet: de versie is een positief geheel getal (1, 2, 3, ...), de versie waar deze werkmap van uitgaat. Zet terug wat er bij het downloaden stond.`,
+  );
+  return undefined;
+}
+
 /** The four periods in number order, or undefined when a row had a problem. */
 function readPeriods(rows: RowReader[], problems: Problems): PeriodRead[] | undefined {
   const start = problems.count;
   const byNumber = new Map<Period, PeriodRead | undefined>();
   const rowOf = new Map<Period, number>();
   for (const row of rows) {
+    row.checkText(PERIOD_COLUMNS);
     const number = periodNumber(row.text('periode'));
     if (number === undefined) {
-      row.problem('periode', row.text('periode') === '' ? 'Vul het nummer van de periode in: 1, 2, 3 of 4.' : `"${row.text('periode')}" is geen periode; vul 1, 2, 3 of 4 in.`);
+      row.problem('periode', row.text('periode') === '' ? 'Vul het nummer van de periode in: 1, 2, 3 of 4.' : `${quoted(row.text('periode'))} is geen periode; vul 1, 2, 3 of 4 in.`);
       continue;
     }
     const earlier = rowOf.get(number);
@@ -690,20 +752,21 @@ function readTasks(
   const key = (role: Role, period: Period): string => `${role}.op${period}`;
   for (const row of rows) {
     const rowStart = problems.count;
+    row.checkText(TASK_COLUMNS);
     const roleText = row.text('rol');
     const role = ROLES.find((candidate) => candidate === roleText.toLowerCase());
     if (role === undefined) {
-      row.problem('rol', roleText === '' ? `Vul de rol in: ${ROLES.join(', ')}.` : `"${roleText}" is geen rol; kies uit ${ROLES.join(', ')}.`);
+      row.problem('rol', roleText === '' ? `Vul de rol in: ${ROLES.join(', ')}.` : `${quoted(roleText)} is geen rol; kies uit ${ROLES.join(', ')}.`);
     }
     const periodText = row.text('periode');
     const period = periodNumber(periodText);
     if (period === undefined) {
-      row.problem('periode', periodText === '' ? 'Vul het nummer van de periode in: 1, 2, 3 of 4.' : `"${periodText}" is geen periode; vul 1, 2, 3 of 4 in.`);
+      row.problem('periode', periodText === '' ? 'Vul het nummer van de periode in: 1, 2, 3 of 4.' : `${quoted(periodText)} is geen periode; vul 1, 2, 3 of 4 in.`);
     }
     const code = row.text('code');
     if (code === '') row.problem('code', 'Geef de taak een code: een korte naam van kleine letters, cijfers en streepjes, bijvoorbeeld kennismaken.');
     else if (!CODE.test(code)) {
-      row.problem('code', `De code "${code}" kan niet: gebruik kleine letters, cijfers en streepjes (zonder spaties), bijvoorbeeld kennismaken of les-2.`);
+      row.problem('code', `De code ${quoted(code)} kan niet: gebruik kleine letters, cijfers en streepjes (zonder spaties), bijvoorbeeld kennismaken of les-2.`);
     }
     const taskText = row.text('tekst');
     if (taskText === '') row.problem('tekst', 'De tekst van de taak ontbreekt.');

@@ -95,6 +95,15 @@ export const FormOptionSchema = z.strictObject({
 /** One option of a scale, choice or multi item. */
 export type FormOption = z.infer<typeof FormOptionSchema>;
 
+/**
+ * Whether the positions of a scale's options span it: at least one below voldoende (`onder`) and one
+ * at or above it (`voldoende` or `boven`), so the signals can tell the two apart.
+ */
+export function spansScale(positions: readonly (ScalePosition | undefined)[]): boolean {
+  const found = new Set(positions);
+  return found.has('onder') && (found.has('voldoende') || found.has('boven'));
+}
+
 /** The item types that may or must have options. */
 const OPTION_TYPES: readonly ItemType[] = ['scale', 'choice', 'multi'];
 
@@ -134,8 +143,7 @@ export const FormItemSchema = z
       if (unplaced.length > 0) {
         issue(['options'], `every option of scale item ${item.code} needs a scale position (${SCALE_POSITIONS.join(', ')}); missing for ${unplaced.join(', ')}`);
       }
-      const positions = new Set(options.map((option) => option.scale));
-      if (!positions.has('onder') || !(positions.has('voldoende') || positions.has('boven'))) {
+      if (!spansScale(options.map((option) => option.scale))) {
         issue(['options'], `scale item ${item.code} needs at least one option below voldoende (onder) and one at or above it (voldoende or boven)`);
       }
     }
@@ -191,10 +199,24 @@ function duplicates<T>(values: readonly T[]): T[] {
 }
 
 /** The kind a form id implies, so a definition cannot claim to be something its id says it is not. */
-function kindOfId(id: string): FormKind {
+export function kindOfId(id: string): FormKind {
   if (id.startsWith('kijkwijzer-')) return 'kijkwijzer';
   if (id.startsWith('experiment-')) return 'experiment';
   return 'advies';
+}
+
+/**
+ * The {@link FORMATIVE_CODES} a form of this kind does not end with as it should: missing, out of
+ * place, not a text item or not required (notes are text, not answers, so a closing note is fine).
+ * Empty for a kind without them, and for a form that ends right.
+ */
+export function misplacedFormativeCodes(kind: FormKind, items: readonly Pick<FormItem, 'code' | 'type' | 'required'>[]): string[] {
+  if (!FORMATIVE_KINDS.includes(kind)) return [];
+  const last = items.filter((item) => item.type !== 'note').slice(-FORMATIVE_CODES.length);
+  return FORMATIVE_CODES.filter((code, index) => {
+    const item = last[index];
+    return item?.code !== code || item.type !== 'text' || !item.required;
+  });
 }
 
 /** The zod schema of a form definition; see the module comment. */
@@ -241,18 +263,11 @@ export const FormDefinition = z
     for (const code of duplicates(items.map((item) => item.code))) {
       issue(['sections'], `item code ${code} is used more than once`);
     }
-    if (FORMATIVE_KINDS.includes(def.kind)) {
-      // Notes are text, not answers: a closing note after the feedforward is fine.
-      const last = items.filter((item) => item.type !== 'note').slice(-FORMATIVE_CODES.length);
-      FORMATIVE_CODES.forEach((code, index) => {
-        const item = last[index];
-        if (item?.code !== code || item.type !== 'text' || !item.required) {
-          issue(
-            ['sections'],
-            `a ${def.kind} ends with the required text items ${FORMATIVE_CODES.join(', ')} in that order; ${code} is missing, out of place, not text or not required`,
-          );
-        }
-      });
+    for (const code of misplacedFormativeCodes(def.kind, items)) {
+      issue(
+        ['sections'],
+        `a ${def.kind} ends with the required text items ${FORMATIVE_CODES.join(', ')} in that order; ${code} is missing, out of place, not text or not required`,
+      );
     }
   });
 

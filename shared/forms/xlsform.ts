@@ -1,16 +1,18 @@
 import type * as z from 'zod';
 import { withoutUndefined } from '../objects.ts';
 import { FORM_IDS } from '../tasks.ts';
-import { unsafeLineMessage, unsafeTextMessage } from '../text.ts';
-import { readWorkbook, writeWorkbook } from '../xlsx/workbook.ts';
+import { unsafeLineMessage, unsafeTextMessage, visible } from '../text.ts';
+import { MAX_PROBLEMS, readWorkbook, writeWorkbook } from '../xlsx/workbook.ts';
 import type { Cell, CellInput, Sheet, SheetProblem, SheetRow, WorkbookSpec } from '../xlsx/workbook.ts';
 import {
   DEFAULT_SCALE_OPTIONS,
   FORMATIVE_CODES,
-  FORMATIVE_KINDS,
   FORM_KINDS,
   FormDefinition,
   SCALE_POSITIONS,
+  kindOfId,
+  misplacedFormativeCodes,
+  spansScale,
 } from './definition.ts';
 import type { FormItem, FormKind, FormOption, ItemType, ScalePosition } from './definition.ts';
 
@@ -70,6 +72,15 @@ const XLSFORM_ONLY_TYPES = new Set([
 ]);
 
 const KIND_NAMES: Readonly<Record<FormKind, string>> = { kijkwijzer: 'kijkwijzer', advies: 'advies', experiment: 'experiment' };
+
+/**
+ * A cell's text as a message may repeat it: every refused character (a bidi override, a line break)
+ * written as `[U+202E]` (text.ts), so the page and the command line's one line per problem show it
+ * harmlessly. Every message that echoes what a coordinator typed goes through this or {@link quoted}.
+ */
+const shown = (text: string): string => visible(text);
+/** {@link shown}, between double quotes. */
+const quoted = (text: string): string => `"${visible(text)}"`;
 
 // ---------------------------------------------------------------------------------------------
 // Writing
@@ -275,9 +286,9 @@ export async function readFormWorkbook(bytes: Uint8Array): Promise<FormWorkbookR
       const problem = translate(issue, draft, reader);
       if (problem) reader.problems.push(problem);
     }
-    // A schema rule this reader does not know yet: refuse with the schema's own words.
+    // A schema rule this reader does not know yet: refuse at the cell, in Dutch (the schema's words are English).
     if (reader.problems.length === 0) {
-      for (const issue of parsed.error.issues) reader.problems.push({ ...locate(issue.path, reader.origins), message: `Dit klopt niet: ${issue.message}.` });
+      for (const issue of parsed.error.issues) reader.problems.push({ ...locate(issue.path, reader.origins), message: schemaIssueMessage(issue) });
     }
   }
   if (reader.problems.length > 0 || !parsed.success) return { ok: false, problems: ordered(reader.problems) };
@@ -292,9 +303,6 @@ export async function readFormWorkbook(bytes: Uint8Array): Promise<FormWorkbookR
   });
   return { ok: true, definition: parsed.data, rowOf: (code) => rows.get(code) };
 }
-
-/** The most problems reported at once, as the workbook reader has it: enough to fix a workbook. */
-const MAX_PROBLEMS = 200;
 
 /** Problems in sheet order (survey, choices, settings), then by row; duplicates once; at most {@link MAX_PROBLEMS}. */
 function ordered(problems: SheetProblem[]): SheetProblem[] {
@@ -328,13 +336,6 @@ function yesNoCell(cell: Cell): boolean | undefined {
   return undefined;
 }
 
-/** The kind a form id implies (as the schema has it). */
-function kindOfId(id: string): FormKind {
-  if (id.startsWith('kijkwijzer-')) return 'kijkwijzer';
-  if (id.startsWith('experiment-')) return 'experiment';
-  return 'advies';
-}
-
 const isFormId = (id: string): boolean => (FORM_IDS as readonly string[]).includes(id);
 
 function readSettings(sheet: Sheet, reader: Reader): Record<string, unknown> {
@@ -357,19 +358,19 @@ function readSettings(sheet: Sheet, reader: Reader): Record<string, unknown> {
 
   const id = row.text('form_id');
   if (!isFormId(id)) {
-    at('form_id', 'id', `${id === '' ? 'form_id is leeg' : `Onbekend formulier "${id}"`}. form_id is een van: ${FORM_IDS.join(', ')}.`);
+    at('form_id', 'id', `${id === '' ? 'form_id is leeg' : `Onbekend formulier ${quoted(id)}`}. form_id is een van: ${FORM_IDS.join(', ')}.`);
   }
 
   const versionCell = row.cell('version');
   const versionText = row.text('version');
   const version = versionCell.kind === 'number' ? versionCell.value : /^\d+$/.test(versionText) ? Number(versionText) : Number.NaN;
   if (!Number.isSafeInteger(version) || version < 1) {
-    at('version', 'version', `${versionText === '' ? 'version is leeg' : `De versie "${versionText}" klopt niet`}: de versie is een positief geheel getal (1, 2, 3, ...).`);
+    at('version', 'version', `${versionText === '' ? 'version is leeg' : `De versie ${quoted(versionText)} klopt niet`}: de versie is een positief geheel getal (1, 2, 3, ...).`);
   }
 
   const kind = row.text('soort').toLowerCase();
   if (!(FORM_KINDS as readonly string[]).includes(kind)) {
-    at('soort', 'kind', `${kind === '' ? 'soort is leeg' : `Onbekende soort "${row.text('soort')}"`}. Kies kijkwijzer, advies of experiment.`);
+    at('soort', 'kind', `${kind === '' ? 'soort is leeg' : `Onbekende soort ${quoted(row.text('soort'))}`}. Kies kijkwijzer, advies of experiment.`);
   } else if (isFormId(id) && kindOfId(id) !== kind) {
     at('soort', 'kind', `Bij form_id ${id} hoort soort ${KIND_NAMES[kindOfId(id)]}, niet ${kind}.`);
   }
@@ -379,7 +380,7 @@ function readSettings(sheet: Sheet, reader: Reader): Record<string, unknown> {
     if (kindOfId(id) === 'kijkwijzer') {
       const expected = id.slice('kijkwijzer-'.length);
       if (kijkwijzerType !== expected) {
-        at('kijkwijzer_type', 'kijkwijzerType', `Bij form_id ${id} hoort kijkwijzer_type ${expected}${kijkwijzerType === '' ? '' : `, niet ${kijkwijzerType}`}.`);
+        at('kijkwijzer_type', 'kijkwijzerType', `Bij form_id ${id} hoort kijkwijzer_type ${expected}${kijkwijzerType === '' ? '' : `, niet ${shown(kijkwijzerType)}`}.`);
       }
     } else if (kijkwijzerType !== '') {
       at('kijkwijzer_type', 'kijkwijzerType', `Alleen een kijkwijzer heeft een kijkwijzer_type; laat deze cel leeg bij ${id}.`);
@@ -389,10 +390,10 @@ function readSettings(sheet: Sheet, reader: Reader): Record<string, unknown> {
   }
 
   const article = row.text('lidwoord').toLowerCase();
-  if (article !== 'de' && article !== 'het') at('lidwoord', 'article', `Het lidwoord is de of het, niet "${row.text('lidwoord')}".`);
+  if (article !== 'de' && article !== 'het') at('lidwoord', 'article', `Het lidwoord is de of het, niet ${quoted(row.text('lidwoord'))}.`);
 
   const draftContent = yesNoCell(row.cell('concept'));
-  if (draftContent === undefined) at('concept', 'draftContent', `concept is ja of nee, niet "${row.text('concept')}".`);
+  if (draftContent === undefined) at('concept', 'draftContent', `concept is ja of nee, niet ${quoted(row.text('concept'))}.`);
 
   const settings: Record<string, unknown> = {
     id,
@@ -426,7 +427,7 @@ function readChoices(sheet: Sheet, reader: Reader): Map<string, ChoiceList> {
       const key = `${name}\u0000${value}`;
       const first = firstRow.get(key);
       if (first !== undefined) {
-        reader.problem(CHOICES, row.row, 'name', `De keuze ${value} staat al in lijst ${name} (rij ${first}); elke keuze in een lijst heeft een eigen naam.`);
+        reader.problem(CHOICES, row.row, 'name', `De keuze ${shown(value)} staat al in lijst ${shown(name)} (rij ${first}); elke keuze in een lijst heeft een eigen naam.`);
         continue;
       }
       firstRow.set(key, row.row);
@@ -435,7 +436,7 @@ function readChoices(sheet: Sheet, reader: Reader): Map<string, ChoiceList> {
     const choice: ChoiceRow = { row: row.row, value, label: row.text('label'), scaleText };
     if ((SCALE_POSITIONS as readonly string[]).includes(scaleText)) choice.scale = scaleText as ScalePosition;
     else if (scaleText !== '') {
-      reader.problem(CHOICES, row.row, 'schaal', `Onbekende schaal "${row.text('schaal')}". Kies onder, voldoende, boven of niet-gezien.`);
+      reader.problem(CHOICES, row.row, 'schaal', `Onbekende schaal ${quoted(row.text('schaal'))}. Kies onder, voldoende, boven of niet-gezien.`);
     }
     const list = lists.get(name) ?? { name, rows: [], kind: 'choice' };
     list.rows.push(choice);
@@ -446,15 +447,14 @@ function readChoices(sheet: Sheet, reader: Reader): Map<string, ChoiceList> {
     if (placed.length === 0) continue;
     if (placed.length === list.rows.length) {
       list.kind = 'scale';
-      const positions = new Set(list.rows.map((choice) => choice.scale));
-      if (!positions.has('onder') || !(positions.has('voldoende') || positions.has('boven'))) {
-        reader.problem(CHOICES, list.rows[0]!.row, 'schaal', `Lijst ${list.name} is een schaal, maar een schaal heeft minstens één keuze onder voldoende (onder) en één op of boven voldoende (voldoende of boven).`);
+      if (!spansScale(list.rows.map((choice) => choice.scale))) {
+        reader.problem(CHOICES, list.rows[0]!.row, 'schaal', `Lijst ${shown(list.name)} is een schaal, maar een schaal heeft minstens één keuze onder voldoende (onder) en één op of boven voldoende (voldoende of boven).`);
       }
       continue;
     }
     list.kind = 'mixed';
     for (const choice of list.rows.filter((candidate) => candidate.scaleText === '')) {
-      reader.problem(CHOICES, choice.row, 'schaal', `Geef elke keuze van lijst ${list.name} een schaal (onder, voldoende, boven of niet-gezien), of geen enkele: dan is het een gewone keuzelijst.`);
+      reader.problem(CHOICES, choice.row, 'schaal', `Geef elke keuze van lijst ${shown(list.name)} een schaal (onder, voldoende, boven of niet-gezien), of geen enkele: dan is het een gewone keuzelijst.`);
     }
   }
   return lists;
@@ -483,9 +483,9 @@ function parseType(raw: string): ParsedType {
   }
   if (XLSFORM_ONLY_TYPES.has(joined) || XLSFORM_ONLY_TYPES.has(first)) {
     const repeat = first.includes('repeat') ? ' Herhaalde groepen kent dit formulier niet.' : '';
-    return { kind: 'refused', message: `Het vraagtype "${raw.trim()}" bestaat in XLSForm, maar dit formulier kent het niet.${repeat} Gebruik ${SUPPORTED_TYPES}.` };
+    return { kind: 'refused', message: `Het vraagtype ${quoted(raw.trim())} bestaat in XLSForm, maar dit formulier kent het niet.${repeat} Gebruik ${SUPPORTED_TYPES}.` };
   }
-  return { kind: 'refused', message: `Onbekend vraagtype "${raw.trim()}". Gebruik ${SUPPORTED_TYPES}.` };
+  return { kind: 'refused', message: `Onbekend vraagtype ${quoted(raw.trim())}. Gebruik ${SUPPORTED_TYPES}.` };
 }
 
 function readSurvey(sheet: Sheet, lists: Map<string, ChoiceList>, reader: Reader): DraftSection[] {
@@ -526,11 +526,11 @@ function readSurvey(sheet: Sheet, lists: Map<string, ChoiceList>, reader: Reader
       // Sections are flat: the open group counts as closed here, so one missing end_group is one problem.
       const outer = open.pop();
       if (outer !== undefined) {
-        reader.problem(SURVEY, row.row, 'type', `Een groep binnen een groep kan niet: sluit de groep ${sections[outer]!.code} (rij ${reader.origins.sections[outer]!.row}) eerst met end_group.`);
+        reader.problem(SURVEY, row.row, 'type', `Een groep binnen een groep kan niet: sluit de groep ${shown(sections[outer]!.code)} (rij ${reader.origins.sections[outer]!.row}) eerst met end_group.`);
       }
       const first = sectionRows.get(code);
       if (code !== '' && first !== undefined) {
-        reader.problem(SURVEY, row.row, 'name', `De naam ${code} staat al in rij ${first}; elke groep heeft een eigen naam.`);
+        reader.problem(SURVEY, row.row, 'name', `De naam ${shown(code)} staat al in rij ${first}; elke groep heeft een eigen naam.`);
       } else sectionRows.set(code, row.row);
       sections.push({ code, title: label, ...(help === '' ? {} : { help }), items: [] });
       reader.origins.sections.push({ row: row.row, refused: false, items: [] });
@@ -541,7 +541,7 @@ function readSurvey(sheet: Sheet, lists: Map<string, ChoiceList>, reader: Reader
     const item = readItem(row, type, lists, reader);
     const first = itemRows.get(code);
     if (code !== '' && first !== undefined) {
-      reader.problem(SURVEY, row.row, 'name', `De naam ${code} staat al in rij ${first}; elke vraag heeft een eigen naam.`);
+      reader.problem(SURVEY, row.row, 'name', `De naam ${shown(code)} staat al in rij ${first}; elke vraag heeft een eigen naam.`);
     } else itemRows.set(code, row.row);
     const current = open.at(-1);
     if (current === undefined) {
@@ -556,7 +556,7 @@ function readSurvey(sheet: Sheet, lists: Map<string, ChoiceList>, reader: Reader
     reader.origins.sections[current]!.items.push({ row: row.row, optionRows: item.optionRows, list: item.list });
   }
   for (const index of open) {
-    reader.problem(SURVEY, reader.origins.sections[index]!.row, 'type', `De groep ${sections[index]!.code} wordt niet gesloten: zet een end_group na de laatste vraag van de groep.`);
+    reader.problem(SURVEY, reader.origins.sections[index]!.row, 'type', `De groep ${shown(sections[index]!.code)} wordt niet gesloten: zet een end_group na de laatste vraag van de groep.`);
   }
   return sections;
 }
@@ -570,7 +570,7 @@ function readItem(
   const requiredCell = row.cell('required');
   let required = requiredCell.kind === 'empty' ? false : yesNoCell(requiredCell);
   if (required === undefined) {
-    reader.problem(SURVEY, row.row, 'required', `required is ja of nee, niet "${row.text('required')}".`);
+    reader.problem(SURVEY, row.row, 'required', `required is ja of nee, niet ${quoted(row.text('required'))}.`);
     required = false;
   }
   const base = { code: row.text('name'), label: row.text('label'), ...(row.text('hint') === '' ? {} : { help: row.text('hint') }) };
@@ -585,13 +585,14 @@ function readItem(
   const list = lists.get(type.list);
   const select = type.multiple ? 'select_multiple' : 'select_one';
   if (list === undefined) {
-    const known = [...lists.keys()];
-    reader.problem(SURVEY, row.row, 'type', `De lijst ${type.list} bestaat niet op het blad choices${known.length > 0 ? ` (daar staan: ${known.join(', ')})` : ''}. Zet de keuzes van ${select} ${type.list} op het blad choices, met list_name ${type.list}.`);
+    const known = [...lists.keys()].map(shown);
+    const name = shown(type.list);
+    reader.problem(SURVEY, row.row, 'type', `De lijst ${name} bestaat niet op het blad choices${known.length > 0 ? ` (daar staan: ${known.join(', ')})` : ''}. Zet de keuzes van ${select} ${name} op het blad choices, met list_name ${name}.`);
     return undefined;
   }
   if (list.kind === 'mixed') return undefined;
   if (type.multiple && list.kind === 'scale') {
-    reader.problem(SURVEY, row.row, 'type', `select_multiple kan geen schaal zijn, maar de keuzes van lijst ${list.name} hebben een schaal. Maak de kolom schaal van die lijst leeg, of gebruik select_one.`);
+    reader.problem(SURVEY, row.row, 'type', `select_multiple kan geen schaal zijn, maar de keuzes van lijst ${shown(list.name)} hebben een schaal. Maak de kolom schaal van die lijst leeg, of gebruik select_one.`);
     return undefined;
   }
   const options: FormOption[] = list.rows.map((choice) =>
@@ -622,20 +623,18 @@ function checkHasSections(draft: Draft, reader: Reader): void {
   }
 }
 
-/** A kijkwijzer or experiment ends with the required text items FEEDBACK, FEEDUP, FEEDFORWARD (as the schema has it). */
+/** A kijkwijzer or experiment ends with the required text items FEEDBACK, FEEDUP, FEEDFORWARD (the schema's rule, {@link misplacedFormativeCodes}), said at the row. */
 function checkFormative(draft: Draft, reader: Reader): void {
   const id = typeof draft.id === 'string' ? draft.id : '';
-  if (!isFormId(id) || !FORMATIVE_KINDS.includes(kindOfId(id))) return;
+  if (!isFormId(id)) return;
+  const kind = kindOfId(id);
   const located = draft.sections.flatMap((section, s) => section.items.map((item, i) => ({ item, row: reader.origins.sections[s]!.items[i]!.row })));
-  const last = located.filter(({ item }) => item.type !== 'note').slice(-FORMATIVE_CODES.length);
-  const rule = `Een ${kindOfId(id)} eindigt met de open vragen ${FORMATIVE_CODES.join(', ')}, in die volgorde, elk met type text en required ja`;
-  FORMATIVE_CODES.forEach((code, index) => {
-    const found = last[index];
-    if (found?.item.code === code && found.item.type === 'text' && found.item.required) return;
+  const rule = `Een ${KIND_NAMES[kind]} eindigt met de open vragen ${FORMATIVE_CODES.join(', ')}, in die volgorde, elk met type text en required ja`;
+  for (const code of misplacedFormativeCodes(kind, located.map(({ item }) => item))) {
     const own = located.find(({ item }) => item.code === code);
     if (own === undefined) reader.problem(SURVEY, undefined, undefined, `${rule}; ${code} ontbreekt.`);
     else reader.problem(SURVEY, own.row, 'name', `${rule}; ${code} staat niet op zijn plaats, is geen text of is niet verplicht.`);
-  });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -702,21 +701,55 @@ function translate(issue: z.core.$ZodIssue, draft: Draft, reader: Reader): Sheet
   const field = String(path.at(-1));
   if (typeof value === 'string' && value.trim() === '') return { ...where, message: emptyMessage(path) };
   if (issue.code === 'invalid_format' && field === 'code') {
-    return { ...where, message: `"${String(value)}" is geen geldige code: gebruik hoofdletters en cijfers, met enkele streepjes ertussen, zoals PED-1.` };
+    return { ...where, message: `${quoted(String(value))} is geen geldige code: gebruik hoofdletters en cijfers, met enkele streepjes ertussen, zoals PED-1.` };
   }
   if (issue.code === 'invalid_format' && field === 'value') {
-    return { ...where, message: `"${String(value)}" is geen geldige name voor een keuze: kleine letters en cijfers, beginnend met een letter, met enkele streepjes ertussen, zoals op-koers.` };
+    return { ...where, message: `${quoted(String(value))} is geen geldige name voor een keuze: kleine letters en cijfers, beginnend met een letter, met enkele streepjes ertussen, zoals op-koers.` };
   }
   if (issue.code === 'too_small' && field === 'options') {
     const s = path[1] as number;
     const i = path[3] as number;
     const list = reader.origins.sections[s]?.items[i]?.list;
-    return { ...where, message: `De lijst ${list ?? ''} heeft maar één keuze; een vraag met keuzes heeft er minstens twee.` };
+    return { ...where, message: `De lijst ${shown(list ?? '')} heeft maar één keuze; een vraag met keuzes heeft er minstens twee.` };
   }
   if (issue.code === 'too_small' && field === 'items') {
     if (reader.origins.sections[path[1] as number]?.refused) return undefined;
-    return { ...where, message: `De groep ${draft.sections[path[1] as number]?.code ?? ''} heeft geen vragen: zet er minstens één vraag of note in, of verwijder de groep.` };
+    return { ...where, message: `De groep ${shown(draft.sections[path[1] as number]?.code ?? '')} heeft geen vragen: zet er minstens één vraag of note in, of verwijder de groep.` };
   }
   if (issue.code === 'too_small' && field === 'sections') return undefined; // checkHasSections reports it
-  return { ...where, message: `Deze waarde klopt niet: ${issue.message}.` };
+  return { ...where, message: schemaIssueMessage(issue) };
+}
+
+/** The fields of a definition as a coordinator knows them, for {@link schemaIssueMessage}. */
+const FIELD_NAMES: Readonly<Record<string, string>> = {
+  id: 'form_id',
+  version: 'versie',
+  kind: 'soort',
+  kijkwijzerType: 'kijkwijzer_type',
+  title: 'titel',
+  article: 'lidwoord',
+  nameInSentence: 'naam in een zin',
+  intro: 'inleiding',
+  draftContent: 'concept',
+  basis: 'basis',
+  sections: 'onderdelen',
+  items: 'vragen',
+  code: 'code',
+  label: 'tekst',
+  help: 'toelichting',
+  type: 'vraagtype',
+  required: 'verplicht',
+  options: 'keuzes',
+  value: 'waarde van de keuze',
+  scale: 'plek op de schaal',
+};
+
+/**
+ * The message of a schema issue no check of this reader words itself: fixed Dutch naming the field
+ * (the last named key of its path), never the schema's own message, which is English and meant for
+ * developers. Exported for its test: the rules the reader knows leave it unreachable.
+ */
+export function schemaIssueMessage(issue: Pick<z.core.$ZodIssue, 'path'>): string {
+  const field = issue.path.findLast((key) => typeof key === 'string');
+  return `Deze waarde klopt niet (${(field === undefined ? undefined : FIELD_NAMES[field]) ?? 'formulier'}).`;
 }

@@ -17,8 +17,8 @@ export const WORKBOOK_MAX_BYTES = 2 * 1024 * 1024;
 const MAX_UNPACKED_BYTES = 20 * 1024 * 1024;
 /** Most entries a workbook may have: a plain workbook has about a dozen, one per sheet more. */
 const MAX_ENTRIES = 200;
-/** The most problems reported at once: enough to fix a workbook, not a page of thousands. */
-const MAX_PROBLEMS = 200;
+/** The most problems reported at once: enough to fix a workbook, not a page of thousands. Readers built on this one keep to it too. */
+export const MAX_PROBLEMS = 200;
 
 /** One thing wrong with a workbook; `row` is the spreadsheet's row number, `column` a header or letter. */
 export interface SheetProblem {
@@ -294,7 +294,8 @@ export interface SheetContent {
 
 /**
  * Writes a workbook: a bold, frozen header row, wrapped text, dates as Excel dates shown as
- * dd-mm-jjjj. Text is always a text cell (exceljs never turns a string into a formula).
+ * dd-mm-jjjj. Text is always a text cell (exceljs never turns a string into a formula), and reads
+ * back exactly as written: see {@link escapeExcelText}.
  */
 export async function writeWorkbook(sheets: readonly SheetContent[]): Promise<Uint8Array> {
   const workbook = new ExcelJS.Workbook();
@@ -303,7 +304,7 @@ export async function writeWorkbook(sheets: readonly SheetContent[]): Promise<Ui
   workbook.modified = new Date(0);
   for (const content of sheets) {
     const worksheet = workbook.addWorksheet(content.name, { views: [{ state: 'frozen', ySplit: 1 }] });
-    worksheet.columns = content.columns.map((column) => ({ header: column.header, width: column.width ?? 16 }));
+    worksheet.columns = content.columns.map((column) => ({ header: escapeExcelText(column.header), width: column.width ?? 16 }));
     worksheet.getRow(1).font = { bold: true };
     for (const row of content.rows) {
       const added = worksheet.addRow(row.map(toExcel));
@@ -320,5 +321,19 @@ export async function writeWorkbook(sheets: readonly SheetContent[]): Promise<Ui
 function toExcel(value: CellInput): ExcelValue {
   if (value === undefined || value === null) return null;
   if (value instanceof Temporal.PlainDate) return new Date(Date.UTC(value.year, value.month - 1, value.day));
+  if (typeof value === 'string') return escapeExcelText(value);
   return value;
+}
+
+/**
+ * Text as a cell must hold it to read back unchanged. In the file format `_xHHHH_` (four hex digits)
+ * stands for the character U+HHHH, and readers decode it: exceljs turns the text `_x0041_` into "A"
+ * and `_x0000_` into a NUL, Excel does the same. A literal `_xHHHH_` is therefore written with its
+ * underscore escaped, `_x005F_xHHHH_` (U+005F is "_"), which Excel and exceljs read back as
+ * `_xHHHH_`. Every underscore that starts such a sequence is escaped, also where two share an
+ * underscore (`_x0041_x0042_`), and lower-case hex too, which Excel decodes and exceljs does not.
+ * exceljs writes the string as given (it does not escape), so this is the writer's job.
+ */
+export function escapeExcelText(text: string): string {
+  return text.replace(/_(?=x[0-9A-Fa-f]{4}_)/g, '_x005F_');
 }

@@ -148,6 +148,129 @@ describe('yearToWorkbook and readYearWorkbook', () => {
   });
 });
 
+describe('the versie cell', () => {
+  it('holds the version the workbook was written with, and reads back as that version', async () => {
+    const bytes = await yearToWorkbook(shipped('2025-2026'), resolvedYearTasks(TASKS, '2025-2026'), 3);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
+
+    const result = await readYearWorkbook(bytes, schoolYears);
+
+    expect(cell(workbook, 'schooljaar', 2, 'versie').value).toBe(3);
+    expect(result).toEqual({ ok: true, year: shipped('2025-2026'), tasks: resolvedYearTasks(TASKS, '2025-2026'), version: 3 });
+    expect(String(workbook.getWorksheet('uitleg')!.getColumn(1).values.join('\n'))).toContain('versie: de versie waar deze werkmap van uitgaat; laat staan.');
+  });
+
+  it('is empty when no version is given, and then the result has none', async () => {
+    const bytes = await workbookOf('2025-2026');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
+
+    const result = await readYearWorkbook(bytes, schoolYears);
+
+    expect(cell(workbook, 'schooljaar', 2, 'versie').value).toBeNull();
+    expect(result.ok && 'version' in result).toBe(false);
+  });
+
+  it('may be missing altogether, as in a workbook downloaded before it existed', async () => {
+    const bytes = await edited(await yearToWorkbook(shipped('2025-2026'), resolvedYearTasks(TASKS, '2025-2026'), 2), (workbook) => {
+      workbook.getWorksheet('schooljaar')!.spliceColumns(Number(cell(workbook, 'schooljaar', 1, 'versie').col), 1);
+    });
+
+    const result = await readYearWorkbook(bytes, schoolYears);
+
+    expect(result).toEqual({ ok: true, year: shipped('2025-2026'), tasks: resolvedYearTasks(TASKS, '2025-2026') });
+    expect(result.ok && result.version).toBeUndefined();
+  });
+
+  it.each([
+    [1.5, '1.5'],
+    [0, '0'],
+    [-2, '-2'],
+    ['twee', 'twee'],
+  ] as const)('refuses %s at its cell: a version is a positive whole number', async (value, shown) => {
+    const bytes = await edited(await workbookOf('2025-2026'), (workbook) => {
+      cell(workbook, 'schooljaar', 2, 'versie').value = value;
+    });
+
+    expect(problems(await readYearWorkbook(bytes, schoolYears))).toEqual([
+      `blad schooljaar, rij 2, kolom versie: De versie "${shown}" klopt niet: de versie is een positief geheel getal (1, 2, 3, ...), de versie waar deze werkmap van uitgaat. Zet terug wat er bij het downloaden stond.`,
+    ]);
+  });
+
+  it('reads a version typed as text', async () => {
+    const bytes = await edited(await workbookOf('2025-2026'), (workbook) => {
+      cell(workbook, 'schooljaar', 2, 'versie').value = ' 4 ';
+    });
+
+    const result = await readYearWorkbook(bytes, schoolYears);
+
+    expect(result.ok && result.version).toBe(4);
+  });
+});
+
+describe('readYearWorkbook: characters', () => {
+  it('refuses control and invisible characters at their cell with their position; line breaks only in texts, quotes, the note and sources', async () => {
+    const bytes = await edited(await workbookOf('2025-2026'), (workbook) => {
+      cell(workbook, 'schooljaar', 2, 'status').value = 'voorlopig';
+      cell(workbook, 'schooljaar', 2, 'toelichting').value = 'Voorlopig\u200B: de data volgen.';
+      cell(workbook, 'schooljaar', 2, 'bron').value = 'Handleiding\u2028BEGIN:VEVENT';
+      cell(workbook, 'schooljaar', 2, 'stagedagen').value = 'maandag\nwoensdag';
+      cell(workbook, 'periodes', 3, 'deadline_herkomst').value = 'gepu\nbliceerd';
+      cell(workbook, 'periodes', 4, 'automatisch').value = 'advies-wpb\u2066';
+      cell(workbook, 'periodes', 5, 'einde_bron').value = 'Rooster van Zoë\u202E';
+      cell(workbook, 'taken', 2, 'tekst').value = 'Lever je formulier in bij \u202Etxet.exe';
+      cell(workbook, 'taken', 3, 'code').value = 'kennis\tmaken';
+      cell(workbook, 'taken', 4, 'rol').value = 'stu\ndent';
+      // exceljs writes this text as it is; every reader turns Excel's escape _x0000_ into a NUL.
+      cell(workbook, 'taken', 5, 'citaat').value = 'Het gesprek_x0000_ met Çelik.';
+      cell(workbook, 'taken', 6, 'formulieren').value = 'kijkwijzer-didactiek\u00AD';
+    });
+
+    expect(problems(await readYearWorkbook(bytes, schoolYears))).toEqual([
+      'blad schooljaar, rij 2, kolom toelichting: De tekst bevat een onzichtbaar teken (U+200B) op positie 10; alleen zichtbare tekst en regeleinden zijn toegestaan.',
+      'blad schooljaar, rij 2, kolom bron: De tekst bevat een regeleinde (U+2028) op positie 12; alleen zichtbare tekst op één regel is toegestaan.',
+      'blad schooljaar, rij 2, kolom stagedagen: De tekst bevat een regeleinde (U+000A) op positie 8; alleen zichtbare tekst op één regel is toegestaan.',
+      'blad periodes, rij 3, kolom deadline_herkomst: De tekst bevat een regeleinde (U+000A) op positie 5; alleen zichtbare tekst op één regel is toegestaan.',
+      'blad periodes, rij 4, kolom automatisch: De tekst bevat een onzichtbaar teken dat de leesrichting verandert (U+2066) op positie 11; alleen zichtbare tekst op één regel is toegestaan.',
+      'blad periodes, rij 5, kolom einde_bron: De tekst bevat een onzichtbaar teken dat de leesrichting verandert (U+202E) op positie 16; alleen zichtbare tekst en regeleinden zijn toegestaan.',
+      'blad taken, rij 2, kolom tekst: De tekst bevat een onzichtbaar teken dat de leesrichting verandert (U+202E) op positie 27; alleen zichtbare tekst en regeleinden zijn toegestaan.',
+      'blad taken, rij 3, kolom code: De tekst bevat een tab (U+0009) op positie 7; alleen zichtbare tekst op één regel is toegestaan.',
+      'blad taken, rij 4, kolom rol: De tekst bevat een regeleinde (U+000A) op positie 4; alleen zichtbare tekst op één regel is toegestaan.',
+      'blad taken, rij 5, kolom citaat: De tekst bevat een nulteken (U+0000) op positie 12; alleen zichtbare tekst en regeleinden zijn toegestaan.',
+      'blad taken, rij 6, kolom formulieren: De tekst bevat een onzichtbaar teken (U+00AD) op positie 21; alleen zichtbare tekst op één regel is toegestaan.',
+    ]);
+  });
+
+  it('takes line breaks in a task text, its quote and a source, and emoji with a zero width joiner', async () => {
+    const text = 'Bespreek met Zoë 👩🏽‍🏫 het lesplan.\nNeem het formulier van Ó\'Neill mee.';
+    const bytes = await edited(await workbookOf('2025-2026'), (workbook) => {
+      cell(workbook, 'taken', 2, 'tekst').value = text;
+      cell(workbook, 'taken', 2, 'citaat').value = 'Bespreek het lesplan.\nNeem het formulier mee.';
+    });
+
+    const result = await readYearWorkbook(bytes, schoolYears);
+
+    if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
+    expect(result.tasks.student!.OP1[0]).toMatchObject({ text, source: { quote: 'Bespreek het lesplan.\nNeem het formulier mee.' } });
+  });
+
+  it('says a refused character once, at its cell, and never repeats the value as typed', async () => {
+    const bytes = await edited(await workbookOf('2025-2026'), (workbook) => {
+      cell(workbook, 'periodes', 2, 'start').value = '8-9-2025\u202E';
+      cell(workbook, 'taken', 2, 'rol').value = 'mentor\u2067';
+    });
+
+    const lines = problems(await readYearWorkbook(bytes, schoolYears));
+
+    expect(lines).toEqual([
+      'blad periodes, rij 2, kolom start: De tekst bevat een onzichtbaar teken dat de leesrichting verandert (U+202E) op positie 9; alleen zichtbare tekst op één regel is toegestaan.',
+      'blad taken, rij 2, kolom rol: De tekst bevat een onzichtbaar teken dat de leesrichting verandert (U+2067) op positie 7; alleen zichtbare tekst op één regel is toegestaan.',
+    ]);
+    for (const line of lines) expect(line).not.toMatch(/[\p{Cc}\p{Cf}]/u);
+  });
+});
+
 describe('readYearWorkbook: dates', () => {
   it('accepts dates as text dd-mm-jjjj, d-m-jjjj and jjjj-mm-dd as well as real Excel dates', async () => {
     const bytes = await edited(await workbookOf('2025-2026'), (workbook) => {

@@ -1,9 +1,9 @@
 import type ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { formCatalog } from '#forms/index.ts';
-import { findItem, parseFormDefinition } from '#shared/forms/definition.ts';
+import { FormDefinition as FormDefinitionSchema, findItem, parseFormDefinition } from '#shared/forms/definition.ts';
 import type { FormDefinition } from '#shared/forms/definition.ts';
-import { formToWorkbook, readFormWorkbook } from '#shared/forms/xlsform.ts';
+import { formToWorkbook, readFormWorkbook, schemaIssueMessage } from '#shared/forms/xlsform.ts';
 import { formatProblem } from '#shared/xlsx/workbook.ts';
 import { cellAt, editWorkbook, headers, openWorkbook, rowValues, rowWhere, sheet } from '../../support/edit-workbook.ts';
 
@@ -190,6 +190,21 @@ describe('formToWorkbook and readFormWorkbook', () => {
     expect([rowOf('DID-2'), rowOf('DID-9'), rowOf('FEEDBACK'), rowOf('ONBEKEND')]).toEqual([4, 17, 21, undefined]);
   });
 
+  it("give back text that looks like Excel's _xHHHH_ escapes exactly, and an independent reader sees it too", async () => {
+    const label = "Zoë schrijft _x0041_ en _x0000_ letterlijk, zoals in Ó'Neills code";
+    const def = parseFormDefinition({
+      ...didactiek,
+      version: 2,
+      sections: didactiek.sections.map((section) => ({ ...section, items: section.items.map((item) => (item.code === 'DID-2' ? { ...item, label } : item)) })),
+    });
+
+    const bytes = await formToWorkbook(def);
+
+    expect(findItem((await read(bytes)).definition, 'DID-2')?.label).toBe(label);
+    const survey = sheet(await openWorkbook(bytes), 'survey');
+    expect(cellAt(survey, rowWhere(survey, 'name', 'DID-2'), 'label').value).toBe(label);
+  });
+
   it('read the other spellings: yes/no/true/false and Excel TRUE/FALSE, "begin group", an empty required', async () => {
     const bytes = await edited(didactiek, (workbook) => {
       set(workbook, 'survey', 2, { type: 'begin group' });
@@ -294,6 +309,24 @@ describe('readFormWorkbook refuses', () => {
     ]);
   });
 
+  it('yes/no, version, soort, lidwoord and schaal cells with a bidi override or a line break, repeating them harmlessly', async () => {
+    const bytes = await edited(didactiek, (workbook) => {
+      set(workbook, 'survey', rowWhere(sheet(workbook, 'survey'), 'name', 'DID-3'), { required: 'ja\u202E nee' });
+      set(workbook, 'choices', 2, { schaal: 'onder\u2066' });
+      set(workbook, 'settings', 2, { version: '2\n3', soort: 'kijk\u202Ewijzer', lidwoord: 'de\nhet', concept: 'ja\u0085' });
+    });
+    expect(await refusals(bytes)).toEqual([
+      'blad survey, rij 5, kolom required: required is ja of nee, niet "ja[U+202E] nee".',
+      'blad choices, rij 2, kolom schaal: Onbekende schaal "onder[U+2066]". Kies onder, voldoende, boven of niet-gezien.',
+      'blad settings, rij 2, kolom soort: De tekst bevat een onzichtbaar teken dat de leesrichting verandert (U+202E) op positie 5; alleen zichtbare tekst op één regel is toegestaan.',
+      'blad settings, rij 2, kolom lidwoord: De tekst bevat een regeleinde (U+000A) op positie 3; alleen zichtbare tekst op één regel is toegestaan.',
+      'blad settings, rij 2, kolom version: De versie "2[U+000A]3" klopt niet: de versie is een positief geheel getal (1, 2, 3, ...).',
+      'blad settings, rij 2, kolom soort: Onbekende soort "kijk[U+202E]wijzer". Kies kijkwijzer, advies of experiment.',
+      'blad settings, rij 2, kolom lidwoord: Het lidwoord is de of het, niet "de[U+000A]het".',
+      'blad settings, rij 2, kolom concept: concept is ja of nee, niet "ja[U+0085]".',
+    ]);
+  });
+
   it('an unknown form_id, naming the known ones', async () => {
     const bytes = await edited(didactiek, (workbook) => set(workbook, 'settings', 2, { form_id: 'kijkwijzer-muziek' }));
     expect(await refusals(bytes)).toEqual([
@@ -374,6 +407,13 @@ describe('readFormWorkbook refuses', () => {
     ]);
   });
 
+  it('a kijkwijzer whose FEEDUP is not required, at its row', async () => {
+    const bytes = await edited(didactiek, (workbook) => set(workbook, 'survey', rowWhere(sheet(workbook, 'survey'), 'name', 'FEEDUP'), { required: 'nee' }));
+    expect(await refusals(bytes)).toEqual([
+      'blad survey, rij 21, kolom name: Een kijkwijzer eindigt met de open vragen FEEDBACK, FEEDUP, FEEDFORWARD, in die volgorde, elk met type text en required ja; FEEDUP staat niet op zijn plaats, is geen text of is niet verplicht.',
+    ]);
+  });
+
   it('with every problem at once, not just the first', async () => {
     const bytes = await edited(didactiek, (workbook) => {
       set(workbook, 'survey', 3, { type: 'integer' });
@@ -420,5 +460,19 @@ describe('readFormWorkbook refuses', () => {
     const pdf = new TextEncoder().encode('%PDF-1.7\n1 0 obj\n<< /Title (Kijkwijzer) >>\nendobj\n%%EOF\n');
     expect(await refusals(csv)).toEqual([NOT_XLSX]);
     expect(await refusals(pdf)).toEqual([NOT_XLSX]);
+  });
+});
+
+describe('schemaIssueMessage', () => {
+  it("names the field in Dutch and never repeats the schema's English", () => {
+    const parsed = FormDefinitionSchema.safeParse({ ...didactiek, title: 42, article: 'een', sections: [{ ...didactiek.sections[0], items: [{ code: 'x y', label: '', type: 'slider', required: 'ja' }] }] });
+    expect(parsed.success).toBe(false);
+    const messages = parsed.success ? [] : parsed.error.issues.map(schemaIssueMessage);
+
+    expect(messages.length).toBeGreaterThan(3);
+    for (const message of messages) expect(message).toMatch(/^Deze waarde klopt niet \([a-z_ ]+\)\.$/);
+    expect(schemaIssueMessage({ path: ['sections', 0, 'items', 2, 'label'] })).toBe('Deze waarde klopt niet (tekst).');
+    expect(schemaIssueMessage({ path: ['title'] })).toBe('Deze waarde klopt niet (titel).');
+    expect(schemaIssueMessage({ path: [] })).toBe('Deze waarde klopt niet (formulier).');
   });
 });

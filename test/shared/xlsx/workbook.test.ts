@@ -53,6 +53,28 @@ describe('readWorkbook', () => {
     expect(rows[1]!.text('hint')).toBe('ja');
   });
 
+  it("writes text that looks like Excel's _xHHHH_ escapes so it reads back exactly, in our reader and in exceljs alone", async () => {
+    const labels = [
+      'Zoë schrijft _x0041_ letterlijk',
+      '_x0041_x0042_',
+      'kleine letters _x00e9_ en _x005F_',
+      'regel_x000D_einde en nul_x0000_teken',
+      '_x005F_x0041_',
+    ];
+    const bytes = await writeWorkbook([
+      { name: 'survey', columns: [{ header: 'type' }, { header: 'name' }, { header: 'label' }], rows: labels.map((label, index) => ['text', `V-${index + 1}`, label]) },
+      { name: 'settings', columns: [{ header: 'form_id' }], rows: [['kijkwijzer-didactiek']] },
+    ]);
+
+    const result = await readWorkbook(bytes, SPEC);
+
+    if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
+    expect(result.sheets.get('survey')!.rows.map((row) => row.text('label'))).toEqual(labels);
+    const independent = new ExcelJS.Workbook();
+    await independent.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
+    expect(labels.map((_, index) => independent.getWorksheet('survey')!.getRow(index + 2).getCell(3).value)).toEqual(labels);
+  });
+
   it('skips empty rows and an explanation sheet, and matches headers whatever their case', async () => {
     const bytes = await build((workbook) => {
       const survey = workbook.getWorksheet('survey')!;
