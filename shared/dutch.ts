@@ -10,6 +10,11 @@ export function dutchList(values: readonly string[]): string {
   return `${values.slice(0, -1).join(', ')} en ${values.at(-1)}`;
 }
 
+/** A number with its noun in the right form: "1 taak", "0 taken", "3 taken". */
+export function countOf(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /** The text with its first letter in upper case. */
 export function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);

@@ -20,7 +20,8 @@ import { loadConfig, type Config } from '#shared/config.ts';
 import { liveContent } from '#shared/content/live.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import { logger } from '#shared/log.ts';
-import { answerItems, formItems, type FormDefinition, type FormItem } from '#shared/forms/definition.ts';
+import { countOf } from '#shared/dutch.ts';
+import { answerItems, type FormDefinition } from '#shared/forms/definition.ts';
 import { AuditStore } from '#shared/store/audit.ts';
 import { createAwsClients } from '#shared/store/clients.ts';
 import { ContentConflictError, ContentStore } from '#shared/store/content.ts';
@@ -172,36 +173,20 @@ async function readWorkbookFile(file: string): Promise<Uint8Array> {
 
 /** Every problem on its own line, as the admin page lists them. */
 function printProblems(file: string, problems: readonly SheetProblem[]): void {
-  console.error(`Niet in orde: ${count(problems.length, 'probleem', 'problemen')} in ${file}; er is niets gepubliceerd.`);
+  console.error(`Niet in orde: ${countOf(problems.length, 'probleem', 'problemen')} in ${file}; er is niets gepubliceerd.`);
   for (const problem of problems) console.error(`  ${formatProblem(problem)}`);
 }
 
-const count = (n: number, one: string, more: string): string => `${n} ${n === 1 ? one : more}`;
+/** What a check found against the version that applies now: `fresh` for a new form or year, else the use-case's changes counted ("3 wijzigingen"). */
+function changeCount(check: { nextVersion: number; changes: readonly string[] }, fresh: string): string {
+  if (check.nextVersion === 1) return fresh;
+  return check.changes.length === 0 ? 'geen wijzigingen' : countOf(check.changes.length, 'wijziging', 'wijzigingen');
+}
 
-/** "12 vragen in 4 onderdelen; 1 nieuw, 1 gewijzigd, nieuwe inleiding", against the latest version. */
-function formSummary(latest: FormDefinition | undefined, candidate: FormDefinition): string {
-  const size = `${count(answerItems(candidate).length, 'vraag', 'vragen')} in ${count(candidate.sections.length, 'onderdeel', 'onderdelen')}`;
-  if (!latest) return `${size}; nieuw formulier`;
-  // Field by field, so the key order of a stored definition does not count as a change.
-  const shape = (item: FormItem): string => JSON.stringify([item.label, item.help ?? '', item.type, item.required, (item.options ?? []).map((o) => [o.value, o.label, o.scale ?? ''])]);
-  const before = new Map(formItems(latest).map((item) => [item.code, shape(item)]));
-  const after = new Map(formItems(candidate).map((item) => [item.code, shape(item)]));
-  const added = [...after.keys()].filter((code) => !before.has(code)).length;
-  const changed = [...after].filter(([code, item]) => before.has(code) && before.get(code) !== item).length;
-  const removed = [...before.keys()].filter((code) => !after.has(code)).length;
-  const parts = [
-    added > 0 ? `${added} nieuw` : '',
-    changed > 0 ? `${changed} gewijzigd` : '',
-    removed > 0 ? `${removed} verwijderd` : '',
-    latest.title !== candidate.title ? 'nieuwe titel' : '',
-    latest.intro !== candidate.intro ? 'nieuwe inleiding' : '',
-  ].filter(Boolean);
-  const sections = (def: FormDefinition): string => JSON.stringify(def.sections.map(({ code, title, help }) => [code, title, help ?? '']));
-  const settings = (def: FormDefinition): string =>
-    JSON.stringify([def.kind, def.kijkwijzerType ?? '', def.article, def.nameInSentence, def.draftContent, def.basis]);
-  if (parts.length === 0 && sections(latest) !== sections(candidate)) parts.push('onderdelen gewijzigd');
-  if (parts.length === 0 && settings(latest) !== settings(candidate)) parts.push('instellingen gewijzigd');
-  return `${size}; ${parts.length === 0 ? 'geen wijzigingen' : parts.join(', ')}`;
+/** "12 vragen in 4 onderdelen; 3 wijzigingen": the candidate's size and how many changes the check lists. */
+function formSummary(check: { definition: FormDefinition; nextVersion: number; changes: readonly string[] }): string {
+  const { definition } = check;
+  return `${countOf(answerItems(definition).length, 'vraag', 'vragen')} in ${countOf(definition.sections.length, 'onderdeel', 'onderdelen')}; ${changeCount(check, 'nieuw formulier')}`;
 }
 
 async function forms(command: Command, deps: ContentDeps): Promise<number> {
@@ -231,8 +216,7 @@ async function forms(command: Command, deps: ContentDeps): Promise<number> {
       printProblems(command.file, check.problems);
       return 1;
     }
-    const { definition, nextVersion } = check;
-    console.log(`In orde: ${definition.title}, wordt versie ${nextVersion} (${formSummary(deps.forms.get(definition.id), definition)}).`);
+    console.log(`In orde: ${check.definition.title}, wordt versie ${check.nextVersion} (${formSummary(check)}).`);
     return 0;
   }
 
@@ -242,10 +226,9 @@ async function forms(command: Command, deps: ContentDeps): Promise<number> {
     printProblems(command.file, upload.problems);
     return 1;
   }
-  const summary = formSummary(deps.forms.get(upload.definition.id), upload.definition);
   try {
     const published = await publishForm(deps, { uploadId: upload.uploadId, by });
-    console.log(`Gepubliceerd: ${upload.definition.title}, versie ${published.version} (${summary}), door ${by}.`);
+    console.log(`Gepubliceerd: ${upload.definition.title}, versie ${published.version} (${formSummary(upload)}), door ${by}.`);
     return 0;
   } catch (error) {
     if (!(error instanceof ContentConflictError || error instanceof NotFoundError)) throw error;
@@ -254,16 +237,10 @@ async function forms(command: Command, deps: ContentDeps): Promise<number> {
   }
 }
 
-/** "4 periodes, 42 taken; 3 wijzigingen". */
-function yearSummary(check: { year: SchoolYear; tasks: YearTasks; changes: readonly string[] }): string {
+/** "4 periodes, 42 taken; 3 wijzigingen": the candidate's size and how many changes the check lists. */
+function yearSummary(check: { year: SchoolYear; tasks: YearTasks; nextVersion: number; changes: readonly string[] }): string {
   const tasks = ROLES.reduce((sum, role) => sum + PERIODS.reduce((n, period) => n + (check.tasks[role]?.[`OP${period}`]?.length ?? 0), 0), 0);
-  const changes =
-    check.changes.length === 1 && check.changes[0]!.startsWith('Nieuw schooljaar')
-      ? 'nieuw schooljaar'
-      : check.changes.length === 0
-        ? 'geen wijzigingen'
-        : count(check.changes.length, 'wijziging', 'wijzigingen');
-  return `${count(check.year.periods.length, 'periode', 'periodes')}, ${count(tasks, 'taak', 'taken')}; ${changes}`;
+  return `${countOf(check.year.periods.length, 'periode', 'periodes')}, ${countOf(tasks, 'taak', 'taken')}; ${changeCount(check, 'nieuw schooljaar')}`;
 }
 
 async function schooljaar(command: Command, deps: ContentDeps): Promise<number> {

@@ -1,5 +1,5 @@
 import { formatDutchDate, getSchoolYear, schoolYears, type Provenance, type SchoolYear } from '../calendar.ts';
-import { isProvisional as tasksProvisional, TASKS, tasksFor, type Role, type Task, type TaskFile } from '../tasks.ts';
+import { isProvisional as tasksProvisional, PERIODS, ROLES, TASKS, tasksFor, type Role, type Task, type TaskFile, type YearTasks } from '../tasks.ts';
 
 /**
  * The school-year calendar and the tasks as a port (docs/year-content.md, "Ports"): the content a
@@ -27,6 +27,25 @@ export function calendarCatalog(years: readonly SchoolYear[], tasks: TaskFile): 
     tasksFor: (yearId, role, period) => tasksFor(yearId, role, period, tasks),
     isProvisional: (yearId) => getSchoolYear(yearId, chronological)?.provisional === true || tasksProvisional(yearId, tasks),
   };
+}
+
+/**
+ * The catalog with one school year published: `year` replaces the year with its id (or joins the
+ * others, chronologically) with `yearTasks` as its tasks. A year whose tasks were `sameAs` the
+ * replaced year keeps the tasks it had, written out as its own: publishing a year never changes
+ * another one. What a concept's preview shows; live.ts merges published years by the same rule.
+ */
+export function withYear(catalog: Pick<CalendarCatalog, 'years' | 'tasks'>, year: SchoolYear, yearTasks: YearTasks): CalendarCatalog {
+  const file = catalog.tasks;
+  const years: TaskFile['years'] = { ...file.years };
+  for (const [yearId, entry] of Object.entries(file.years)) {
+    if (yearId === year.id || entry.sameAs !== year.id) continue;
+    const { note, provisional } = entry;
+    const roles = Object.fromEntries(ROLES.map((role) => [role, Object.fromEntries(PERIODS.map((period) => [`OP${period}`, tasksFor(yearId, role, period, file)]))]));
+    years[yearId] = { ...(note === undefined ? {} : { note }), ...(provisional === undefined ? {} : { provisional }), ...roles };
+  }
+  years[year.id] = yearTasks;
+  return calendarCatalog([...catalog.years.filter((other) => other.id !== year.id), year], { ...file, years });
 }
 
 /** The shipped content: shared/data/school-years.json and tasks.json, as validated at module load. */

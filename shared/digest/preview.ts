@@ -2,7 +2,7 @@ import { Temporal } from 'temporal-polyfill';
 import { formatDutchDate, type SchoolYear } from '../calendar.ts';
 import { TIME_ZONE } from '../clock.ts';
 import { capitalize } from '../dutch.ts';
-import { calendarCatalog, type CalendarCatalog } from '../content/calendar-catalog.ts';
+import { withYear, type CalendarCatalog } from '../content/calendar-catalog.ts';
 import type { FormCatalog } from '../forms/catalog.ts';
 import { renderEmail } from '../mail/templates.ts';
 import type { PlacementRecord } from '../model/placements.ts';
@@ -56,18 +56,22 @@ export function previewMondayProblem(year: Pick<SchoolYear, 'id' | 'start' | 'en
 /**
  * Each role's weekly digest on `monday` at the run's hour, for the example placement in the school
  * year the calendar places that Monday in (its current period, or between periods the next one), in
- * `ROLES` order. A role with nothing to say that week is left out, as the real run sends it nothing;
- * an empty list when the calendar knows no current or coming period.
+ * `ROLES` order. With a `candidate`, the calendar is the one it would be once the candidate year is
+ * published ({@link withYear}: the same rule as publishing). A role with nothing to say that week is
+ * left out, as the real run sends it nothing; an empty list when the calendar knows no current or
+ * coming period.
  */
 export function previewDigests(input: {
   calendar: CalendarCatalog;
+  candidate?: { year: SchoolYear; tasks: YearTasks };
   forms: FormCatalog;
   monday: Temporal.PlainDate;
   origin: string;
   linkSecret: string;
 }): DigestPreview[] {
+  const calendar = input.candidate ? withYear(input.calendar, input.candidate.year, input.candidate.tasks) : input.calendar;
   const now = input.monday.toZonedDateTime({ timeZone: TIME_ZONE, plainTime: Temporal.PlainTime.from({ hour: WEEKLY_RUN_HOUR }) }).toInstant();
-  const found = digestPeriod(now, input.calendar.years);
+  const found = digestPeriod(now, calendar.years);
   if (!found) return [];
   const placement = examplePlacement(found.year.id, now);
   // The weekly run inside a period makes the period's automatic requests first (deps.ts, autoRequestStep).
@@ -84,7 +88,7 @@ export function previewDigests(input: {
       origin: input.origin,
       linkSecret: input.linkSecret,
       formTitle: (id) => input.forms.title(id),
-      calendar: input.calendar,
+      calendar,
       suppressed: new Set(),
     });
     if (!digest) return [];
@@ -143,15 +147,6 @@ function exampleModel(placement: PlacementRecord, requests: RequestRecord[]): Ye
     orphanRequests: [],
     invalid: [],
   };
-}
-
-/**
- * The calendar as it would be once a candidate school year is published: the year replaces the one
- * with its id or joins the others (chronologically), with its own tasks.
- */
-export function withCandidateYear(calendar: CalendarCatalog, year: SchoolYear, tasks: YearTasks): CalendarCatalog {
-  const years = [...calendar.years.filter((other) => other.id !== year.id), year].sort((a, b) => a.start.localeCompare(b.start));
-  return calendarCatalog(years, { ...calendar.tasks, years: { ...calendar.tasks.years, [year.id]: tasks } });
 }
 
 /**

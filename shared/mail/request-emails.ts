@@ -1,4 +1,5 @@
-import { formatDutchDate, periodLabel } from '../calendar.ts';
+import { formatDutchDate, getSchoolYear, periodLabel } from '../calendar.ts';
+import { calendarDate, provisionalNote, type CalendarCatalog } from '../content/calendar-catalog.ts';
 import type { FormCatalog } from '../forms/catalog.ts';
 import { formUrl, studentUrl } from '../links.ts';
 import { OBSERVER_LABELS } from '../model/request-rules.ts';
@@ -8,11 +9,29 @@ import { renderEmail } from './templates.ts';
 
 /** The emails of a request's life: asked (or reminded), withdrawn, its link revoked, and the student's welcome. */
 
-/** What the request emails need: the link secret and origin for the links, the catalog for the forms' names. */
+/**
+ * What the request emails need: the link secret and origin for the links, the catalog for the
+ * forms' names, the calendar for how sure the deadline is.
+ */
 export interface RequestEmailDeps {
   linkSecret: string;
   publicOrigin: string;
   forms: Pick<FormCatalog, 'title' | 'reference'>;
+  calendar: Pick<CalendarCatalog, 'years' | 'isProvisional'>;
+}
+
+/**
+ * The request's deadline as the digest and the calendar feed show it: "(afgeleid)" when the
+ * calendar derived its period's deadline rather than published it, "(voorlopig)" in a provisional
+ * year, with that year's note. A deadline the calendar no longer gives (the year was published
+ * again since; the request keeps its own) is just the date.
+ */
+function deadlineOf(deps: Pick<RequestEmailDeps, 'calendar'>, request: RequestRecord): { text: string; note?: string } {
+  const year = getSchoolYear(request.schoolYear, deps.calendar.years);
+  const period = year?.periods.find((p) => p.number === request.period);
+  const day = period?.deadline === request.deadline ? calendarDate(request.deadline, period.sources.deadline) : formatDutchDate(request.deadline);
+  if (!year || !deps.calendar.isProvisional(year.id)) return { text: day };
+  return { text: `${day} (voorlopig)`, note: `Let op: voor schooljaar ${year.id} geldt een voorlopige planning. ${provisionalNote(year)}` };
 }
 
 /** Whom an observer asks about a request, by role (an SO is not sent to the school's SO). */
@@ -41,9 +60,11 @@ export function requestEmail(deps: RequestEmailDeps, request: RequestRecord, opt
     );
   }
   if (request.question) paragraphs.push(`Vraag van de student: ${request.question}`);
+  const deadline = deadlineOf(deps, request);
   paragraphs.push(
-    `U kunt een concept opslaan en later verdergaan. Invullen kan tot en met ${formatDutchDate(request.deadline)}. U heeft geen account nodig. De link hieronder is persoonlijk: stuur hem niet door.`,
+    `U kunt een concept opslaan en later verdergaan. Invullen kan tot en met ${deadline.text}. U heeft geen account nodig. De link hieronder is persoonlijk: stuur hem niet door.`,
   );
+  if (deadline.note) paragraphs.push(deadline.note);
   return renderEmail({
     to: request.observer.email,
     subject: `${options.reminder ? 'Herinnering: ' : ''}${deps.forms.title(request.formId)} voor ${request.student.name}`,

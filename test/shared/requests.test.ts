@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { schoolYears } from '../../shared/calendar.ts';
 import { parseInstant } from '../../shared/clock.ts';
 import { isEditable, linkValidUntil, periodForNewRequest } from '../../shared/model/request-rules.ts';
+import { shippedCalendar } from '../../shared/content/calendar-catalog.ts';
 import { requestEmail } from '../../shared/mail/request-emails.ts';
 import { formCatalog } from '../../forms/index.ts';
 import type { RequestRecord } from '../../shared/model/requests.ts';
@@ -74,7 +75,7 @@ describe('the request email', () => {
     school: 'Wolfert van Borselen',
     vak: 'Nederlands',
   };
-  const deps = { linkSecret: 'test-link-secret-of-at-least-32-characters', publicOrigin: 'https://werkplekleren.test', forms: formCatalog };
+  const deps = { linkSecret: 'test-link-secret-of-at-least-32-characters', publicOrigin: 'https://werkplekleren.test', forms: formCatalog, calendar: shippedCalendar };
 
   it('names the advice with its own article, "het advies", never "de advies"', () => {
     const email = requestEmail(deps, base);
@@ -94,5 +95,37 @@ describe('the request email', () => {
     const email = requestEmail(deps, { ...base, formId: 'kijkwijzer-digitale-didactiek', origin: 'student', lessonDate: '2026-04-22' });
 
     expect(email.text).toContain('Zoë de Vries vraagt u de kijkwijzer digitale didactiek in te vullen over de les van woensdag 22 april 2026');
+  });
+
+  it('gives a published deadline as the date alone, in a final year', () => {
+    const email = requestEmail(deps, base);
+
+    expect(email.text).toContain('Invullen kan tot en met vrijdag 29 mei 2026. U heeft geen account nodig.');
+    expect(email.text).not.toContain('afgeleid');
+    expect(email.text).not.toContain('voorlopig');
+  });
+
+  it('marks a deadline the calendar derived rather than published "(afgeleid)"', () => {
+    const email = requestEmail(deps, { ...base, schoolYear: '2024-2025', period: 1, deadline: '2024-11-15' });
+
+    expect(email.text).toContain('Invullen kan tot en met vrijdag 15 november 2024 (afgeleid). U heeft geen account nodig.');
+    expect(email.text).not.toContain('voorlopig');
+  });
+
+  it('marks the deadline of a provisional year "(voorlopig)" and says what the year\'s note says, as the digest does', () => {
+    const email = requestEmail(deps, { ...base, schoolYear: '2026-2027', period: 1, deadline: '2026-11-11', formId: 'experiment-wpp7' });
+
+    expect(email.text).toContain('Invullen kan tot en met woensdag 11 november 2026 (afgeleid) (voorlopig). U heeft geen account nodig.');
+    expect(email.text).toContain(
+      'Let op: voor schooljaar 2026-2027 geldt een voorlopige planning. De datums voor 2026-2027 zijn nog niet gepubliceerd. Ze volgen het patroon van 2025-2026 en kunnen nog veranderen.',
+    );
+    expect(email.html).toContain('(afgeleid) (voorlopig)');
+  });
+
+  it('gives a deadline the calendar no longer has (the year was published again since) as the date alone', () => {
+    const email = requestEmail(deps, { ...base, schoolYear: '2024-2025', period: 1, deadline: '2024-11-14' });
+
+    expect(email.text).toContain('Invullen kan tot en met donderdag 14 november 2024. U heeft geen account nodig.');
+    expect(email.text).not.toContain('afgeleid');
   });
 });

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import * as z from 'zod';
 import { digestPeriod } from '#shared/digest/content.ts';
-import { choosePreviewMonday, previewDigests, withCandidateYear } from '#shared/digest/preview.ts';
+import { choosePreviewMonday, previewDigests } from '#shared/digest/preview.ts';
 import { ContentConflictError } from '#shared/store/content.ts';
 import {
   exportForm,
@@ -16,6 +16,7 @@ import {
   uploadForm,
   uploadYear,
 } from '#shared/usecases/content.ts';
+import { toSafeLine } from '#shared/text.ts';
 import { WORKBOOK_MAX_BYTES } from '#shared/xlsx/workbook.ts';
 import type { AppEnv } from '../env.ts';
 import { BODY_LIMITS, PayloadTooLargeError, readForm, RELOAD_UNREADABLE } from '../middleware/body.ts';
@@ -67,6 +68,12 @@ async function uploadedFile(c: Context<AppEnv>): Promise<File | undefined> {
   return parsed.success ? parsed.data.bestand : undefined;
 }
 
+/**
+ * The name of a refused upload as its page shows it: one line without bidi overrides or other
+ * refused characters, as a concept keeps its name (nothing is stored, so the use-case never cleans it).
+ */
+const shownFileName = (file: File): string => toSafeLine(file.name) || 'de werkmap';
+
 /** A download of a generated workbook. */
 function workbook(c: Context<AppEnv>, file: { fileName: string; bytes: Uint8Array }): Response {
   c.header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
@@ -107,7 +114,7 @@ contentRoutes.post('/formulieren', readUpload, async (c) => {
   const file = await uploadedFile(c);
   if (!file) return formsPage(c, NO_FILE);
   const result = await uploadForm(c.get('deps'), { fileName: file.name, bytes: new Uint8Array(await file.arrayBuffer()), by: c.get('staff')!.email });
-  if (result.kind === 'invalid') return c.html(<WorkbookProblemsPage area={FORM_AREA} fileName={file.name} problems={result.problems} />, 422);
+  if (result.kind === 'invalid') return c.html(<WorkbookProblemsPage area={FORM_AREA} fileName={shownFileName(file)} problems={result.problems} />, 422);
   return c.redirect(formConceptPath(result.uploadId), 303);
 });
 
@@ -162,7 +169,7 @@ contentRoutes.post('/schooljaren', readUpload, async (c) => {
   const file = await uploadedFile(c);
   if (!file) return yearsPage(c, NO_FILE);
   const result = await uploadYear(c.get('deps'), { fileName: file.name, bytes: new Uint8Array(await file.arrayBuffer()), by: c.get('staff')!.email });
-  if (result.kind === 'invalid') return c.html(<WorkbookProblemsPage area={YEAR_AREA} fileName={file.name} problems={result.problems} />, 422);
+  if (result.kind === 'invalid') return c.html(<WorkbookProblemsPage area={YEAR_AREA} fileName={shownFileName(file)} problems={result.problems} />, 422);
   return c.redirect(yearConceptPath(result.uploadId), 303);
 });
 
@@ -173,7 +180,8 @@ contentRoutes.get('/schooljaren/concept/:uploadId', async (c) => {
   const digests = chosen.problem
     ? []
     : previewDigests({
-        calendar: withCandidateYear(deps.calendar, concept.year, concept.tasks),
+        calendar: deps.calendar,
+        candidate: concept,
         forms: deps.forms,
         monday: chosen.monday,
         origin: deps.publicOrigin,

@@ -1,3 +1,4 @@
+import { countOf } from '#shared/dutch.ts';
 import { formItems } from '#shared/forms/definition.ts';
 import type { FormConceptView } from '#shared/usecases/content.ts';
 import { Layout } from '#shared/web/layout.tsx';
@@ -33,8 +34,8 @@ export function ContentFormConceptPage(props: FormConceptView) {
           {props.baseVersion > 0 ? ` (nu geldt versie ${props.baseVersion})` : ''}.
         </li>
         <li>
-          {def.sections.length} {def.sections.length === 1 ? 'onderdeel' : 'onderdelen'}, {questions} {questions === 1 ? 'vraag' : 'vragen'}
-          {items.length > questions ? `, ${items.length - questions} ${items.length - questions === 1 ? 'tekstblok' : 'tekstblokken'}` : ''}.
+          {countOf(def.sections.length, 'onderdeel', 'onderdelen')}, {countOf(questions, 'vraag', 'vragen')}
+          {items.length > questions ? `, ${countOf(items.length - questions, 'tekstblok', 'tekstblokken')}` : ''}.
         </li>
         <li>{def.draftContent ? 'Gemarkeerd als concept-inhoud (eigen woorden, nog niet de officiële tekst).' : 'Officiële tekst (niet gemarkeerd als concept-inhoud).'}</li>
         <li>

@@ -1,4 +1,5 @@
 import { formatDutchInstant } from '#shared/calendar.ts';
+import { countOf } from '#shared/dutch.ts';
 import { formatProblem, WORKBOOK_MAX_BYTES, type SheetProblem } from '#shared/xlsx/workbook.ts';
 import { Layout } from '#shared/web/layout.tsx';
 
@@ -80,7 +81,7 @@ export function WorkbookProblemsPage(props: { area: ContentArea; fileName: strin
       <h1>Werkmap niet in orde</h1>
       <div class="error" role="alert">
         <h2>
-          Niets opgeslagen: {problems.length} {problems.length === 1 ? 'probleem' : 'problemen'} in {props.fileName}
+          Niets opgeslagen: {countOf(problems.length, 'probleem', 'problemen')} in {props.fileName}
         </h2>
         <p>Verbeter de werkmap en upload hem opnieuw. Er is niets opgeslagen en niets gepubliceerd.</p>
       </div>

@@ -1,7 +1,7 @@
 import { formatDutchDate, periodLabel } from '#shared/calendar.ts';
 import { calendarDate, derivedReason, provisionalNote } from '#shared/content/calendar-catalog.ts';
 import type { DigestPreview } from '#shared/digest/preview.ts';
-import { capitalize, dutchList, kijkwijzerTypeList } from '#shared/dutch.ts';
+import { capitalize, countOf, dutchList, kijkwijzerTypeList } from '#shared/dutch.ts';
 import { PERIODS, ROLE_LABELS, ROLES } from '#shared/tasks.ts';
 import type { YearConceptView } from '#shared/usecases/content.ts';
 import { Layout } from '#shared/web/layout.tsx';
@@ -157,7 +157,7 @@ export function ContentYearConceptPage(props: YearConceptView & YearConceptExtra
         ROLES.map((role) => (
           <details data-role={role}>
             <summary>
-              {ROLE_LABELS[role]}: {PERIODS.reduce((sum, period) => sum + (tasks[role]?.[`OP${period}`]?.length ?? 0), 0)} taken
+              {ROLE_LABELS[role]}: {countOf(PERIODS.reduce((sum, period) => sum + (tasks[role]?.[`OP${period}`]?.length ?? 0), 0), 'taak', 'taken')}
             </summary>
             {PERIODS.map((period) => (
               <>

@@ -298,4 +298,31 @@ describe('/beheer/formulieren: forms as workbooks, for admins', () => {
     expect(page).toContain('kan niet meer worden gepubliceerd');
     expect((await publish(sessions.admin, loser)).status).toBe(409);
   });
+
+  it('counts in Dutch on the concept page and the refusal: 1 onderdeel, 1 vraag, 1 tekstblok, 1 probleem', async () => {
+    const advice = new Uint8Array(await (await getWithSession(app, '/beheer/formulieren/advies-wpb/1.xlsx', sessions.admin)).arrayBuffer());
+    const small = await editWorkbook(advice, (workbook) => {
+      const survey = sheet(workbook, 'survey');
+      const question = rowWhere(survey, 'name', 'ADV-ADVIES');
+      // Keep the first section with its one question; then a note and the end of that section.
+      for (let row = survey.rowCount; row > question; row--) survey.spliceRows(row, 1);
+      survey.addRow(['note', 'UITLEG', "Bespreek het advies met Zoë en 't team.\nDaarna kiest u."]);
+      survey.addRow(['end_group']);
+    });
+    const broken = await editWorkbook(small, (workbook) => {
+      const survey = sheet(workbook, 'survey');
+      cellAt(survey, rowWhere(survey, 'name', 'UITLEG'), 'label').value = '';
+    });
+
+    const concept = await upload(sessions.admin, small, 'advies-klein.xlsx');
+    const refused = await upload(sessions.admin, broken, 'advies-fout.xlsx');
+
+    expect(concept.status).toBe(303);
+    const page = await (await getWithSession(app, `/beheer/formulieren/concept/${conceptIdOf(concept)}`, sessions.admin)).text();
+    expect(page).toContain('1 onderdeel, 1 vraag');
+    expect(page).toContain(', 1 tekstblok.');
+    expect(page).not.toMatch(/\b1 (onderdelen|vragen|tekstblokken)\b/);
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain('Niets opgeslagen: 1 probleem in advies-fout.xlsx');
+  });
 });

@@ -129,6 +129,19 @@ describe('/beheer/schooljaren: a school year as a workbook, with the digest prev
     expect(drafts.Items).toEqual([]);
   });
 
+  it('names a refused workbook by its file name without a bidi override, and counts 1 probleem', async () => {
+    const impossible = await editWorkbook(await year20272028(), (workbook) => {
+      cellAt(sheet(workbook, 'periodes'), 4, 'deadline').value = '31-02-2028';
+    });
+
+    const response = await upload(impossible, 'schooljaar-\u202Excs.2027-2028.xlsx');
+
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).not.toContain('\u202E');
+    expect(html).toContain('Niets opgeslagen: 1 probleem in schooljaar-xcs.2027-2028.xlsx');
+  });
+
   it('shows a 2027-2028 concept whose digest preview for a Monday in its OP1 names its own tasks and deadline', async () => {
     const response = await upload(await year20272028());
     expect(response.status).toBe(303);

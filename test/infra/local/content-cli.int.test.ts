@@ -122,7 +122,7 @@ describe('npm run forms and npm run schooljaar against the local stack', () => {
     const checked = await run(forms('check', file('didactiek-nieuw.xlsx')));
 
     expect(checked.code).toBe(0);
-    expect(checked.output.trim()).toBe('In orde: Kijkwijzer didactiek, wordt versie 2 (13 vragen in 5 onderdelen; 1 nieuw, 1 gewijzigd, nieuwe inleiding).');
+    expect(checked.output.trim()).toBe('In orde: Kijkwijzer didactiek, wordt versie 2 (13 vragen in 5 onderdelen; 3 wijzigingen).');
     expect(await contentItems('CONTENT')).toEqual([]);
     expect(await contentItems('CONTENTDRAFT')).toEqual([]);
   });
@@ -155,7 +155,7 @@ describe('npm run forms and npm run schooljaar against the local stack', () => {
 
     expect(published.code).toBe(0);
     expect(published.output.trim()).toBe(
-      `Gepubliceerd: Kijkwijzer didactiek, versie 2 (13 vragen in 5 onderdelen; 1 nieuw, 1 gewijzigd, nieuwe inleiding), door ${publisher}.`,
+      `Gepubliceerd: Kijkwijzer didactiek, versie 2 (13 vragen in 5 onderdelen; 3 wijzigingen), door ${publisher}.`,
     );
     const stored = await clients.doc.send(new GetCommand({ TableName: tableName, Key: { PK: 'CONTENT', SK: 'FORM#kijkwijzer-didactiek#V#0002' } }));
     expect(stored.Item).toMatchObject({ publishedBy: publisher, fileName: 'didactiek-nieuw.xlsx' });
@@ -281,5 +281,26 @@ describe('npm run forms and npm run schooljaar against the local stack', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.output.trim()).toBe('Er is geen schooljaar "2031-2032". Bekende schooljaren: 2024-2025, 2025-2026, 2026-2027, 2027-2028.');
     expect((await contentItems('CONTENT')).map((item) => item.SK)).toEqual(['FORM#kijkwijzer-didactiek#V#0002', 'YEAR#2027-2028#V#0001']);
+  });
+
+  it('counts the changes of an existing school year as the concept page lists them: none, then one moved deadline', async () => {
+    const exported = await run(schooljaar('export', '2025-2026', file('2025-2026-weer.xlsx')));
+    expect(exported.code).toBe(0);
+    const workbook = await load(file('2025-2026-weer.xlsx'));
+    const tasks = workbook.getWorksheet('taken')!.actualRowCount - 1;
+    const periods = workbook.getWorksheet('periodes')!;
+    periods.getRow(3).getCell(column(periods, 'deadline')).value = '03-02-2026';
+    await save(workbook, file('2025-2026-deadline.xlsx'));
+
+    const [unchanged, moved] = await Promise.all([
+      run(schooljaar('check', file('2025-2026-weer.xlsx'))),
+      run(schooljaar('check', file('2025-2026-deadline.xlsx'))),
+    ]);
+
+    expect(unchanged.code).toBe(0);
+    expect(unchanged.output.trim()).toBe(`In orde: schooljaar 2025-2026 (definitief), wordt versie 2 (4 periodes, ${tasks} taken; geen wijzigingen).`);
+    expect(moved.code).toBe(0);
+    expect(moved.output.trim()).toBe(`In orde: schooljaar 2025-2026 (definitief), wordt versie 2 (4 periodes, ${tasks} taken; 1 wijziging).`);
+    expect(await contentItems('CONTENTDRAFT')).toEqual([]);
   });
 });

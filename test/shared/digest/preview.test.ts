@@ -2,8 +2,8 @@ import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
 import { formCatalog } from '../../../forms/index.ts';
 import { formatDutchDate, getSchoolYear, type SchoolYear } from '../../../shared/calendar.ts';
-import { shippedCalendar } from '../../../shared/content/calendar-catalog.ts';
-import { defaultPreviewMonday, EXAMPLE_STUDENT, previewDigests, previewMondayProblem, withCandidateYear } from '../../../shared/digest/preview.ts';
+import { shippedCalendar, withYear } from '../../../shared/content/calendar-catalog.ts';
+import { defaultPreviewMonday, EXAMPLE_STUDENT, previewDigests, previewMondayProblem } from '../../../shared/digest/preview.ts';
 import { TASKS, tasksFor, type YearTasks } from '../../../shared/tasks.ts';
 
 const ORIGIN = 'https://werkplekleren.test';
@@ -55,10 +55,9 @@ describe('the digest preview of a chosen Monday', () => {
 
   it('shows a candidate year with its own tasks and deadline once the catalog holds it', () => {
     const { year, tasks } = candidate();
-    const calendar = withCandidateYear(shippedCalendar, year, tasks);
     const monday = defaultPreviewMonday(year);
 
-    const previews = previewDigests({ calendar, forms: formCatalog, monday, origin: ORIGIN, linkSecret: SECRET });
+    const previews = previewDigests({ calendar: shippedCalendar, candidate: { year, tasks }, forms: formCatalog, monday, origin: ORIGIN, linkSecret: SECRET });
 
     expect(monday.toString()).toBe('2027-09-06');
     const student = previews.find((p) => p.role === 'student')!;
@@ -75,11 +74,33 @@ describe('the digest preview of a chosen Monday', () => {
     const monday = day('2026-09-14');
 
     const before = previewDigests({ calendar: shippedCalendar, forms: formCatalog, monday, origin: ORIGIN, linkSecret: SECRET });
-    const after = previewDigests({ calendar: withCandidateYear(shippedCalendar, final, own), forms: formCatalog, monday, origin: ORIGIN, linkSecret: SECRET });
+    const after = previewDigests({ calendar: shippedCalendar, candidate: { year: final, tasks: own }, forms: formCatalog, monday, origin: ORIGIN, linkSecret: SECRET });
 
     expect(before.find((p) => p.role === 'student')!.text).toContain('voorlopige planning');
     expect(after.find((p) => p.role === 'student')!.text).not.toContain('voorlopige planning');
-    expect(withCandidateYear(shippedCalendar, final, own).years.map((y) => y.id)).toEqual(['2024-2025', '2025-2026', '2026-2027']);
+    expect(withYear(shippedCalendar, final, own).years.map((y) => y.id)).toEqual(['2024-2025', '2025-2026', '2026-2027']);
+  });
+
+  it('leaves a year that copied its tasks from the candidate\'s year as it was, as publishing does', () => {
+    const year = getSchoolYear('2025-2026')!;
+    const own = structuredClone(TASKS.years['2025-2026']!);
+    const text = "Maak kennis met je WPB en met 't team van Zoë Çelik.\nNeem je rooster mee.";
+    own.student!.OP1[0] = { ...own.student!.OP1[0]!, text };
+    const shipped = tasksFor('2026-2027', 'student', 1).map((task) => task.text);
+
+    const [in2025, in2026] = ['2025-09-08', '2026-09-14'].map((monday) =>
+      previewDigests({ calendar: shippedCalendar, candidate: { year, tasks: own }, forms: formCatalog, monday: day(monday), origin: ORIGIN, linkSecret: SECRET }),
+    );
+
+    expect(TASKS.years['2026-2027']?.sameAs).toBe('2025-2026');
+    expect(in2025!.find((p) => p.role === 'student')!.text).toContain('Maak kennis met je WPB en met');
+    const student2026 = in2026!.find((p) => p.role === 'student')!.text;
+    expect(student2026).not.toContain('Maak kennis met je WPB en met');
+    for (const task of shipped) expect(student2026).toContain(task);
+    expect(student2026).toContain('voorlopige planning');
+    const calendar = withYear(shippedCalendar, year, own);
+    expect(calendar.tasksFor('2026-2027', 'student', 1).map((task) => task.text)).toEqual(shipped);
+    expect(calendar.isProvisional('2026-2027')).toBe(true);
   });
 
   it('tells a coming period between periods, with its start', () => {
