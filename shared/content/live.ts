@@ -48,8 +48,11 @@ interface Snapshot {
 
 /** What the HTTP app and the scheduled runs call: reload when due, or force the next reload. */
 export interface ContentRefresh {
-  /** Reloads the snapshot when it is older than the expiry; never throws. */
-  refresh(): Promise<void>;
+  /**
+   * Reloads the snapshot when it is older than the expiry; never throws. `force`: reload now,
+   * with a load that starts after this call (a lookup missed something published elsewhere).
+   */
+  refresh(options?: { force?: boolean }): Promise<void>;
   /** Makes the next {@link refresh} reload, whatever the snapshot's age. */
   invalidate(): void;
 }
@@ -130,11 +133,14 @@ export function liveContent(shipped: ShippedContent, source: ContentSource, opti
     },
     /**
      * Reloads the snapshot when it is older than the expiry (or was invalidated, or never
-     * loaded). Refreshes at the same moment share one load. Never throws: a failed load keeps the
-     * snapshot and is tried again at the next refresh after the expiry.
+     * loaded), or at once when forced. Refreshes at the same moment share one load; a forced one
+     * first lets a load under way finish (it may have started before what it is looking for was
+     * published) and then starts its own or joins one started after it. Never throws: a failed
+     * load keeps the snapshot and is tried again at the next refresh after the expiry.
      */
-    async refresh() {
-      if (loadedAt !== undefined && now() - loadedAt < ttlMs) return;
+    async refresh(options = {}) {
+      if (options.force) await loading;
+      else if (loadedAt !== undefined && now() - loadedAt < ttlMs) return;
       loading ??= load().finally(() => {
         loading = undefined;
       });

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Temporal } from 'temporal-polyfill';
 import { SchoolYearSchema, type SchoolYear } from '../calendar.ts';
 import { DomainError } from '../errors.ts';
@@ -10,7 +9,7 @@ import { logger } from '../log.ts';
 import { parseTasks, type YearTasks } from '../tasks.ts';
 import type { AuditWrite } from './audit.ts';
 import { contentKeys, type ContentKind } from './keys.ts';
-import { TTL_ATTRIBUTE } from './table.ts';
+import { transactWrite, TTL_ATTRIBUTE, type TransactionWrite } from './table.ts';
 
 /**
  * The content a coordinator publishes (docs/year-content.md, "Data model"): published form
@@ -71,6 +70,19 @@ export interface StoredContent {
 /** What a concept holds: the checked definition of a form, or a school year with its tasks. */
 export type ConceptContent = { kind: 'form'; definition: FormDefinition } | { kind: 'year'; year: SchoolYear; tasks: YearTasks };
 
+/**
+ * The most a form definition, or a school year with its tasks, may take as stored JSON (UTF-8
+ * bytes): a DynamoDB item holds at most 400 KB, and the concept and version items carry their
+ * other attributes too. A bigger upload is refused before anything is stored.
+ */
+export const MAX_CONTENT_BYTES = 300 * 1024;
+
+/** The size of a concept's content as the concept and version items store it (UTF-8 bytes of its JSON). */
+export function contentBytes(content: ConceptContent): number {
+  const json = content.kind === 'form' ? JSON.stringify({ definition: content.definition }) : JSON.stringify({ year: content.year, tasks: content.tasks });
+  return Buffer.byteLength(json, 'utf8');
+}
+
 /** A checked upload, waiting for its publication. */
 export type Concept = {
   uploadId: string;
@@ -89,15 +101,19 @@ export type Concept = {
 /** A concept of one kind. */
 export type ConceptOf<K extends ContentKind> = Concept & { kind: K };
 
+/** What a publication that kept meeting other writes at the same moment is told. */
+export const CONTENT_BUSY_MESSAGE = 'Er werd tegelijk iets anders gepubliceerd; probeer het opnieuw.';
+
 /**
- * A publication that lost: the version exists already (someone else published it first), or the
- * concept was published or removed meanwhile. Nothing was written.
+ * A publication that lost: the version exists already (someone else published it first), the
+ * concept was published or removed meanwhile, or the transaction kept meeting other writes at the
+ * same moment (`busy`: nobody won, trying again works). Nothing was written.
  */
 export class ContentConflictError extends DomainError {
   constructor(
     message = 'Iemand anders heeft intussen een nieuwe versie gepubliceerd. Upload uw werkmap opnieuw om te zien wat er veranderd is.',
-    /** Which condition failed: the version item existed, or the concept was gone. */
-    readonly reason: 'version-taken' | 'concept-gone' = 'version-taken',
+    /** Which condition failed: the version item existed, the concept was gone, or the transaction met others (or its audit event's id clashed). */
+    readonly reason: 'version-taken' | 'concept-gone' | 'busy' = 'version-taken',
   ) {
     super(message, 409);
   }
@@ -147,9 +163,6 @@ async function loadPublished(doc: DynamoDBDocumentClient, tableName: string): Pr
   };
 }
 
-/** How often a transaction that met another one on the same item is tried again. */
-const TRANSACTION_CONFLICT_ATTEMPTS = 4;
-
 /** The content repository over the single table and the bucket. */
 export class ContentStore {
   constructor(
@@ -181,22 +194,18 @@ export class ContentStore {
     return typeof sk === 'string' ? (contentKeys.versionOf(sk)?.version ?? 0) : 0;
   }
 
-  /** Stores an uploaded workbook's bytes and a concept over them, valid {@link CONCEPT_VALID_DAYS} days. */
+  /**
+   * Stores a concept and then the uploaded workbook's bytes it points to, valid
+   * {@link CONCEPT_VALID_DAYS} days. The item goes first: a refused item (too big, say) leaves no
+   * bytes behind, and when the bytes cannot be stored the item is removed again. Either way the
+   * error is thrown and nothing stays.
+   */
   async putConcept(
     input: { subject: string; baseVersion: number; fileName: string; uploadedBy: string; bytes: Uint8Array } & ConceptContent,
     now: Temporal.Instant,
   ): Promise<Concept> {
     const uploadId = randomBytes(16).toString('base64url');
     const workbookKey = contentKeys.workbookObject(input.kind, input.subject, uploadId);
-    await this.s3.send(
-      new PutObjectCommand({
-        Bucket: this.bucket,
-        Key: workbookKey,
-        Body: input.bytes,
-        ContentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        CacheControl: 'no-store',
-      }),
-    );
     const common = {
       uploadId,
       subject: input.subject,
@@ -212,11 +221,12 @@ export class ContentStore {
         ? { ...common, kind: 'form', definition: input.definition }
         : { ...common, kind: 'year', year: input.year, tasks: input.tasks };
     const content = concept.kind === 'form' ? { definition: concept.definition } : { year: concept.year, tasks: concept.tasks };
+    const key = contentKeys.draft(concept.kind, uploadId);
     await this.doc.send(
       new PutCommand({
         TableName: this.tableName,
         Item: {
-          ...contentKeys.draft(concept.kind, uploadId),
+          ...key,
           entity: 'contentdraft',
           kind: concept.kind,
           subject: concept.subject,
@@ -231,6 +241,23 @@ export class ContentStore {
         ConditionExpression: 'attribute_not_exists(PK)',
       }),
     );
+    try {
+      await this.s3.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: workbookKey,
+          Body: input.bytes,
+          ContentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          CacheControl: 'no-store',
+        }),
+      );
+    } catch (error) {
+      // No concept without its workbook: a concept whose bytes are missing could be published without evidence.
+      await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: key })).catch((cleanup: unknown) => {
+        logger.error('concept without its workbook not removed', { sk: key.SK, error: (cleanup as Error).name });
+      });
+      throw error;
+    }
     return concept;
   }
 
@@ -314,25 +341,21 @@ export class ContentStore {
   }
 
   private async publish(item: Record<string, unknown>, audit: AuditWrite, concept: { PK: string; SK: string } | undefined): Promise<void> {
-    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+    const items: TransactionWrite[] = [
       { Put: { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' } },
       audit,
       ...(concept ? [{ Delete: { TableName: this.tableName, Key: concept, ConditionExpression: 'attribute_exists(PK)' } }] : []),
     ];
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
-        return;
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
-        if (codes[0] === 'ConditionalCheckFailed') throw new ContentConflictError(undefined, 'version-taken');
-        if (codes[2] === 'ConditionalCheckFailed') throw new ContentConflictError(undefined, 'concept-gone');
-        // Another transaction on the same item at the same moment: try again, the conditions then decide.
-        if (!codes.includes('TransactionConflict') || attempt >= TRANSACTION_CONFLICT_ATTEMPTS) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 50));
-      }
-    }
+    await transactWrite(this.doc, items, {
+      onConditionFailed: (failed) => {
+        if (failed.includes(0)) return new ContentConflictError(undefined, 'version-taken');
+        if (failed.includes(2)) return new ContentConflictError(undefined, 'concept-gone');
+        // Only the audit event's id clashed (all but impossible): nothing was written, trying again works.
+        return new ContentConflictError(CONTENT_BUSY_MESSAGE, 'busy');
+      },
+      // Another transaction on the same items at the same moment, every time it was tried.
+      busy: () => new ContentConflictError(CONTENT_BUSY_MESSAGE, 'busy'),
+    });
   }
 }
 

@@ -4,7 +4,6 @@ import {
   GetCommand,
   paginateQuery,
   PutCommand,
-  TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -35,7 +34,7 @@ import {
 } from '../model/requests.ts';
 import { keys, linkKeys, requestKeys } from './keys.ts';
 import { linkItem } from './links.ts';
-import { GSI2, type TransactionWrite } from './table.ts';
+import { GSI2, transactWrite, type TransactionWrite } from './table.ts';
 
 /** What a save says when an attachment it lists was removed while it was under way. */
 const ATTACHMENT_GONE = 'Een bijlage is intussen verwijderd, dus er is niets opgeslagen. Uw antwoorden staan hieronder nog; controleer de bijlagen en sla opnieuw op.';
@@ -679,35 +678,9 @@ export class RequestStore {
     return all;
   }
 
-  /**
-   * One TransactWriteItems. A failed condition becomes the caller's domain error. A transaction
-   * cancelled only because another one touched the same item at the same moment
-   * (`TransactionConflict`, which real DynamoDB answers to two saves of one request at once and the
-   * SDK does not retry) is tried again a few times after a short random pause, then answered with
-   * a Dutch 409: the user tries again, nothing was written.
-   */
-  private async transact(
-    items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>,
-    onConditionFailed: (failed: number[], error: TransactionCanceledException) => Error,
-  ): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
-        return;
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
-        if (codes.includes('ConditionalCheckFailed')) {
-          throw onConditionFailed(
-            codes.flatMap((code, index) => (code === 'ConditionalCheckFailed' ? [index] : [])),
-            error,
-          );
-        }
-        if (!codes.includes('TransactionConflict')) throw error;
-        if (attempt >= TRANSACTION_CONFLICT_ATTEMPTS) throw new BusyError();
-        await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 50));
-      }
-    }
+  /** One TransactWriteItems (see {@link transactWrite}); a transaction that kept meeting others is a {@link BusyError}. */
+  private transact(items: TransactionWrite[], onConditionFailed: (failed: number[], error: TransactionCanceledException) => Error): Promise<void> {
+    return transactWrite(this.doc, items, { onConditionFailed, busy: () => new BusyError() });
   }
 }
 
@@ -733,9 +706,6 @@ function tableOf(write: TransactionWrite): string | undefined {
 
 /** Within saveVersion: only the link's hints failed their condition (the link item is missing). */
 class LinkHintFailed extends Error {}
-
-/** How often a transaction cancelled by a conflicting one is tried. */
-const TRANSACTION_CONFLICT_ATTEMPTS = 4;
 
 /** An attachment item's stored fields, without keys or absent optional ones. */
 function attachmentOf(item: Record<string, unknown>): AttachmentRef {

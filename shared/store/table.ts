@@ -2,12 +2,13 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   ResourceNotFoundException,
+  TransactionCanceledException,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 
 /** The TTL attribute: epoch seconds after which DynamoDB may delete the item. */
 export const TTL_ATTRIBUTE = 'expiresAt';
@@ -66,3 +67,39 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
  * in another store's transaction (a form save carries its audit event, see AuditStore.prepare).
  */
 export type TransactionWrite = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** How often a transaction cancelled by a conflicting one is tried. */
+const TRANSACTION_CONFLICT_ATTEMPTS = 4;
+
+/**
+ * One TransactWriteItems. A failed condition becomes the caller's domain error
+ * (`onConditionFailed`, with the indexes of the writes whose condition failed). A transaction
+ * cancelled only because another one touched the same item at the same moment
+ * (`TransactionConflict`, which real DynamoDB answers to two writes of one item at once and the SDK
+ * does not retry) is tried again a few times after a short random pause, then answered with the
+ * caller's `busy` error (a Dutch 409: the user tries again, nothing was written).
+ */
+export async function transactWrite(
+  doc: DynamoDBDocumentClient,
+  items: TransactionWrite[],
+  handlers: { onConditionFailed: (failed: number[], error: TransactionCanceledException) => Error; busy: () => Error },
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
+      if (codes.includes('ConditionalCheckFailed')) {
+        throw handlers.onConditionFailed(
+          codes.flatMap((code, index) => (code === 'ConditionalCheckFailed' ? [index] : [])),
+          error,
+        );
+      }
+      if (!codes.includes('TransactionConflict')) throw error;
+      if (attempt >= TRANSACTION_CONFLICT_ATTEMPTS) throw handlers.busy();
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 50));
+    }
+  }
+}

@@ -1,4 +1,4 @@
-import { formatDutchDate, type SchoolYear } from '#shared/calendar.ts';
+import { formatDutchDate, formatDutchInstant, type SchoolYear } from '#shared/calendar.ts';
 import type { Clock } from '#shared/clock.ts';
 import type { CalendarCatalog } from '#shared/content/calendar-catalog.ts';
 import { ownTasks, type LiveContent } from '#shared/content/live.ts';
@@ -9,7 +9,15 @@ import { checkStableCodes } from '#shared/forms/stable-codes.ts';
 import { logger } from '#shared/log.ts';
 import { emailKey } from '#shared/roster/placement.ts';
 import type { AuditStore } from '#shared/store/audit.ts';
-import { ContentConflictError, type ConceptOf, type ContentStore } from '#shared/store/content.ts';
+import {
+  ContentConflictError,
+  contentBytes,
+  MAX_CONTENT_BYTES,
+  type ConceptContent,
+  type ConceptOf,
+  type ContentStore,
+  type PublicationMeta,
+} from '#shared/store/content.ts';
 import { FORM_IDS, PERIODS, ROLE_LABELS, ROLES, type YearTasks } from '#shared/tasks.ts';
 import { toSafeLine } from '#shared/text.ts';
 import type { SheetProblem } from '#shared/xlsx/workbook.ts';
@@ -186,18 +194,31 @@ async function latestFormVersion(deps: Pick<ContentDeps, 'forms' | 'contentStore
 }
 
 /**
- * Checks a form workbook: the workbook itself (readFormWorkbook), then the item codes against
- * every published version of every form (an item code keeps its type and meaning). Stores nothing.
+ * Checks a form workbook: the workbook itself (readFormWorkbook); the version it starts from
+ * (`settings.version`) against the form's latest, so a workbook downloaded before someone else's
+ * publication cannot undo it; the item codes against every published version of every form (an
+ * item code keeps its type and meaning); and its size as stored. Stores nothing.
  */
 export async function checkFormUpload(deps: ContentDeps, input: { bytes: Uint8Array }): Promise<FormCheck> {
   await reload(deps);
   const read = await (await formWorkbooks()).readFormWorkbook(input.bytes);
   if (!read.ok) return { kind: 'invalid', problems: read.problems };
-  const problems = checkStableCodes(read.definition, deps.forms.all, read.rowOf);
-  if (problems.length > 0) return { kind: 'invalid', problems };
-  const latest = await latestFormVersion(deps, read.definition.id);
+  const formId = read.definition.id;
+  const latest = await latestFormVersion(deps, formId);
   const nextVersion = latest + 1;
   const definition: FormDefinition = { ...read.definition, version: nextVersion };
+  const problems = [
+    ...startingVersionProblems({
+      subject: read.definition.title,
+      version: read.definition.version,
+      latest,
+      publication: deps.content.stored.forms.find((form) => form.formId === formId && form.version === latest),
+      at: { sheet: 'settings', row: SETTINGS_ROW, column: 'version' },
+    }),
+    ...checkStableCodes(read.definition, deps.forms.all, read.rowOf),
+    ...sizeProblems({ kind: 'form', definition }, { sheet: 'survey', what: 'Het formulier', advice: 'verdeel het over minder vragen' }),
+  ];
+  if (problems.length > 0) return { kind: 'invalid', problems };
   return { kind: 'valid', definition, nextVersion, changes: formChanges(deps.forms.get(definition.id), definition) };
 }
 
@@ -254,10 +275,18 @@ export async function publishForm(deps: ContentDeps, input: { uploadId: string; 
   const now = deps.clock.now();
   const concept = await deps.contentStore.getConcept('form', input.uploadId, now);
   if (!concept) throw new NotFoundError(CONCEPT_GONE);
+  await reload(deps);
   const formId = concept.subject;
   const title = deps.forms.title(formId);
   const latest = await latestFormVersion(deps, formId);
   if (latest !== concept.baseVersion) throw conflict(latest, title);
+  // Another form may have been published since the upload with one of this concept's new codes.
+  const clashes = checkStableCodes(concept.definition, deps.forms.all, () => undefined);
+  if (clashes.length > 0) {
+    throw new ContentConflictError(
+      `Sinds de upload is een ander formulier gepubliceerd dat niet samengaat met dit concept. ${clashes.map((clash) => clash.message).join(' ')} Upload daarna de werkmap opnieuw.`,
+    );
+  }
   const version = concept.baseVersion + 1;
   const by = emailKey(input.by);
   const audit = deps.audit.prepare(
@@ -367,16 +396,37 @@ export async function exportYear(deps: ContentDeps, input: { yearId: string }): 
   const year = deps.calendar.years.find((y) => y.id === input.yearId);
   if (!year) throw new NotFoundError(`Er is geen schooljaar "${toSafeLine(input.yearId).slice(0, 40)}".`);
   const { resolvedYearTasks, yearToWorkbook } = await yearWorkbooks();
-  return { fileName: `schooljaar-${year.id}.xlsx`, bytes: await yearToWorkbook(year, resolvedYearTasks(deps.calendar.tasks, year.id)) };
+  // With the version it applies as: an upload of it starts from that version (see checkYearUpload).
+  const version = await currentYearVersion(deps, year.id);
+  return { fileName: `schooljaar-${year.id}.xlsx`, bytes: await yearToWorkbook(year, resolvedYearTasks(deps.calendar.tasks, year.id), version) };
 }
 
-/** Checks a school-year workbook (dates, periods, overlap with the other years, tasks). Stores nothing. */
+/**
+ * Checks a school-year workbook (dates, periods, overlap with the other years, tasks), the version
+ * it starts from (`versie`: empty only for a new year) against the year's current version, and its
+ * size as stored. Stores nothing.
+ */
 export async function checkYearUpload(deps: ContentDeps, input: { bytes: Uint8Array }): Promise<YearCheck> {
   await reload(deps);
   const read = await (await yearWorkbooks()).readYearWorkbook(input.bytes, deps.calendar.years);
   if (!read.ok) return { kind: 'invalid', problems: read.problems };
-  const current = await currentYearVersion(deps, read.year.id);
-  const before = deps.calendar.years.find((year) => year.id === read.year.id);
+  const yearId = read.year.id;
+  const current = await currentYearVersion(deps, yearId);
+  const at = { sheet: 'schooljaar', row: YEAR_ROW, column: 'versie' };
+  const problems = [
+    ...(current === 0
+      ? newYearVersionProblems(read.version, yearId, at)
+      : startingVersionProblems({
+          subject: `schooljaar ${yearId}`,
+          version: read.version,
+          latest: current,
+          publication: deps.content.stored.years.find((history) => history.yearId === yearId)?.versions.find((v) => v.version === current),
+          at,
+        })),
+    ...sizeProblems({ kind: 'year', year: read.year, tasks: read.tasks }, { sheet: 'taken', what: 'Het schooljaar', advice: 'gebruik minder taken' }),
+  ];
+  if (problems.length > 0) return { kind: 'invalid', problems };
+  const before = deps.calendar.years.find((year) => year.id === yearId);
   return {
     kind: 'valid',
     year: read.year,
@@ -525,6 +575,64 @@ function conflict(version: number, title: string): ContentConflictError {
 
 /** A failed publication transaction as the admin is told it. */
 function publishRefusal(error: unknown, version: number, title: string): unknown {
-  if (!(error instanceof ContentConflictError)) return error;
+  if (!(error instanceof ContentConflictError) || error.reason === 'busy') return error;
   return error.reason === 'concept-gone' ? new NotFoundError(CONCEPT_GONE) : conflict(version, title);
+}
+
+/** The row of the one-row sheets: `settings` of a form workbook, `schooljaar` of a school-year workbook. */
+const SETTINGS_ROW = 2;
+const YEAR_ROW = 2;
+
+/** " (door x op 10 november 2025 om 09:00)" for a published version; nothing for a shipped one. */
+function byWhomWhen(publication: PublicationMeta | undefined): string {
+  return publication ? ` (door ${publication.publishedBy} op ${formatDutchInstant(publication.publishedAt, { time: 'minute' })})` : '';
+}
+
+/**
+ * The version a workbook starts from, against the latest version: that one (as downloaded), or
+ * the next (as it will be published), is fine; an older one would silently undo what was
+ * published since; a higher one does not exist. An empty version (a school year's `versie`) is
+ * refused for content that exists.
+ */
+function startingVersionProblems(input: {
+  /** What the workbook is of, in a sentence: "schooljaar 2025-2026". */
+  subject: string;
+  version: number | undefined;
+  latest: number;
+  publication: PublicationMeta | undefined;
+  at: { sheet: string; row: number; column: string };
+}): SheetProblem[] {
+  const { version, latest, at } = input;
+  const download = 'Download de nieuwste versie en breng uw wijzigingen daarin aan.';
+  if (version === undefined) {
+    return [{ ...at, message: `${at.column} is leeg, maar ${input.subject} bestaat al: de nieuwste versie is ${latest}${byWhomWhen(input.publication)}. ${download}` }];
+  }
+  if (version === latest || version === latest + 1) return [];
+  if (version < latest) {
+    return [{ ...at, message: `Deze werkmap gaat uit van versie ${version}, maar versie ${latest} is intussen gepubliceerd${byWhomWhen(input.publication)}. ${download}` }];
+  }
+  return [
+    {
+      ...at,
+      message: `Versie ${version} bestaat niet: de nieuwste versie is ${latest}. Laat hier ${latest} staan (de versie die u downloadde); bij publiceren wordt het versie ${latest + 1}.`,
+    },
+  ];
+}
+
+/** The `versie` of a school year that was never published: empty (or 0, or 1) becomes version 1. */
+function newYearVersionProblems(version: number | undefined, yearId: string, at: { sheet: string; row: number; column: string }): SheetProblem[] {
+  if (version === undefined || version <= 1) return [];
+  return [{ ...at, message: `Versie ${version} bestaat niet: schooljaar ${yearId} is nog niet gepubliceerd. Laat dit vak leeg; bij publiceren wordt het versie 1.` }];
+}
+
+/** Content too big for a table item is refused before anything is stored. */
+function sizeProblems(content: ConceptContent, where: { sheet: string; what: string; advice: string }): SheetProblem[] {
+  const bytes = contentBytes(content);
+  if (bytes <= MAX_CONTENT_BYTES) return [];
+  return [
+    {
+      sheet: where.sheet,
+      message: `${where.what} is te groot om op te slaan: ${Math.ceil(bytes / 1024)} kB, hoogstens ${MAX_CONTENT_BYTES / 1024} kB. Maak de teksten korter of ${where.advice}.`,
+    },
+  ];
 }

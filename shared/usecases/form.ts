@@ -4,6 +4,7 @@ import { formatDutchDate, formatDutchInstant, getSchoolYear } from '#shared/cale
 import type { Clock } from '#shared/clock.ts';
 import { calendarFeed } from '#shared/digest/ics.ts';
 import type { CalendarCatalog } from '#shared/content/calendar-catalog.ts';
+import type { ContentRefresh } from '#shared/content/live.ts';
 import { DomainError, NotFoundError, ValidationError } from '#shared/errors.ts';
 import { formatAnswer, readAnswers, type AnswerErrors, type Answers } from '#shared/forms/answers.ts';
 import type { FormCatalog } from '#shared/forms/catalog.ts';
@@ -52,7 +53,12 @@ export interface FormDeps extends OpenLinkDeps, AttachmentServingDeps {
   publicOrigin: string;
   /** The school years and tasks, for the calendar feed. */
   calendar: CalendarCatalog;
+  /** The live content behind `forms`: reloaded at once when a request's form version is not in it yet (published elsewhere). */
+  content: Pick<ContentRefresh, 'refresh'>;
 }
+
+/** What the form lookup needs; `content` is optional as the attachment use-cases' deps do not name it (the app's deps, which they get, carry it). */
+type FormLookupDeps = Pick<FormDeps, 'clock' | 'requests' | 'forms'> & Partial<Pick<FormDeps, 'content'>>;
 
 /** A form as its link opens it. */
 export interface LoadedForm {
@@ -84,17 +90,23 @@ export interface FormPageData {
  * Loads the form a link opens: the link (404/410), then the request with its latest version and
  * attachments in one read (404 when the request or its form no longer exists).
  */
-export async function loadForm(deps: Pick<FormDeps, 'links' | 'clock' | 'requests' | 'forms'>, token: string, options: { studentLink?: boolean } = {}): Promise<LoadedForm> {
+export async function loadForm(deps: FormLookupDeps & Pick<FormDeps, 'links'>, token: string, options: { studentLink?: boolean } = {}): Promise<LoadedForm> {
   return formOfLink(deps, await openLink(deps, token, 'form'), options);
 }
 
 /** The form of a link that opens (see {@link loadForm}). */
-async function formOfLink(deps: Pick<FormDeps, 'clock' | 'requests' | 'forms'>, link: LinkItem, options: { studentLink?: boolean } = {}): Promise<LoadedForm> {
+async function formOfLink(deps: FormLookupDeps, link: LinkItem, options: { studentLink?: boolean } = {}): Promise<LoadedForm> {
   const read = await deps.requests.readForm(link, options);
   if (!read) throw new NotFoundError('Deze aanvraag bestaat niet meer.');
   const { request, latest, attachments, studentLink } = read;
   // A form continues in the version it was started in; a new one takes the latest definition.
-  const def = latest ? deps.forms.get(latest.formId, latest.formVersion) : deps.forms.get(request.formId);
+  const lookup = () => (latest ? deps.forms.get(latest.formId, latest.formVersion) : deps.forms.get(request.formId));
+  let def = lookup();
+  if (!def && deps.content) {
+    // Published in another process since this one loaded its content (the expiry is 60 s): look once more, in the table.
+    await deps.content.refresh({ force: true });
+    def = lookup();
+  }
   if (!def) throw new NotFoundError('Dit formulier bestaat niet meer.');
   return { request, latest, def, attachments, editable: isEditable(request, deps.clock.now()), ...(studentLink ? { studentLink } : {}) };
 }

@@ -154,6 +154,34 @@ describe('LiveContent: the shipped content plus what was published', () => {
     expect(live.forms.get('kijkwijzer-didactiek', 2)?.version).toBe(2);
   });
 
+  it('reloads at once when forced, before the expiry, after letting a load under way finish (it may predate the publication)', async () => {
+    let content = published({});
+    let loads = 0;
+    let release = () => {};
+    const source: ContentSource = {
+      loadAll: async () => {
+        loads++;
+        const seen = content;
+        if (loads === 1) await new Promise<void>((resolve) => (release = resolve));
+        return seen;
+      },
+    };
+    const live = liveContent({ forms: allForms }, source, { ttlMs: 60_000, now: () => 0 });
+
+    const first = live.refresh();
+    content = published({ forms: [storedForm(didactiekV2())] });
+    const forced = live.refresh({ force: true });
+    release();
+    await Promise.all([first, forced]);
+
+    expect(loads).toBe(2);
+    expect(live.forms.get('kijkwijzer-didactiek')?.version).toBe(2);
+    await live.refresh();
+    expect(loads).toBe(2);
+    await live.refresh({ force: true });
+    expect(loads).toBe(3);
+  });
+
   it('reloads at every refresh with expiry 0, and refreshes at the same moment share one load', async () => {
     const source = new Source(published({}));
     const live = liveContent({ forms: allForms }, source, { ttlMs: 0 });

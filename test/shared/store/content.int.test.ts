@@ -1,12 +1,14 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { getForm } from '../../../forms/index.ts';
 import { parseInstant } from '../../../shared/clock.ts';
 import { logger } from '../../../shared/log.ts';
 import { AuditStore } from '../../../shared/store/audit.ts';
 import type { AwsClients } from '../../../shared/store/clients.ts';
-import { ContentConflictError, ContentStore, publishedContent, type StoredFormVersion } from '../../../shared/store/content.ts';
+import { CONTENT_BUSY_MESSAGE, ContentConflictError, ContentStore, contentBytes, MAX_CONTENT_BYTES, publishedContent, type StoredFormVersion } from '../../../shared/store/content.ts';
 import { auditKeys, contentKeys } from '../../../shared/store/keys.ts';
 import { freshBucket, freshTable, localClients } from '../../support/aws.ts';
 import { shiftedYear } from '../../support/content.ts';
@@ -139,5 +141,67 @@ describe('ContentStore: published versions, concepts and workbooks (DynamoDB Loc
     expect(loaded.forms.map((form) => `${form.formId}@${form.version}`)).toEqual(['kijkwijzer-didactiek@2']);
     expect(errors).toHaveBeenCalledWith('content item left out: no longer valid', { pk: 'CONTENT', sk: 'FORM#advies-wpb#V#0002', error: 'SyntaxError' });
     errors.mockRestore();
+  });
+
+  const objects = async () => ((await clients.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'content/' }))).Contents ?? []).map((o) => o.Key!);
+
+  it('stores neither the concept nor its bytes when the item is refused (over the 400 KB DynamoDB takes)', async () => {
+    const [first, ...rest] = v2.sections;
+    const long = `Zoë ${"lange tekst van 't lokaal ".repeat(2000)}`;
+    const huge = { ...v2, sections: [{ ...first!, items: [...first!.items, ...Array.from({ length: 9 }, (_, i) => ({ code: `DID-${50 + i}`, label: long, type: 'text' as const, required: false }))] }, ...rest] };
+    expect(contentBytes({ kind: 'form', definition: huge })).toBeGreaterThan(400 * 1024);
+
+    const refused = await store
+      .putConcept({ kind: 'form', subject: 'kijkwijzer-didactiek', baseVersion: 1, definition: huge, fileName: 'groot.xlsx', uploadedBy: ADMIN, bytes: new Uint8Array([1]) }, NOW)
+      .catch((error: unknown) => error);
+
+    expect((refused as Error).name).toBe('ValidationException');
+    expect(await partition(contentKeys.draftPartition())).toEqual([]);
+    expect(await objects()).toEqual([]);
+  });
+
+  it('removes the concept again when its bytes cannot be stored, so no concept is left without its workbook', async () => {
+    const noBucket = new ContentStore(clients.doc, tableName, clients.s3, `${bucket}-bestaat-niet`);
+
+    const refused = await noBucket
+      .putConcept({ kind: 'form', subject: 'kijkwijzer-didactiek', baseVersion: 1, definition: v2, fileName: 'didactiek.xlsx', uploadedBy: ADMIN, bytes: new Uint8Array([1]) }, NOW)
+      .catch((error: unknown) => error);
+
+    expect((refused as Error).name).toBe('NoSuchBucket');
+    expect(await partition(contentKeys.draftPartition())).toEqual([]);
+  });
+
+  it('measures content as its stored JSON in UTF-8 bytes, with room to spare under the item limit', () => {
+    expect(MAX_CONTENT_BYTES).toBe(300 * 1024);
+    expect(contentBytes({ kind: 'form', definition: v2 })).toBe(Buffer.byteLength(JSON.stringify({ definition: v2 }), 'utf8'));
+    expect(contentBytes({ kind: 'form', definition: { ...v2, intro: 'ë'.repeat(1000) } }) - contentBytes({ kind: 'form', definition: { ...v2, intro: 'e'.repeat(1000) } })).toBe(1000);
+  });
+
+  it('refuses a publication whose audit event clashes with a stored one as busy, and writes nothing', async () => {
+    const write = event();
+    await clients.doc.send(new PutCommand(write.Put));
+
+    const refused = await store.publishForm(version(), write).catch((error: unknown) => error);
+
+    expect(refused).toBeInstanceOf(ContentConflictError);
+    expect(refused).toMatchObject({ reason: 'busy', status: 409, message: 'Er werd tegelijk iets anders gepubliceerd; probeer het opnieuw.' });
+    expect(await partition(contentKeys.partition())).toEqual([]);
+    expect(await partition(auditKeys.partition({ content: true }))).toHaveLength(1);
+  });
+
+  it('tries a publication that keeps meeting other transactions four times, then refuses it as busy (never the raw SDK error)', async () => {
+    // DynamoDB Local serialises transactions, so the TransactionConflict real DynamoDB answers is injected.
+    const faulty = DynamoDBDocumentClient.from(localClients().dynamodb);
+    const mock = mockClient(faulty);
+    mock.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({ message: 'Transaction cancelled [TransactionConflict, None]', $metadata: {}, CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }] }),
+    );
+
+    const refused = await new ContentStore(faulty, tableName, clients.s3, bucket).publishForm(version(), event()).catch((error: unknown) => error);
+
+    expect(refused).toBeInstanceOf(ContentConflictError);
+    expect(refused).toMatchObject({ reason: 'busy', status: 409, message: CONTENT_BUSY_MESSAGE });
+    expect(mock.commandCalls(TransactWriteCommand)).toHaveLength(4);
+    mock.restore();
   });
 });

@@ -1,21 +1,22 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { parse } from 'csv-parse/sync';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { allForms } from '../../../forms/index.ts';
 import { getPeriod, getSchoolYear } from '../../../shared/calendar.ts';
 import { liveContent } from '../../../shared/content/live.ts';
-import { yearToWorkbook } from '../../../shared/content/year-workbook.ts';
+import { readYearWorkbook, yearToWorkbook } from '../../../shared/content/year-workbook.ts';
 import { NotFoundError } from '../../../shared/errors.ts';
 import { findItem } from '../../../shared/forms/definition.ts';
 import { readFormWorkbook } from '../../../shared/forms/xlsform.ts';
 import { tokenFor } from '../../../shared/links.ts';
 import { MemoryMailer } from '../../../shared/mail/mailer.ts';
 import { purgeSchoolYear } from '../../../shared/retention/purge.ts';
-import { ContentConflictError } from '../../../shared/store/content.ts';
+import { CONTENT_BUSY_MESSAGE, ContentConflictError } from '../../../shared/store/content.ts';
 import { auditKeys, contentKeys, keys } from '../../../shared/store/keys.ts';
 import {
   checkFormUpload,
+  checkYearUpload,
   exportForm,
   exportYear,
   getFormConcept,
@@ -54,6 +55,7 @@ const choice = { year: getSchoolYear(YEAR)!, period: getPeriod(YEAR, 1)! };
  */
 describe('publishing forms and school years as workbooks (DynamoDB Local, S3)', () => {
   const clients = localClients();
+  afterEach(() => vi.restoreAllMocks());
 
   /** A table and bucket of their own, and the app's deps over them. */
   async function setup() {
@@ -173,7 +175,10 @@ describe('publishing forms and school years as workbooks (DynamoDB Local, S3)', 
     const results = await Promise.allSettled([publishForm(deps, { uploadId, by: ADMIN }), publishForm(deps, { uploadId, by: ADMIN })]);
 
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
-    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(ContentConflictError);
+    // The loser either meets the winner's version (409) or, when it reads after the winner's
+    // transaction, finds the concept gone (404): both a Dutch 4xx, and nothing of its own stored.
+    const reason = (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as Error;
+    expect([ContentConflictError, NotFoundError].some((type) => reason instanceof type)).toBe(true);
     expect(await partition(contentKeys.partition())).toHaveLength(1);
   });
 
@@ -188,9 +193,119 @@ describe('publishing forms and school years as workbooks (DynamoDB Local, S3)', 
       new ContentConflictError('Iemand anders heeft intussen versie 2 van Kijkwijzer didactiek gepubliceerd. Upload uw werkmap opnieuw om te zien wat er veranderd is.'),
     );
     expect(await partition(contentKeys.partition())).toHaveLength(1);
-    // A new upload of the same workbook now becomes version 3, and changes nothing against version 2.
-    const again = await uploadForm(deps, { fileName: 'd.xlsx', bytes: await editedDidactiek(deps), by: OTHER_ADMIN });
+    // The same workbook uploaded again is refused (it starts from version 1); version 2 as downloaded now becomes version 3.
+    expect(await uploadForm(deps, { fileName: 'd.xlsx', bytes: await editedDidactiek(deps), by: OTHER_ADMIN })).toMatchObject({ kind: 'invalid' });
+    const again = await uploadForm(deps, { fileName: 'd.xlsx', bytes: (await exportForm(deps, { formId: FORM })).bytes, by: OTHER_ADMIN });
     expect(again).toMatchObject({ kind: 'concept', nextVersion: 3, changes: [] });
+  });
+
+  it('refuses a workbook downloaded before someone else published, at its version cell, saying who published what; stores nothing', async () => {
+    const { deps, partition, contentObjects } = await setup();
+    const downloaded = await editedDidactiek(deps);
+    await publishForm(deps, { uploadId: await concept(deps, OTHER_ADMIN), by: OTHER_ADMIN });
+    const before = { content: await partition(contentKeys.partition()), objects: await contentObjects() };
+
+    const stale = await uploadForm(deps, { fileName: 'oud.xlsx', bytes: downloaded, by: ADMIN });
+
+    expect(stale).toEqual({
+      kind: 'invalid',
+      problems: [
+        {
+          sheet: 'settings',
+          row: 2,
+          column: 'version',
+          message:
+            'Deze werkmap gaat uit van versie 1, maar versie 2 is intussen gepubliceerd (door tweede.beheerder@hr.example.nl op maandag 10 november 2025 om 09:00). Download de nieuwste versie en breng uw wijzigingen daarin aan.',
+        },
+      ],
+    });
+    expect(await partition(contentKeys.partition())).toEqual(before.content);
+    expect(await partition(contentKeys.draftPartition())).toEqual([]);
+    expect(await contentObjects()).toEqual(before.objects);
+    expect(deps.forms.get(FORM)?.version).toBe(2);
+  });
+
+  it('takes a version cell that says the latest version or the next one, and refuses a version after that', async () => {
+    const { deps } = await setup();
+    const withVersion = async (version: number) =>
+      editWorkbook(await editedDidactiek(deps), (workbook) => {
+        cellAt(sheet(workbook, 'settings'), 2, 'version').value = version;
+      });
+
+    expect(await checkFormUpload(deps, { bytes: await withVersion(1) })).toMatchObject({ kind: 'valid', nextVersion: 2, definition: { version: 2 } });
+    expect(await checkFormUpload(deps, { bytes: await withVersion(2) })).toMatchObject({ kind: 'valid', nextVersion: 2, definition: { version: 2 } });
+    expect(await checkFormUpload(deps, { bytes: await withVersion(3) })).toEqual({
+      kind: 'invalid',
+      problems: [
+        {
+          sheet: 'settings',
+          row: 2,
+          column: 'version',
+          message: 'Versie 3 bestaat niet: de nieuwste versie is 1. Laat hier 1 staan (de versie die u downloadde); bij publiceren wordt het versie 2.',
+        },
+      ],
+    });
+  });
+
+  it('refuses a form too big to store (long texts) with a Dutch problem, and stores nothing', async () => {
+    const { deps, partition, contentObjects } = await setup();
+    const long = `Zoë ${"lange tekst van 't lokaal ".repeat(700)}`.slice(0, 16_000);
+    const { bytes } = await exportForm(deps, { formId: FORM });
+    const big = await editWorkbook(bytes, (workbook) => {
+      const survey = sheet(workbook, 'survey');
+      survey.insertRows(rowWhere(survey, 'name', 'DID-3') + 1, Array.from({ length: 20 }, (_, i) => ['text', `DID-${200 + i}`, long, null, 'nee']));
+    });
+
+    const refused = await uploadForm(deps, { fileName: 'lang.xlsx', bytes: big, by: ADMIN });
+
+    expect(refused.kind).toBe('invalid');
+    const problems = refused.kind === 'invalid' ? refused.problems : [];
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ sheet: 'survey' });
+    const size = problems[0]!.message.match(/^Het formulier is te groot om op te slaan: (\d+) kB, hoogstens 300 kB\. Maak de teksten korter of verdeel het over minder vragen\.$/)?.[1];
+    // 20 labels of 16,000 characters (one ë each) and the rest of the form.
+    expect(Number(size)).toBeGreaterThanOrEqual(Math.ceil((20 * 16_001) / 1024));
+    expect(Number(size)).toBeLessThan(Math.ceil((20 * 16_001) / 1024) + 20);
+    expect(await partition(contentKeys.draftPartition())).toEqual([]);
+    expect(await contentObjects()).toEqual([]);
+  });
+
+  it('refuses at Publiceren a concept whose new code another form has taken since, naming the code and that form; stores nothing', async () => {
+    const { deps, partition } = await setup();
+    const withNewCode = async (formId: string, type: string) =>
+      editWorkbook((await exportForm(deps, { formId })).bytes, (workbook) => {
+        sheet(workbook, 'survey').insertRow(3, [type, 'HOS-1', 'Een nieuwe vraag van Zoë', null, 'nee']);
+      });
+    const upload = async (formId: string, type: string) => {
+      const result = await uploadForm(deps, { fileName: `${formId}.xlsx`, bytes: await withNewCode(formId, type), by: ADMIN });
+      if (result.kind !== 'concept') throw new Error(`not a concept: ${JSON.stringify(result)}`);
+      return result.uploadId;
+    };
+    const asText = await upload('kijkwijzer-pedagogiek', 'text');
+    const asDate = await upload('kijkwijzer-vakdidactiek', 'date');
+    await publishForm(deps, { uploadId: asText, by: ADMIN });
+
+    await expect(publishForm(deps, { uploadId: asDate, by: OTHER_ADMIN })).rejects.toThrow(
+      new ContentConflictError(
+        'Sinds de upload is een ander formulier gepubliceerd dat niet samengaat met dit concept. Code HOS-1 hoort bij het formulier Kijkwijzer pedagogiek (kijkwijzer-pedagogiek); een code hoort bij één formulier. Geef deze vraag een nieuwe code. Upload daarna de werkmap opnieuw.',
+      ),
+    );
+
+    expect((await partition(contentKeys.partition())).map((item) => item.SK)).toEqual(['FORM#kijkwijzer-pedagogiek#V#0002']);
+    expect(await partition(auditKeys.partition({ content: true }))).toHaveLength(1);
+    expect(deps.forms.get('kijkwijzer-vakdidactiek')?.version).toBe(1);
+  });
+
+  it('passes a publication that kept meeting other transactions on as "probeer het opnieuw", not as someone else\'s version', async () => {
+    const { deps, partition } = await setup();
+    const uploadId = await concept(deps);
+    vi.spyOn(deps.contentStore, 'publishForm').mockRejectedValueOnce(new ContentConflictError(CONTENT_BUSY_MESSAGE, 'busy'));
+
+    await expect(publishForm(deps, { uploadId, by: ADMIN })).rejects.toThrow(new ContentConflictError('Er werd tegelijk iets anders gepubliceerd; probeer het opnieuw.', 'busy'));
+
+    expect(await partition(contentKeys.partition())).toEqual([]);
+    // The concept is still there: trying again publishes it.
+    expect(await publishForm(deps, { uploadId, by: ADMIN })).toEqual({ formId: FORM, version: 2 });
   });
 
   it('stores nothing for a refused workbook: not an xlsx, or an item code that changes its type', async () => {
@@ -249,6 +364,26 @@ describe('publishing forms and school years as workbooks (DynamoDB Local, S3)', 
     const v2 = deps.forms.get(FORM, 2)!;
     expect(await saveForm(deps, { token: started.token, body: { ...completeFields(v1), basis: '1', actie: 'versturen' } })).toEqual({ kind: 'saved', status: 'ingediend' });
     expect(await saveForm(deps, { token: fresh.token, body: { ...completeFields(v2), basis: '0', actie: 'versturen' } })).toEqual({ kind: 'saved', status: 'ingediend' });
+  });
+
+  it('opens a form saved on a version published in another container, before this container\'s content expires, and keeps the answers posted to it', async () => {
+    const { deps, clock } = await setup();
+    // A second container over the same table, loaded before the publication, with the 60 s expiry of AWS.
+    const other = liveContent({ forms: allForms }, deps.contentStore, { ttlMs: 60_000, now: () => 0 });
+    await other.refresh();
+    const elsewhere = { ...deps, forms: other.forms, calendar: other.calendar, content: other };
+    await publishForm(deps, { uploadId: await concept(deps), by: ADMIN });
+    const { token } = await asked(deps, clock, '880951');
+    const v2 = deps.forms.get(FORM, 2)!;
+    await saveForm(deps, { token, body: { ...completeFields(v2), 'a.DID-9': 'goed', basis: '0', actie: 'concept' } });
+
+    const page = await openForm(elsewhere, { token, recordOpened: false });
+
+    expect(page.def).toEqual(v2);
+    expect(page.answers['DID-9']).toBe('goed');
+    const saved = await saveForm(elsewhere, { token, body: { ...completeFields(v2), 'a.DID-9': 'voldoende', basis: '1', actie: 'versturen' } });
+    expect(saved).toEqual({ kind: 'saved', status: 'ingediend' });
+    expect((await openForm(deps, { token, recordOpened: false })).answers['DID-9']).toBe('voldoende');
   });
 
   it("exports a period's CSV with the column of an item that exists only in a published version", async () => {
@@ -346,5 +481,59 @@ describe('publishing forms and school years as workbooks (DynamoDB Local, S3)', 
     expect(await partition(contentKeys.partition())).toHaveLength(1);
     expect(await partition(contentKeys.draftPartition())).toEqual([]);
     expect(await contentObjects()).toHaveLength(1);
+  });
+
+  it('refuses a school-year workbook downloaded before the year was published again, or without its versie, and takes one of a new year without', async () => {
+    const { deps, partition } = await setup();
+    const downloaded = (await exportYear(deps, { yearId: '2026-2027' })).bytes;
+    const first = await uploadYear(deps, { fileName: 'schooljaar.xlsx', bytes: downloaded, by: OTHER_ADMIN });
+    await publishYear(deps, { uploadId: first.kind === 'concept' ? first.uploadId : '', by: OTHER_ADMIN });
+    const problem = (message: string) => ({ kind: 'invalid', problems: [{ sheet: 'schooljaar', row: 2, column: 'versie', message }] });
+    const who = '(door tweede.beheerder@hr.example.nl op maandag 10 november 2025 om 09:00)';
+    const draftsBefore = await partition(contentKeys.draftPartition());
+
+    expect(await uploadYear(deps, { fileName: 'oud.xlsx', bytes: downloaded, by: ADMIN })).toEqual(
+      problem(`Deze werkmap gaat uit van versie 1, maar versie 2 is intussen gepubliceerd ${who}. Download de nieuwste versie en breng uw wijzigingen daarin aan.`),
+    );
+    const read = await readYearWorkbook(downloaded, []);
+    if (!read.ok) throw new Error('the download does not read back');
+    const { year: ownYear, tasks: ownTasks } = read;
+    expect(await checkYearUpload(deps, { bytes: await yearToWorkbook(ownYear, ownTasks) })).toEqual(
+      problem(`versie is leeg, maar schooljaar 2026-2027 bestaat al: de nieuwste versie is 2 ${who}. Download de nieuwste versie en breng uw wijzigingen daarin aan.`),
+    );
+    expect(await checkYearUpload(deps, { bytes: await yearToWorkbook(ownYear, ownTasks, 5) })).toEqual(
+      problem('Versie 5 bestaat niet: de nieuwste versie is 2. Laat hier 2 staan (de versie die u downloadde); bij publiceren wordt het versie 3.'),
+    );
+    const next = shiftedYear('2025-2026', '2027-2028');
+    expect(await checkYearUpload(deps, { bytes: await yearToWorkbook(next.year, next.tasks, 3) })).toEqual(
+      problem('Versie 3 bestaat niet: schooljaar 2027-2028 is nog niet gepubliceerd. Laat dit vak leeg; bij publiceren wordt het versie 1.'),
+    );
+    expect(await checkYearUpload(deps, { bytes: await yearToWorkbook(next.year, next.tasks) })).toMatchObject({ kind: 'valid', nextVersion: 1 });
+    expect(await partition(contentKeys.draftPartition())).toEqual(draftsBefore);
+
+    // The download of the year as it applies now starts from version 2, and becomes version 3.
+    const current = (await exportYear(deps, { yearId: '2026-2027' })).bytes;
+    expect(await readYearWorkbook(current, deps.calendar.years.filter((y) => y.id !== '2026-2027'))).toMatchObject({ ok: true, version: 2 });
+    expect(await checkYearUpload(deps, { bytes: current })).toMatchObject({ kind: 'valid', nextVersion: 3 });
+  });
+
+  it('refuses a school year too big to store (long task texts) with a Dutch problem, and stores nothing', async () => {
+    const { deps, partition, contentObjects } = await setup();
+    const { year, tasks } = shiftedYear('2025-2026', '2027-2028');
+    const long = `Zoë ${"lange taak van 't lokaal ".repeat(1300)}`.slice(0, 30_000);
+    const student = tasks.student!;
+    const bigTasks = { ...tasks, student: { ...student, OP1: student.OP1.map((task) => ({ ...task, text: long })), OP2: student.OP2.map((task) => ({ ...task, text: long })) } };
+    const count = student.OP1.length + student.OP2.length;
+    expect(count * 30_000).toBeGreaterThan(300 * 1024);
+
+    const refused = await uploadYear(deps, { fileName: 'groot.xlsx', bytes: await yearToWorkbook(year, bigTasks), by: ADMIN });
+
+    expect(refused.kind).toBe('invalid');
+    const problems = refused.kind === 'invalid' ? refused.problems : [];
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ sheet: 'taken' });
+    expect(problems[0]!.message).toMatch(/^Het schooljaar is te groot om op te slaan: \d+ kB, hoogstens 300 kB\. Maak de teksten korter of gebruik minder taken\.$/);
+    expect(await partition(contentKeys.draftPartition())).toEqual([]);
+    expect(await contentObjects()).toEqual([]);
   });
 });
