@@ -39,7 +39,7 @@ import {
 import { PERIODS, ROLES, type YearTasks } from '#shared/tasks.ts';
 import { formatProblem, type SheetProblem } from '#shared/xlsx/workbook.ts';
 import { requireRunningTable, runCli, UsageError, runningStackConfig } from './local-config.ts';
-import { LOCAL_CREDENTIALS } from './stack.ts';
+import { LOCAL_CREDENTIALS } from './constants.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 

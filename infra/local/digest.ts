@@ -21,7 +21,7 @@ import { allForms } from '#forms/index.ts';
 import { liveContent } from '#shared/content/live.ts';
 import { publishedContent } from '#shared/store/content.ts';
 import { parseDateArgument, requireRunningTable, runCli, runningStackConfig, UsageError } from './local-config.ts';
-import { LOCAL_CREDENTIALS } from './stack.ts';
+import { LOCAL_CREDENTIALS } from './constants.ts';
 
 
 const USAGE = 'Gebruik: npm run digest -- [--date JJJJ-MM-DD] [--kind weekly|deadline] [--dry-run]';

@@ -13,7 +13,7 @@ import { resolveLinkSecret } from '#shared/secrets.ts';
 import { buildDeps } from '#functions/http/deps.ts';
 import { fileURLToPath } from 'node:url';
 import { runCli, runningStackConfig, UsageError } from './local-config.ts';
-import { LOCAL_CREDENTIALS } from './stack.ts';
+import { LOCAL_CREDENTIALS } from './constants.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 

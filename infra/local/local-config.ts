@@ -5,7 +5,7 @@ import { DescribeTableCommand, ResourceNotFoundException, type DynamoDBClient } 
 import { Temporal } from 'temporal-polyfill';
 import type { Config } from '#shared/config.ts';
 import { ConfigError } from '#shared/errors.ts';
-import { LOCAL_HOST } from './stack.ts';
+import { LOCAL_HOST } from './constants.ts';
 
 /**
  * The local link secret: made once by `npm start`, kept in the data folder so that links in the

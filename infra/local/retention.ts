@@ -14,7 +14,7 @@ import { purgeDueYears } from '#shared/retention/purge.ts';
 import { formatDutchDate } from '#shared/calendar.ts';
 import { createAwsClients } from '#shared/store/clients.ts';
 import { parseDateArgument, requireRunningTable, runCli, runningStackConfig, UsageError } from './local-config.ts';
-import { LOCAL_CREDENTIALS } from './stack.ts';
+import { LOCAL_CREDENTIALS } from './constants.ts';
 
 const USAGE = 'Gebruik: npm run retention -- [--date JJJJ-MM-DD] [--years N] [--dry-run]';
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));

@@ -9,20 +9,14 @@ import sesPackage from 'aws-ses-v2-local';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { findClamd, LocalMalwareScanner, startClamd } from './malware.ts';
+import { LOCAL_CREDENTIALS, LOCAL_HOST, LOCAL_REGION } from './constants.ts';
 
 // aws-ses-v2-local is CommonJS with `exports.default`: Node's ESM interop hands us the exports
 // object, vitest's module runner the function itself.
 const sesExports: unknown = sesPackage;
 const startSes = (typeof sesExports === 'function' ? sesExports : sesPackage.default) as typeof sesPackage.default;
 
-/** The loopback address every local stand-in listens on. */
-export const LOCAL_HOST = '127.0.0.1';
-
-/** Static credentials the local stand-ins accept (s3rver insists on these). */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-
-/** Region the local clients use; the stand-ins ignore it (DynamoDB Local runs with -sharedDb). */
-export const LOCAL_REGION = 'eu-west-1';
+export { LOCAL_CREDENTIALS, LOCAL_HOST, LOCAL_REGION };
 
 /** Ports of the stand-ins, with the variable that sets each (named in the busy-port message). */
 export interface LocalPorts {
