@@ -50,9 +50,9 @@ const bundles = new Map<string, Promise<string>>();
 
 /**
  * Runs a TypeScript entry as {@link runTsx} does, but from a bundle that esbuild builds once per
- * test process (npm packages stay external, so they are the installed ones): the same code without
- * tsx compiling it on every start, for tests that start a command many times (about 1.3 s a start
- * instead of 2.5 s).
+ * test process, packages included: the same code without tsx compiling it and without resolving
+ * hundreds of package files on every start, for tests that start a command many times (about
+ * 0.6 s a start instead of 2.2 s).
  */
 export async function runBundled(entry: string, args: string[], env: Record<string, string>): Promise<Running> {
   let bundle = bundles.get(entry);
@@ -60,7 +60,17 @@ export async function runBundled(entry: string, args: string[], env: Record<stri
     bundle = (async () => {
       const { build } = await import('esbuild');
       const outfile = `${projectRoot}node_modules/.cache/test-bundles/${process.pid}-${entry.replaceAll('/', '_')}.mjs`;
-      await build({ entryPoints: [`${projectRoot}${entry}`], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error' });
+      await build({
+        entryPoints: [`${projectRoot}${entry}`],
+        outfile,
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
+        logLevel: 'error',
+        // The CommonJS packages in an ESM bundle need a require, as in infra/bundling.ts.
+        banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+      });
       process.once('exit', () => rmSync(outfile, { force: true }));
       return outfile;
     })();

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { localStackEnv, placementItemsOf } from '../../support/local-stack.ts';
-import { runTsx, type Running } from '../../support/process.ts';
+import { runBundled, runTsx, type Running } from '../../support/process.ts';
 import { row, rosterCsv } from '../../support/roster.ts';
 
 /** `npm start` and `npm run import`, run as a user would, on free ports and a data folder of their own. */
@@ -50,7 +50,7 @@ describe('the local stack (npm start)', () => {
 
     const file = join(dataDir, 'rooster.csv');
     await writeFile(file, rosterCsv([row(1, { student_naam: "Bram van 't Hek" })]));
-    const imported = runTsx('infra/local/import.ts', [file], env);
+    const imported = await runBundled('infra/local/import.ts', [file], env);
     expect(await imported.exit).toBe(0);
     expect(imported.output()).toContain('Geïmporteerd in werkplekleren: 1 nieuw, 0 gewijzigd, 0 ongewijzigd.');
     expect(imported.output()).toContain('Welkomstmails verstuurd: 1;');
@@ -60,15 +60,15 @@ describe('the local stack (npm start)', () => {
     const bram = welcome.emails.find((e) => e.destination.to.includes('student1@hr.nl'));
     expect(bram?.body.text).toContain(`http://localhost:${env.PORT}/s/`);
 
-    const digest = runTsx('infra/local/digest.ts', ['--date', '2025-11-10'], env);
+    const digest = await runBundled('infra/local/digest.ts', ['--date', '2025-11-10'], env);
     expect(await digest.exit).toBe(0);
     expect(digest.output()).toContain('Verstuurd: 22, al eerder verstuurd: 0');
-    const again = runTsx('infra/local/digest.ts', ['--date', '2025-11-10'], env);
+    const again = await runBundled('infra/local/digest.ts', ['--date', '2025-11-10'], env);
     expect(await again.exit).toBe(0);
     expect(again.output()).toContain('Verstuurd: 0, al eerder verstuurd: 22');
 
     await writeFile(file, rosterCsv([row(2, { wpb_email: 'kapot' })]));
-    const rejected = runTsx('infra/local/import.ts', [file], env);
+    const rejected = await runBundled('infra/local/import.ts', [file], env);
     expect(await rejected.exit).toBe(1);
     expect(rejected.output()).toContain('Regel 2, kolom wpb_email: "kapot" is geen geldig e-mailadres.');
 
@@ -95,18 +95,18 @@ describe('the local stack (npm start)', () => {
 
     // Retention: 2025-2026 is kept two school years after it ends, until 1 September 2028.
     // The day before and a dry run only read, so they run side by side (each is a process of its own).
-    const early = runTsx('infra/local/retention.ts', ['--date', '2028-08-31'], env);
-    const dry = runTsx('infra/local/retention.ts', ['--date', '2028-09-01', '--dry-run'], env);
+    const early = await runBundled('infra/local/retention.ts', ['--date', '2028-08-31'], env);
+    const dry = await runBundled('infra/local/retention.ts', ['--date', '2028-09-01', '--dry-run'], env);
     expect(await early.exit).toBe(0);
     expect(early.output()).toContain('Niets te verwijderen op donderdag 31 augustus 2028 met 2 schooljaren bewaartermijn.');
     expect(await dry.exit).toBe(0);
     expect(dry.output()).toContain('Zou verwijderen: schooljaar 2025-2026 (bewaard tot vrijdag 1 september 2028): 6 plaatsingen');
     expect(await placementsIn2025()).toHaveLength(6);
-    const purge = runTsx('infra/local/retention.ts', ['--date', '2028-09-01'], env);
+    const purge = await runBundled('infra/local/retention.ts', ['--date', '2028-09-01'], env);
     expect(await purge.exit).toBe(0);
     expect(purge.output()).toContain('Verwijderd: schooljaar 2025-2026');
     expect(await placementsIn2025()).toEqual([]);
-    const refused = ['0', 'twee', '1.5'].map((years) => ({ years, bad: runTsx('infra/local/retention.ts', ['--years', years], env) }));
+    const refused = await Promise.all(['0', 'twee', '1.5'].map(async (years) => ({ years, bad: await runBundled('infra/local/retention.ts', ['--years', years], env) })));
     for (const { years, bad } of refused) {
       expect(await bad.exit).toBe(2);
       expect(bad.output()).toContain(`--years moet een heel aantal schooljaren zijn van 1 tot 10, niet "${years}".`);
@@ -129,7 +129,7 @@ describe('the local stack (npm start)', () => {
   });
 
   it('tells the user to start the stack when importing with nothing running', async () => {
-    const imported = runTsx('infra/local/import.ts', ['shared/data/demo-roster.csv'], env);
+    const imported = await runBundled('infra/local/import.ts', ['shared/data/demo-roster.csv'], env);
 
     expect(await imported.exit).toBe(2);
     expect(imported.output()).toContain('start eerst npm start');
