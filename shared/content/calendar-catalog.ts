@@ -39,13 +39,22 @@ export function withYear(catalog: Pick<CalendarCatalog, 'years' | 'tasks'>, year
   const file = catalog.tasks;
   const years: TaskFile['years'] = { ...file.years };
   for (const [yearId, entry] of Object.entries(file.years)) {
-    if (yearId === year.id || entry.sameAs !== year.id) continue;
-    const { note, provisional } = entry;
-    const roles = Object.fromEntries(ROLES.map((role) => [role, Object.fromEntries(PERIODS.map((period) => [`OP${period}`, tasksFor(yearId, role, period, file)]))]));
-    years[yearId] = { ...(note === undefined ? {} : { note }), ...(provisional === undefined ? {} : { provisional }), ...roles };
+    if (yearId !== year.id && entry.sameAs === year.id) years[yearId] = ownTasks(file, yearId);
   }
   years[year.id] = yearTasks;
   return calendarCatalog([...catalog.years.filter((other) => other.id !== year.id), year], { ...file, years });
+}
+
+/**
+ * A year's tasks written out as its own (`sameAs` resolved, ids re-prefixed), with its note and
+ * provisional mark: what a year's workbook shows, and what a year that copied a replaced year keeps.
+ */
+export function ownTasks(file: TaskFile, yearId: string): YearTasks {
+  const { note, provisional } = file.years[yearId] ?? {};
+  const roles = Object.fromEntries(
+    ROLES.map((role) => [role, Object.fromEntries(PERIODS.map((period) => [`OP${period}`, tasksFor(yearId, role, period, file)]))]),
+  ) as Required<Pick<YearTasks, (typeof ROLES)[number]>>;
+  return { ...(note === undefined ? {} : { note }), ...(provisional === undefined ? {} : { provisional }), ...roles };
 }
 
 /** The shipped content: shared/data/school-years.json and tasks.json, as validated at module load. */

@@ -3,8 +3,8 @@ import { formPhrase, type FormDefinition } from '../forms/definition.ts';
 import type { FormCatalog } from '../forms/catalog.ts';
 import { logger } from '../log.ts';
 import type { StoredContent } from '../store/content.ts';
-import { FORM_IDS, PERIODS, ROLES, TASKS, tasksFor, type TaskFile, type YearTasks } from '../tasks.ts';
-import { calendarCatalog, type CalendarCatalog } from './calendar-catalog.ts';
+import { FORM_IDS, TASKS, type TaskFile } from '../tasks.ts';
+import { calendarCatalog, ownTasks, type CalendarCatalog } from './calendar-catalog.ts';
 
 /**
  * The content of a deployment as it is now (docs/year-content.md, "Ports"): the shipped forms,
@@ -187,16 +187,4 @@ function merge(shipped: ShippedContent, stored: StoredContent): Snapshot {
   const chronological = [...years.values()].sort((a, b) => a.start.localeCompare(b.start));
 
   return { stored, forms, byId, latest, calendar: calendarCatalog(chronological, tasks) };
-}
-
-/**
- * A year's tasks written out as its own (`sameAs` resolved, ids re-prefixed), with its note and
- * provisional mark: what a year's workbook shows, and what a year that copied a replaced year keeps.
- */
-export function ownTasks(file: TaskFile, yearId: string): YearTasks {
-  const { note, provisional } = file.years[yearId] ?? {};
-  const roles = Object.fromEntries(
-    ROLES.map((role) => [role, Object.fromEntries(PERIODS.map((period) => [`OP${period}`, tasksFor(yearId, role, period, file)]))]),
-  ) as Required<Pick<YearTasks, (typeof ROLES)[number]>>;
-  return { ...(note === undefined ? {} : { note }), ...(provisional === undefined ? {} : { provisional }), ...roles };
 }

@@ -1,7 +1,7 @@
 import { formatDutchDate, formatDutchInstant, type SchoolYear } from '#shared/calendar.ts';
 import type { Clock } from '#shared/clock.ts';
-import type { CalendarCatalog } from '#shared/content/calendar-catalog.ts';
-import { ownTasks, type LiveContent } from '#shared/content/live.ts';
+import { ownTasks, type CalendarCatalog } from '#shared/content/calendar-catalog.ts';
+import type { LiveContent } from '#shared/content/live.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import type { FormCatalog } from '#shared/forms/catalog.ts';
 import { formItems, type FormDefinition } from '#shared/forms/definition.ts';

@@ -1,6 +1,6 @@
 import { Temporal } from 'temporal-polyfill';
 import { getSchoolYear, type SchoolYear } from '../../shared/calendar.ts';
-import { ownTasks } from '../../shared/content/live.ts';
+import { ownTasks } from '../../shared/content/calendar-catalog.ts';
 import { ROLES, TASKS, type YearTasks } from '../../shared/tasks.ts';
 
 /**
