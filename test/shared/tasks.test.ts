@@ -204,6 +204,50 @@ describe('faithfulness to the seeds', () => {
     }
   });
 
+  it('asks the SO, IO and SCO what to do at insufficient progress in every period of both seed years (seed 001)', () => {
+    const quote = 'neemt de SO contact op met de IO en SCO. Gezamenlijk met de WPB worden vervolgacties besproken.';
+    for (const yearId of ['2024-2025', '2025-2026']) {
+      for (const role of ['so', 'io', 'sco'] as const) {
+        for (const period of PERIODS) {
+          const escalation = byYear(yearId, role, period).filter((task) => /onvoldoende voortgang/.test(task.text));
+
+          expect(escalation, `${yearId} ${role} OP${period}`).toHaveLength(1);
+          expect(escalation[0]!.source, `${yearId} ${role} OP${period}`).toMatchObject({ seed: '001' });
+          expect(normalise(escalation[0]!.source.quote), `${yearId} ${role} OP${period}`).toContain(normalise(quote));
+        }
+      }
+    }
+  });
+
+  it('tells the WPB in OP1 of both seed years that a sick student reports to the SO and to them', () => {
+    for (const yearId of ['2024-2025', '2025-2026']) {
+      const sick = byYear(yearId, 'wpb', 1).filter((task) => /ziek/.test(task.text));
+
+      expect(sick.map((task) => task.source), yearId).toEqual([
+        { seed: '001', quote: 'Afmelden bij ziekte gebeurt bij de schoolopleider en de werkplekbegeleider (indien aanwezig).' },
+      ]);
+    }
+  });
+
+  it('places the second driehoeksgesprek in OP2 or OP3 for the IO, as seed 000 does', () => {
+    const [task] = byYear('2025-2026', 'io', 2).filter((t) => /tweede driehoeksgesprek/.test(t.text));
+
+    expect(task?.text).toMatch(/in OP2 of OP3/);
+    expect(task?.source.quote).toMatch(/in OP 2 of 3$/);
+  });
+
+  it('gives 2024-2025 the checklist before the stage starts (intake, inschrijving, rondleiding, verzuim), and 2025-2026 none: seed 000 does not name it', () => {
+    const short = (yearId: string, role: Role) => byYear(yearId, role, 1).map((task) => task.id.split('.').at(-1));
+
+    expect(short('2024-2025', 'so')).toEqual(expect.arrayContaining(['intake', 'inschrijven', 'rondleiding', 'verzuim']));
+    expect(short('2024-2025', 'student')).toEqual(expect.arrayContaining(['intake', 'inschrijven', 'rondleiding', 'verzuim']));
+    expect(short('2024-2025', 'wpb')).toEqual(expect.arrayContaining(['intake']));
+    for (const role of ROLES) {
+      expect(short('2025-2026', role).filter((name) => ['intake', 'inschrijven', 'rondleiding', 'verzuim'].includes(name!)), role).toEqual([]);
+    }
+    expect(seedText['000']).not.toMatch(/intake|rondleiding|inschrijv|verzuim|ziek/);
+  });
+
   it('gives 2026-2027 the tasks of 2025-2026 under its own ids', () => {
     for (const role of ROLES) {
       for (const period of PERIODS) {
