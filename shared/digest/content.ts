@@ -18,7 +18,7 @@ import type { PlacementRecord } from '../model/placements.ts';
 import type { RequestRecord } from '../model/requests.ts';
 import { derivedReason, provisionalNote, type CalendarCatalog } from '../content/calendar-catalog.ts';
 import { ROLE_LABELS, type Role } from '../tasks.ts';
-import { kijkwijzerProgress, type Recipient, type YearModel } from './model.ts';
+import { adviceLines, kijkwijzerProgress, type Recipient, type YearModel } from './model.ts';
 import { capitalize, dutchList } from '../dutch.ts';
 
 /**
@@ -173,6 +173,9 @@ function deadlineOf(deadline: string): Temporal.Instant {
   return instant;
 }
 
+/** The last part of a task id (`2024-2025.so.op1.intake` → `intake`). */
+const shortName = (id: string): string => id.slice(id.lastIndexOf('.') + 1);
+
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
 
@@ -187,6 +190,13 @@ function markedDate(day: string, source: Provenance | undefined): string {
   return derivedReason(source) === undefined ? dutchDate(day) : `${dutchDate(day)} (afgeleid)`;
 }
 
+/**
+ * The short names (the last part of a task id) of the OP1 tasks that form the checklist before the
+ * stage starts (seed 001, "Voor de stage start: praktische zaken"). Until the stage's start date
+ * the weekly email shows them apart, "voor de start van de stage op <datum>"; tasks.json says so.
+ */
+export const BEFORE_STAGE_TASKS: ReadonlySet<string> = new Set(['intake', 'inschrijven', 'rondleiding', 'verzuim']);
+
 /** The derived facts of a run that every section uses. */
 class RunView {
   readonly weekly: boolean;
@@ -199,6 +209,8 @@ class RunView {
   /** The period's start, marked when derived. */
   readonly startText: string;
   readonly deadlinePassed: boolean;
+  /** Before the stage starts (a weekly run before OP1, before the year's placementStart): its date, marked when derived. */
+  readonly stageStartText: string | null;
 
   constructor(readonly ctx: DigestContext) {
     this.weekly = ctx.kind === 'weekly';
@@ -208,6 +220,11 @@ class RunView {
     this.deadlineDate = dutchDate(ctx.period.deadline);
     this.startText = markedDate(ctx.period.start, ctx.period.sources.start);
     this.deadlinePassed = Temporal.Instant.compare(ctx.now, deadlineOf(ctx.period.deadline)) >= 0;
+    const stage = ctx.year.placementStart;
+    this.stageStartText =
+      this.weekly && ctx.between && this.number === 1 && stage !== null && Temporal.PlainDate.compare(amsterdamDate(ctx.now), Temporal.PlainDate.from(stage)) < 0
+        ? markedDate(stage, ctx.year.sources.placementStart)
+        : null;
   }
 
   requestsOf(placement: PlacementRecord): readonly RequestRecord[] {
@@ -245,8 +262,22 @@ class RunView {
     return this.requestsOf(placement).some((r) => r.observerRole === 'so' && r.state === 'ingediend');
   }
 
+  /** The period's tasks of a role; before the stage starts, without the checklist (see `checklist`). */
   tasks(role: Role) {
-    return this.weekly ? this.ctx.calendar.tasksFor(this.ctx.year.id, role, this.number) : [];
+    const tasks = this.weekly ? this.ctx.calendar.tasksFor(this.ctx.year.id, role, this.number) : [];
+    return this.stageStartText === null ? tasks : tasks.filter((task) => !BEFORE_STAGE_TASKS.has(shortName(task.id)));
+  }
+
+  /** Before the stage starts: a role's checklist section ("voor de start van de stage op <datum>"), if it has one. */
+  checklist(role: Role): Part {
+    if (this.stageStartText === null) return { sections: [], count: 0 };
+    const tasks = this.ctx.calendar.tasksFor(this.ctx.year.id, role, this.number).filter((task) => BEFORE_STAGE_TASKS.has(shortName(task.id)));
+    if (tasks.length === 0) return { sections: [], count: 0 };
+    const when = `voor de start van de stage op ${this.stageStartText}`;
+    return {
+      sections: [{ heading: role === 'student' ? capitalize(when) : `${ROLE_LABELS[role]}: ${when}`, items: tasks.map((task) => ({ text: task.text })) }],
+      count: tasks.length,
+    };
   }
 
   /** The heading of a role's task section. */
@@ -286,6 +317,9 @@ function studentPart(view: RunView, placement: PlacementRecord): Part {
   const linkId = ctx.model.studentLinks.get(placement.studentNumber);
   const deps = { linkSecret: ctx.linkSecret, publicOrigin: ctx.origin };
 
+  const checklist = view.checklist('student');
+  sections.push(...checklist.sections);
+  count += checklist.count;
   const tasks = view.tasks('student');
   if (tasks.length > 0) {
     sections.push({
@@ -361,19 +395,39 @@ function describeStudents(placements: readonly PlacementRecord[]): string {
   return `${placements.length} studenten (${where})`;
 }
 
+/** A staff role's tasks: before the stage starts its checklist first, then the period's tasks. */
 function tasksPart(view: RunView, role: Role, placements: readonly PlacementRecord[]): Part {
+  const checklist = view.checklist(role);
   const tasks = view.tasks(role);
-  if (tasks.length === 0) return { sections: [], count: 0 };
-  return {
-    sections: [
-      {
-        heading: view.taskHeading(role),
-        paragraphs: [`Voor ${describeStudents(placements)}.`],
-        items: tasks.map((task) => ({ text: task.text })),
-      },
-    ],
-    count: tasks.length,
-  };
+  const paragraphs = [`Voor ${describeStudents(placements)}.`];
+  const sections: EmailSection[] = checklist.sections.map((section) => ({ ...section, paragraphs }));
+  if (tasks.length > 0) sections.push({ heading: view.taskHeading(role), paragraphs, items: tasks.map((task) => ({ text: task.text })) });
+  return { sections, count: checklist.count + tasks.length };
+}
+
+/**
+ * The WPB's tasks, and per student the kijkwijzer types the year's rule still asks for: seed 000
+ * makes the WPB co-responsible ("Zorg er samen met de student voor ..."). Weekly only, up to the
+ * period of the rule; a year without a rule (2024-2025) shows nothing.
+ */
+function wpbPart(view: RunView, placements: readonly PlacementRecord[]): Part {
+  const part = tasksPart(view, 'wpb', placements);
+  const required = view.ctx.year.requiredKijkwijzers;
+  if (!view.weekly || !required || view.number > required.byEndOfPeriod) return part;
+  const by = `vóór het einde van periode ${required.byEndOfPeriod}`;
+  for (const placement of placements) {
+    const { missing } = kijkwijzerProgress(view.ctx.year, view.requestsOf(placement));
+    if (missing.length === 0) continue;
+    part.sections.push({
+      heading: `Kijkwijzers die ${placement.student.name} nog mist (${by})`,
+      paragraphs: [
+        `Elk van deze kijkwijzers moet ${by} (OP${required.byEndOfPeriod}) minstens één keer ingevuld zijn. U zorgt daar samen met de student voor; de student vraagt ze aan.`,
+      ],
+      items: missing.map((type) => ({ text: view.ctx.formTitle(`kijkwijzer-${type}`) })),
+    });
+    part.count += missing.length;
+  }
+  return part;
 }
 
 function bySchool(placements: readonly PlacementRecord[]): [string, PlacementRecord[]][] {
@@ -397,6 +451,7 @@ function soPart(view: RunView, placements: readonly PlacementRecord[]): Part {
       const status = [
         visit ? 'lesbezoek door de schoolopleider gedaan' : 'nog geen formeel lesbezoek door de schoolopleider dit schooljaar',
         ...(view.ctx.between ? [] : [behind ? `achter: nog geen kijkwijzer ingediend in ${op}` : `${plural(kijkwijzers, 'kijkwijzer', 'kijkwijzers')} ingediend in ${op}`]),
+        ...adviceLines(view.ctx, view.requestsOf(p)),
       ];
       return { open: !visit || behind, item: { text: `${p.student.name} (${p.vak}, WPB ${p.wpb.name}): ${status.join('; ')}` } };
     });
@@ -426,7 +481,7 @@ function ioPart(view: RunView, placements: readonly PlacementRecord[]): Part {
     return {
       behind,
       item: {
-        text: `${p.student.name} (${p.vak}, ${p.school}): ${plural(submitted, 'formulier', 'formulieren')} ingediend, ${open} open${behind ? ' — achter: nog geen kijkwijzer ingediend' : ''}`,
+        text: `${p.student.name} (${p.vak}, ${p.school}): ${plural(submitted, 'formulier', 'formulieren')} ingediend, ${open} open${behind ? ' — achter: nog geen kijkwijzer ingediend' : ''}${adviceLines(view.ctx, view.requestsOf(p)).map((line) => `; ${line}`).join('')}`,
       },
     };
   });
@@ -578,7 +633,7 @@ export function digestFor(person: Recipient, context: DigestContext): Digest | n
   }
   parts.push(openFormsPart(view, person));
   for (const { role, placements } of person.roles) {
-    if (role === 'wpb') parts.push(tasksPart(view, 'wpb', placements));
+    if (role === 'wpb') parts.push(wpbPart(view, placements));
     if (role === 'so') parts.push(soPart(view, placements));
     if (role === 'io') parts.push(ioPart(view, placements));
     if (role === 'sco') parts.push(scoPart(view, placements));

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { KijkwijzerType, SchoolYear } from '../calendar.ts';
+import { formatDutchInstant, type KijkwijzerType, type Period, type SchoolYear } from '../calendar.ts';
 import { emailKey, StoredPerson, StoredPlacement } from '../roster/placement.ts';
 import type { PlacementRecord } from '../model/placements.ts';
 import { OBSERVER_ROLES, type RequestRecord, type StudentLinkRecord } from '../model/requests.ts';
@@ -237,4 +237,50 @@ export function kijkwijzerProgress(
   const submitted = [...known, ...[...types].filter((type) => !known.includes(type))];
   const missing = (year.requiredKijkwijzers?.types ?? []).filter((type) => !types.has(type));
   return { submitted, missing };
+}
+
+/** The WPB's advice: the form whose submission the SO's and IO's digests and the overview show. */
+export const ADVICE_FORM = 'advies-wpb';
+
+/** Whether a student's advice is in: when it was last submitted, or nothing yet. */
+export interface AdviceStatus {
+  /** The latest submission's instant; absent while nothing has been submitted. */
+  submittedAt?: string;
+}
+
+/**
+ * Whether the WPB's advice of a student is in, in a period whose automatic requests (the year's
+ * own rule) include the advice; undefined in other periods, where it is not asked. In any period
+ * of the year, the latest submission counts. "Nog niet ingediend" is what is missing, never a
+ * judgement that the student is behind.
+ */
+export function adviceStatus(
+  period: Pick<Period, 'autoRequests'>,
+  requests: readonly Pick<RequestRecord, 'formId' | 'state' | 'submittedAt'>[],
+): AdviceStatus | undefined {
+  if (!period.autoRequests.includes(ADVICE_FORM)) return undefined;
+  const submitted = requests
+    .filter((r) => r.formId === ADVICE_FORM && r.state === 'ingediend' && r.submittedAt)
+    .map((r) => r.submittedAt!)
+    .sort();
+  const latest = submitted.at(-1);
+  return latest ? { submittedAt: latest } : {};
+}
+
+/** The advice's status in Dutch: "Advies WPB: ingediend op <datum>" or "Advies WPB: nog niet ingediend". */
+export function adviceText(status: AdviceStatus): string {
+  return status.submittedAt ? `Advies WPB: ingediend op ${formatDutchInstant(status.submittedAt)}` : 'Advies WPB: nog niet ingediend';
+}
+
+/**
+ * The advice line of a student in the SO's and IO's digests: one line during a period in which
+ * the advice is asked, none between periods (nothing is asked yet) or in other periods.
+ */
+export function adviceLines(
+  run: { between: boolean; period: Pick<Period, 'autoRequests'> },
+  requests: readonly Pick<RequestRecord, 'formId' | 'state' | 'submittedAt'>[],
+): string[] {
+  if (run.between) return [];
+  const status = adviceStatus(run.period, requests);
+  return status ? [adviceText(status)] : [];
 }

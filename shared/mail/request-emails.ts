@@ -1,9 +1,9 @@
-import { formatDutchDate, getSchoolYear, periodLabel } from '../calendar.ts';
+import { formatDutchDate, formatDutchInstant, getSchoolYear, periodLabel } from '../calendar.ts';
 import { calendarDate, provisionalNote, type CalendarCatalog } from '../content/calendar-catalog.ts';
 import type { FormCatalog } from '../forms/catalog.ts';
 import { formUrl, studentUrl } from '../links.ts';
 import { OBSERVER_LABELS } from '../model/request-rules.ts';
-import type { Placement } from '../roster/placement.ts';
+import type { Person, Placement } from '../roster/placement.ts';
 import type { ObserverRole, RequestRecord } from '../model/requests.ts';
 import { renderEmail } from './templates.ts';
 
@@ -127,5 +127,43 @@ export function welcomeEmail(deps: Pick<RequestEmailDeps, 'linkSecret' | 'public
     ],
     action: { label: 'Mijn werkplekleren', url: studentUrl(deps, linkId) },
     footer: `Je krijgt deze e-mail omdat je als student in het rooster van werkplekleren N2 (${placement.schoolYear}) staat. Vragen? Neem contact op met je instituutsopleider, ${placement.io.name}.`,
+  });
+}
+
+/** The staff page of a submitted form, opened after signing in (`/overzicht/formulier/<year>/<nr>/<requestId>`). */
+export function staffFormUrl(deps: Pick<RequestEmailDeps, 'publicOrigin'>, request: Pick<RequestRecord, 'schoolYear' | 'studentNumber' | 'requestId'>): string {
+  const path = [request.schoolYear, request.studentNumber, request.requestId].map(encodeURIComponent).join('/');
+  return `${deps.publicOrigin}/overzicht/formulier/${path}`;
+}
+
+/**
+ * The email that tells the SO or the IO of a placement that the WPB's advice is in (or was
+ * corrected): who the student is, when it came in, and the link to read it after signing in. Never
+ * the answers: they are read on the staff page, within the reader's scope.
+ */
+export function adviceSubmittedEmail(
+  deps: Pick<RequestEmailDeps, 'publicOrigin'>,
+  input: { request: RequestRecord; title: string; reader: Person; role: 'so' | 'io'; submittedAt: string; correction: boolean },
+) {
+  const { request, title, reader, role } = input;
+  const when = formatDutchInstant(input.submittedAt, { time: 'minute' });
+  return renderEmail({
+    to: reader.email,
+    subject: `${input.correction ? 'Gecorrigeerd' : 'Ingediend'}: ${title} voor ${request.student.name}`,
+    greeting: `Beste ${reader.name},`,
+    paragraphs: [
+      input.correction
+        ? `${request.observer.name}, de werkplekbegeleider, heeft het advies over ${request.student.name} gecorrigeerd op ${when}. De nieuwe versie vervangt wat eerder was ingediend.`
+        : `Het advies van de werkplekbegeleider over ${request.student.name} is binnen: ${request.observer.name} heeft het ingediend op ${when}.`,
+      'U leest het advies na inloggen met de knop hieronder. De inhoud staat niet in deze e-mail.',
+    ],
+    list: [
+      { label: 'Student', value: request.student.name },
+      { label: 'Studentnummer', value: request.studentNumber },
+      { label: 'School', value: request.school },
+      { label: 'Vak', value: request.vak },
+    ],
+    action: { label: 'Advies lezen (na inloggen)', url: staffFormUrl(deps, request) },
+    footer: `U krijgt deze e-mail als ${OBSERVER_LABELS[role]} van ${request.student.name} (${request.vak}, ${request.school}) bij werkplekleren N2 van Hogeschool Rotterdam.`,
   });
 }

@@ -1,4 +1,4 @@
-import { kijkwijzerProgress, yearModel } from '../digest/model.ts';
+import { adviceStatus, kijkwijzerProgress, yearModel, type AdviceStatus } from '../digest/model.ts';
 import type { KijkwijzerType } from '../calendar.ts';
 import type { FormCatalog } from '../forms/catalog.ts';
 import { covers, ForbiddenError, schoolsInScope, type StaffScope } from '../auth/scope.ts';
@@ -20,6 +20,11 @@ export interface OverviewRow {
   nothingIn: boolean;
   /** The WPB's advice disagrees with the latest kijkwijzers (see signals.ts). */
   signal?: AdviceSignal;
+  /**
+   * Whether the WPB's advice is in, in a period whose automatic requests include it (the year's
+   * own rule); absent in other periods. With the request to link to once it is in.
+   */
+  advice?: AdviceStatus & { request?: RequestRecord };
 }
 
 /** The overview of one period in one person's scope. */
@@ -68,16 +73,26 @@ export async function loadOverview(
     const all = upToPeriod.get(placement.studentNumber) ?? [];
     const requests = all.filter((r) => r.period === n);
     const signal = signals.get(placement.studentNumber);
+    const advice = adviceOf(choice.period, model.requests.get(placement.studentNumber) ?? []);
     return {
       placement,
       requests,
       missing: kijkwijzerProgress(choice.year, all).missing,
       nothingIn: !requests.some((r) => r.state === 'ingediend'),
       ...(signal ? { signal } : {}),
+      ...(advice ? { advice } : {}),
     };
   });
   const schools = allowed ?? [...new Set([...model.placements.values()].map((p) => p.school))].sort((a, b) => a.localeCompare(b, 'nl'));
   return { rows, schools };
+}
+
+/** The advice's status of one student in the chosen period, with its latest submitted request (see adviceStatus). */
+function adviceOf(period: PeriodChoice['period'], requests: readonly RequestRecord[]): OverviewRow['advice'] {
+  const status = adviceStatus(period, requests);
+  if (!status) return undefined;
+  const request = requests.filter((r) => r.formId === ADVICE_FORM && r.state === 'ingediend' && r.submittedAt === status.submittedAt).at(-1);
+  return request ? { ...status, request } : status;
 }
 
 async function loadSignals(

@@ -12,6 +12,7 @@ import { answerItems, formPhrase, type FormDefinition } from '#shared/forms/defi
 import { formUrl, studentUrl, type LinkItem } from '#shared/links.ts';
 import { logger } from '#shared/log.ts';
 import type { EmailMessage, Mailer } from '#shared/mail/mailer.ts';
+import { adviceSubmittedEmail } from '#shared/mail/request-emails.ts';
 import { renderEmail } from '#shared/mail/templates.ts';
 import { linkActor, type AuditInput } from '#shared/model/audit.ts';
 import { isEditable, OBSERVER_LABELS } from '#shared/model/request-rules.ts';
@@ -24,6 +25,8 @@ import {
   type SubmissionVersion,
 } from '#shared/model/requests.ts';
 import type { AuditStore } from '#shared/store/audit.ts';
+import type { PlacementStore } from '#shared/store/placements.ts';
+import { emailKey } from '#shared/roster/placement.ts';
 import { requestKeys } from '#shared/store/keys.ts';
 import { CompanionWriteFailedError, type RequestStore } from '#shared/store/requests.ts';
 import { recordAudit } from './audit.ts';
@@ -47,6 +50,8 @@ export interface FormDeps extends OpenLinkDeps, AttachmentServingDeps {
   requests: OpenLinkDeps['requests'] & AttachmentServingDeps['requests'] & Pick<RequestStore, 'readForm' | 'saveVersion' | 'get'>;
   audit: Pick<AuditStore, 'record' | 'prepare'>;
   mailer: Mailer;
+  /** The placement's SO and IO, told when the WPB's advice is submitted. */
+  placements: Pick<PlacementStore, 'get'>;
   forms: FormCatalog;
   clock: Clock;
   linkSecret: string;
@@ -247,12 +252,22 @@ async function saveWithAudit(
   return saved;
 }
 
-/** Emails the observer a receipt with a copy of the answers, and tells the student it is in. */
+/**
+ * Emails the observer a receipt with a copy of the answers, and tells the student it is in; for
+ * the WPB's advice, also the placement's SO and IO (see {@link adviceEmails}).
+ */
 async function sendSubmittedEmails(
-  deps: Pick<FormDeps, 'mailer' | 'linkSecret' | 'publicOrigin'>,
+  deps: Pick<FormDeps, 'mailer' | 'linkSecret' | 'publicOrigin' | 'placements'>,
   input: { request: RequestRecord; def: FormDefinition; version: SubmissionVersion; attachments: AttachmentRef[]; studentLink: StudentLinkRecord | undefined },
 ): Promise<void> {
-  for (const message of submittedEmails(deps, input)) {
+  let advice: EmailMessage[] = [];
+  try {
+    advice = await adviceEmails(deps, input);
+  } catch (error) {
+    // The placement could not be read: the submission is stored all the same.
+    logger.error('reading the placement for the advice emails failed', { requestId: input.request.requestId, error: String((error as Error).name) });
+  }
+  for (const message of [...submittedEmails(deps, input), ...advice]) {
     try {
       await deps.mailer.send(message);
     } catch (error) {
@@ -260,6 +275,36 @@ async function sendSubmittedEmails(
       logger.error('notification email failed', { requestId: input.request.requestId, error: String((error as Error).name) });
     }
   }
+}
+
+/** The form whose submission the placement's SO and IO are told about. */
+export const ADVICE_FORM_ID = 'advies-wpb';
+
+/**
+ * The WPB's advice is in: one email each to the placement's SO and IO (one when they are the same
+ * person, none to the observer themself, who has the receipt), naming the student and linking to
+ * the staff page, without the answers. A correction sends the same short note, saying
+ * "gecorrigeerd". Other forms: none. Reads the placement (one GetItem), as the request does not
+ * name its SO and IO.
+ */
+async function adviceEmails(
+  deps: Pick<FormDeps, 'publicOrigin' | 'placements'>,
+  input: { request: RequestRecord; def: FormDefinition; version: SubmissionVersion },
+): Promise<EmailMessage[]> {
+  const { request, def, version } = input;
+  if (request.formId !== ADVICE_FORM_ID) return [];
+  const placement = await deps.placements.get(request.schoolYear, request.studentNumber);
+  if (!placement) return [];
+  const correction = version.version > 1 && request.state === 'ingediend';
+  const seen = new Set([emailKey(request.observer.email)]);
+  const messages: EmailMessage[] = [];
+  for (const role of ['so', 'io'] as const) {
+    const reader = placement[role];
+    if (seen.has(emailKey(reader.email))) continue;
+    seen.add(emailKey(reader.email));
+    messages.push(adviceSubmittedEmail(deps, { request, title: def.title, reader, role, submittedAt: version.savedAt, correction }));
+  }
+  return messages;
 }
 
 /** The receipt to the observer and the notice to the student of a submitted form. */

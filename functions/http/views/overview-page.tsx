@@ -20,6 +20,19 @@ main { max-width: 72rem; }
 .signal { color: #7a0019; font-weight: 600; }
 `;
 
+/** Whether the WPB's advice is in, with a link to read it once it is (OverviewRow['advice']). */
+function AdviceLine(props: { advice: NonNullable<OverviewPageData['rows'][number]['advice']> }) {
+  const { advice } = props;
+  if (!advice.submittedAt) return <p class="advice">Advies WPB: nog niet ingediend</p>;
+  const text = `ingediend op ${formatDutchInstant(advice.submittedAt)}`;
+  const r = advice.request;
+  return (
+    <p class="advice">
+      Advies WPB: {r ? <a href={`/overzicht/formulier/${r.schoolYear}/${r.studentNumber}/${r.requestId}`}>{text}</a> : text}
+    </p>
+  );
+}
+
 /** The staff overview of a period: students against the forms due, with filters, actions and the CSV links. */
 export function OverviewPage(
   props: OverviewPageData & {
@@ -171,6 +184,7 @@ export function OverviewPage(
                   )}
                 </td>
                 <td data-label="Signalen">
+                  {row.advice && <AdviceLine advice={row.advice} />}
                   {row.signal && <p class="signal">{SIGNAL_TEXT[row.signal.kind]} ({row.signal.below} van {row.signal.scored} onder voldoende).</p>}
                   {row.nothingIn && <p class="signal">Niets ingediend deze periode.</p>}
                 </td>

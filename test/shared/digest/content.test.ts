@@ -273,7 +273,39 @@ interface Weeks {
   tasksIn: string;
   /** The year whose tasks the file gives (2026-2027 says sameAs 2025-2026). */
   tasksOf: string;
+  /** Before the stage starts: the heading's end of the checklist, which is left out of the tasks. */
+  checklist?: string;
 }
+
+/** The checklist before the stage starts of 2024-2025, per role, as tasks.json words it (seed 001). */
+const CHECKLIST_2024: Record<Role, string[]> = {
+  student: [
+    'Neem naar de eerste afspraak (het intakegesprek met je begeleider en de schoolopleider) de studiehandleiding en je leervragen mee.',
+    'Je schoolopleider schrijft je in bij de scholengemeenschap en vraagt spullen en inlogcodes voor je aan.',
+    'Je schoolopleider geeft je een rondleiding door de school, deelt sleutels uit en maakt je wegwijs in de school.',
+    'Maak met je schoolopleider duidelijke afspraken over verzuim en bij wie je je moet melden.',
+  ],
+  wpb: [
+    'Heet de student voor de start van de stage welkom met een intakegesprek, samen met de schoolopleider. De student neemt de studiehandleiding en de leervragen mee.',
+  ],
+  so: [
+    'Heet de student voor de start van de stage welkom in de scholengroep met een intakegesprek, samen met de werkplekbegeleider.',
+    'Schrijf de student in bij de scholengemeenschap en vraag de benodigde spullen en inlogcodes aan.',
+    'Geef de student een rondleiding door de school, deel sleutels uit en maak de student wegwijs in de school.',
+    'Maak duidelijke afspraken met de student over verzuim en bij wie de student zich moet melden.',
+  ],
+  io: [],
+  sco: [],
+};
+
+/** How each role's checklist section before the stage starts is headed, before its date. */
+const CHECKLIST_HEADING: Record<Role, string> = {
+  student: 'Voor de start van de stage op',
+  wpb: 'Werkplekbegeleider (WPB): voor de start van de stage op',
+  so: 'Schoolopleider (SO): voor de start van de stage op',
+  io: 'Instituutsopleider (IO): voor de start van de stage op',
+  sco: 'Schoolcoördinator (SCO): voor de start van de stage op',
+};
 
 const WEEKS: Weeks[] = [
   {
@@ -288,6 +320,7 @@ const WEEKS: Weeks[] = [
     ],
     tasksIn: 'in periode 1 (OP1), vanaf maandag 9 september 2024',
     tasksOf: '2024-2025',
+    checklist: 'maandag 26 augustus 2024',
   },
   {
     from: '2024-08-26',
@@ -543,6 +576,9 @@ const MISSING_2025: Record<string, string[]> = {
 };
 const MISSING: Record<string, Record<string, string[]> | null> = { '2024-2025': null, '2025-2026': MISSING_2025, '2026-2027': MISSING_2025 };
 
+/** The period in which each year asks the WPB's advice (school-years.json, autoRequests). */
+const ADVICE_PERIOD: Record<string, number> = { '2024-2025': 3, '2025-2026': 4, '2026-2027': 4 };
+
 /** The students with a kijkwijzer submitted in the period (the others are behind, once it runs). */
 const KIJKWIJZER_IN: PerPeriod<string[]> = { 1: ['Zoë de Vries', 'Lotte de Boer'], 2: ['Lotte de Boer'], 3: ['Daan Kok'], 4: [] };
 /** The one student whose SO has observed a lesson (a form of the SO's submitted). */
@@ -607,8 +643,18 @@ describe('the weekly digest on every Monday of 2024-2025 and 2025-2026, on a dem
         expect(digest.content.greeting, at).toBe(`Beste ${who.name},`);
         expect(digest.content.paragraphs, at).toEqual(week.paragraphs.map((p) => voice(p, informal)));
         for (const { role } of who.roles) {
-          expect(itemTexts(section(digest, `${TASKS_HEADING[role]} ${week.tasksIn}`)), `${at} ${role}`).toEqual(tasksInFile(week.tasksOf, role, week.period));
+          const checklist = week.checklist ? CHECKLIST_2024[role] : [];
+          expect(itemTexts(section(digest, `${TASKS_HEADING[role]} ${week.tasksIn}`)), `${at} ${role}`).toEqual(
+            tasksInFile(week.tasksOf, role, week.period).filter((text) => !checklist.includes(text)),
+          );
+          if (checklist.length > 0) {
+            expect(itemTexts(section(digest, `${CHECKLIST_HEADING[role]} ${week.checklist}`)), `${at} ${role} checklist`).toEqual(checklist);
+          }
         }
+        const checklists = sectionsOf(digest).filter((s) => s.heading.includes('voor de start van de stage') || s.heading.startsWith('Voor de start van de stage'));
+        expect(checklists.map((s) => s.heading), at).toEqual(
+          week.checklist ? who.roles.filter(({ role }) => CHECKLIST_2024[role].length > 0).map(({ role }) => `${CHECKLIST_HEADING[role]} ${week.checklist}`) : [],
+        );
       }
     }
     expect(emails).toBe(104 * 15);
@@ -654,6 +700,29 @@ describe('the weekly digest on every Monday of 2024-2025 and 2025-2026, on a dem
     }
   });
 
+  it('names to each WPB the kijkwijzer types their student still needs, by the year\'s own rule (none in 2024-2025, none after OP3)', () => {
+    let shown = 0;
+    for (const monday of allMondays) {
+      const week = weekOf(monday);
+      const d = demoOf(week.year);
+      const ctx = context(d, 'weekly', parseInstant(`${monday}T07:00`), d.year.periods[week.period - 1]!, week.between ?? false);
+      for (const who of recipients(d.model, { suppressed: SUPPRESSED })) {
+        const digest = emailOf(who, ctx);
+        const students = who.roles.filter((r) => r.role === 'wpb').flatMap((r) => r.placements.map((p) => p.student.name));
+        const expected = students.flatMap((name) => {
+          const missing = week.period <= 3 ? (MISSING[week.year]?.[name] ?? []) : [];
+          return missing.length > 0 ? [{ heading: `Kijkwijzers die ${name} nog mist (vóór het einde van periode 3)`, items: missing }] : [];
+        });
+
+        const sections = sectionsOf(digest).filter((s) => / nog mist \(/.test(s.heading));
+        expect(sections.map((s) => ({ heading: s.heading, items: itemTexts(s) })), `${monday} ${who.email}`).toEqual(expected);
+        shown += sections.length;
+      }
+    }
+    // 2025-2026, OP1-OP3 and the weeks before them: every WPB's student misses a type.
+    expect(shown).toBeGreaterThan(0);
+  });
+
   it('shows the IO and the SO who is behind and who had a lesson visit, and the SCO the counts, once a period runs', () => {
     for (const monday of allMondays) {
       const week = weekOf(monday);
@@ -662,6 +731,8 @@ describe('the weekly digest on every Monday of 2024-2025 and 2025-2026, on a dem
       const op = `OP${week.period}`;
       const judged = !week.between;
       const behind = (name: string): boolean => judged && !KIJKWIJZER_IN[week.period].includes(name);
+      // The advice is asked in OP3 of 2024-2025 and OP4 of 2025-2026 (autoRequests); nobody's is in.
+      const advice = judged && ADVICE_PERIOD[week.year] === week.period ? '; Advies WPB: nog niet ingediend' : '';
       const checked = { io: 0, so: 0, sco: 0 };
       for (const who of recipients(d.model, { suppressed: SUPPRESSED })) {
         const at = `${monday} ${who.email}`;
@@ -672,13 +743,14 @@ describe('the weekly digest on every Monday of 2024-2025 and 2025-2026, on a dem
             if (role === 'io') {
               const rows = itemTexts(section(digest, `Voortgang van uw studenten in periode ${week.period} (${op})`)).filter((text) => text.startsWith(`${name} (${p.vak}, ${p.school}): `));
               expect(rows, `${at} IO row of ${name}`).toHaveLength(1);
-              expect(rows[0]!.endsWith(' — achter: nog geen kijkwijzer ingediend'), `${at} IO: ${name} behind`).toBe(behind(name));
+              expect(rows[0]!.endsWith(`${behind(name) ? ' — achter: nog geen kijkwijzer ingediend' : ''}${advice}`), `${at} IO: ${name} behind`).toBe(true);
+              expect(rows[0]!.includes(' — achter: nog geen kijkwijzer ingediend'), `${at} IO: ${name} behind`).toBe(behind(name));
               checked.io += 1;
             }
             if (role === 'so') {
               const visit = SO_VISITED.includes(name) ? 'lesbezoek door de schoolopleider gedaan' : 'nog geen formeel lesbezoek door de schoolopleider dit schooljaar';
               const progress = behind(name) ? `; achter: nog geen kijkwijzer ingediend in ${op}` : judged ? `; 1 kijkwijzer ingediend in ${op}` : '';
-              expect(itemTexts(section(digest, `Uw studenten op ${p.school}`)), `${at} SO row of ${name}`).toContain(`${name} (${p.vak}, WPB ${p.wpb.name}): ${visit}${progress}`);
+              expect(itemTexts(section(digest, `Uw studenten op ${p.school}`)), `${at} SO row of ${name}`).toContain(`${name} (${p.vak}, WPB ${p.wpb.name}): ${visit}${progress}${advice}`);
               checked.so += 1;
             }
           }
@@ -739,6 +811,49 @@ describe('the weekly digest on every Monday of 2024-2025 and 2025-2026, on a dem
     const text = textOf(emailOf(zoe, context(d, 'weekly', now, where.period, where.between)));
 
     expect(text).toContain('Vandaag begint de stage van schooljaar 2024-2025 van werkplekleren N2. Periode 1 (OP1) begint maandag 9 september 2024');
+  });
+
+  it('before the stage starts puts the checklist of seed 001 first, "voor de start van de stage op" its date, and leaves it out of the OP1 tasks', () => {
+    const now = parseInstant('2024-08-12T07:00');
+    const where = digestPeriod(now, schoolYears)!;
+    const d = demoOf('2024-2025');
+
+    const digest = emailOf(personOf(recipients(d.model), saskia.email), context(d, 'weekly', now, where.period, where.between));
+
+    expect(sectionsOf(digest).map((s) => s.heading)).toEqual([
+      'Werkplekbegeleider (WPB): voor de start van de stage op maandag 26 augustus 2024',
+      'Werkplekbegeleider (WPB): uw taken in periode 1 (OP1), vanaf maandag 9 september 2024',
+      'Schoolopleider (SO): voor de start van de stage op maandag 26 augustus 2024',
+      'Schoolopleider (SO): uw taken in periode 1 (OP1), vanaf maandag 9 september 2024',
+      'Uw studenten op Wolfert van Borselen',
+    ]);
+    expect(section(digest, 'Schoolopleider (SO): voor de start van de stage op maandag 26 augustus 2024')).toEqual({
+      heading: 'Schoolopleider (SO): voor de start van de stage op maandag 26 augustus 2024',
+      paragraphs: ['Voor Ahmed Yilmaz, Lotte de Boer en Zoë de Vries (Wolfert van Borselen).'],
+      items: [
+        { text: 'Heet de student voor de start van de stage welkom in de scholengroep met een intakegesprek, samen met de werkplekbegeleider.' },
+        { text: 'Schrijf de student in bij de scholengemeenschap en vraag de benodigde spullen en inlogcodes aan.' },
+        { text: 'Geef de student een rondleiding door de school, deel sleutels uit en maak de student wegwijs in de school.' },
+        { text: 'Maak duidelijke afspraken met de student over verzuim en bij wie de student zich moet melden.' },
+      ],
+    });
+    expect(itemTexts(section(digest, 'Schoolopleider (SO): uw taken in periode 1 (OP1), vanaf maandag 9 september 2024'))).not.toContain(
+      'Schrijf de student in bij de scholengemeenschap en vraag de benodigde spullen en inlogcodes aan.',
+    );
+  });
+
+  it('from the day the stage starts shows the checklist among the OP1 tasks again, and never in 2025-2026 (no stage start stored)', () => {
+    const d = demoOf('2024-2025');
+    const onStart = parseInstant('2024-08-26T07:00');
+    const so = itemTexts(section(emailOf(personOf(recipients(d.model), saskia.email), context(d, 'weekly', onStart, d.year.periods[0]!, true)), 'Schoolopleider (SO): uw taken in periode 1 (OP1), vanaf maandag 9 september 2024'));
+
+    expect(so).toEqual(tasksInFile('2024-2025', 'so', 1));
+    expect(so).toContain('Schrijf de student in bij de scholengemeenschap en vraag de benodigde spullen en inlogcodes aan.');
+
+    const d25 = demoOf('2025-2026');
+    const summer = parseInstant('2025-08-04T07:00');
+    const text = textOf(emailOf(personOf(recipients(d25.model), saskia.email), context(d25, 'weekly', summer, d25.year.periods[0]!, true)));
+    expect(text).not.toContain('voor de start van de stage op');
   });
 
   it('writes the weekly subject in Dutch with the period, and the deadline as a Dutch date', () => {
@@ -819,6 +934,13 @@ describe('the whole weekly email of each role, on Monday 1 December 2025 (OP2 of
           ],
         },
         { heading: 'Werkplekbegeleider (WPB): uw taken in periode 2 (OP2)', paragraphs: ['Voor Lotte de Boer (Wolfert van Borselen).'], items: tasks('wpb') },
+        {
+          heading: 'Kijkwijzers die Lotte de Boer nog mist (vóór het einde van periode 3)',
+          paragraphs: [
+            'Elk van deze kijkwijzers moet vóór het einde van periode 3 (OP3) minstens één keer ingevuld zijn. U zorgt daar samen met de student voor; de student vraagt ze aan.',
+          ],
+          items: [{ text: 'Kijkwijzer didactiek' }],
+        },
         {
           heading: 'Schoolopleider (SO): uw taken in periode 2 (OP2)',
           paragraphs: ['Voor Ahmed Yilmaz, Lotte de Boer en Zoë de Vries (Wolfert van Borselen).'],
