@@ -101,56 +101,23 @@ function itemClass(kind: string, error: string | undefined): string {
   return `wf-item wf-${kind}${error === undefined ? '' : ' wf-item-error'}`;
 }
 
-/** A scale or choice item: a radio group in a fieldset whose legend is the label. */
-function RadioItem({ item, value, error, readOnly }: ItemProps) {
-  const { describedBy, paragraphs } = describe(item, error);
-  return (
-    <fieldset
-      class={itemClass(item.type, error)}
-      id={fieldId(item.code)}
-      role="radiogroup"
-      aria-labelledby={legendId(item.code)}
-      aria-describedby={describedBy}
-      aria-required={item.required ? 'true' : undefined}
-      aria-invalid={error === undefined ? undefined : 'true'}
-    >
-      <legend class="wf-label" id={legendId(item.code)}>
-        {item.label}
-        {item.required && <RequiredMark />}
-      </legend>
-      {paragraphs}
-      <div class="wf-options">
-        {optionsOf(item).map((option) => (
-          <div class="wf-option">
-            <input
-              type="radio"
-              id={optionId(item.code, option.value)}
-              name={fieldName(item.code)}
-              value={option.value}
-              checked={value === option.value}
-              disabled={readOnly}
-            />
-            <label for={optionId(item.code, option.value)}>{option.label}</label>
-          </div>
-        ))}
-      </div>
-    </fieldset>
-  );
-}
-
 /**
- * A multi item: a checkbox per option in a fieldset whose legend is the label, all with the same
- * name, so the browser posts one value per ticked box. "(verplicht)" means at least one.
+ * A scale, choice or multi item: an option per radio button (one answer) or checkbox (`multiple`:
+ * all with the same name, so the browser posts one value per ticked box; "(verplicht)" means at
+ * least one), in a fieldset whose legend is the label. ARIA allows `aria-required` on a radio
+ * group only.
  */
-function CheckboxItem({ item, value, error, readOnly }: ItemProps) {
+function OptionsItem({ item, value, error, readOnly, multiple }: ItemProps & { multiple: boolean }) {
   const { describedBy, paragraphs } = describe(item, error);
-  const chosen = chosenValues(value);
+  const chosen = multiple ? chosenValues(value) : [value];
   return (
     <fieldset
       class={itemClass(item.type, error)}
       id={fieldId(item.code)}
+      role={multiple ? undefined : 'radiogroup'}
       aria-labelledby={legendId(item.code)}
       aria-describedby={describedBy}
+      aria-required={!multiple && item.required ? 'true' : undefined}
       aria-invalid={error === undefined ? undefined : 'true'}
     >
       <legend class="wf-label" id={legendId(item.code)}>
@@ -162,7 +129,7 @@ function CheckboxItem({ item, value, error, readOnly }: ItemProps) {
         {optionsOf(item).map((option) => (
           <div class="wf-option">
             <input
-              type="checkbox"
+              type={multiple ? 'checkbox' : 'radio'}
               id={optionId(item.code, option.value)}
               name={fieldName(item.code)}
               value={option.value}
@@ -192,9 +159,9 @@ function Item(props: ItemProps) {
   switch (props.item.type) {
     case 'scale':
     case 'choice':
-      return <RadioItem {...props} />;
+      return <OptionsItem {...props} multiple={false} />;
     case 'multi':
-      return <CheckboxItem {...props} />;
+      return <OptionsItem {...props} multiple={true} />;
     case 'note':
       return <NoteItem item={props.item} />;
     case 'text':
