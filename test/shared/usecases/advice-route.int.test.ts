@@ -174,4 +174,23 @@ describe('the WPB advice reaches the SO and the IO, and their digests show it (D
     const reading = await getWithSession(app, new URL(url).pathname, session);
     expect(reading.status).toBe(200);
   });
+
+  it('tells the SO and IO once when the WPB submits twice at the same moment (a double click): one wins, one email each', async () => {
+    const placement = staffPlacement('8814002', 'advies-race', {
+      so: { name: 'Saskia Ëlberg', email: 'saskia.race@advies-route.example.nl' },
+      io: { name: 'Óscar Jansen', email: 'oscar.race@advies-route.example.nl' },
+    });
+    await deps.placements.create(placement, '2026-04-01T08:00:00Z');
+    await ensureStudentLink(deps, placement);
+    await weeklyRun('2026-05-04T07:00');
+    const request = (await deps.requests.listForPlacement(YEAR, placement.studentNumber)).find((r) => r.formId === advice.id)!;
+    mailer.sent.length = 0;
+
+    const results = await Promise.all([submit(request, 0), submit(request, 0)]);
+
+    expect(results.map((r) => r.kind).sort()).toEqual(['conflict', 'saved']);
+    for (const reader of [placement.so.email, placement.io.email]) {
+      expect(mailer.sent.filter((m) => m.to === reader).map((m) => m.subject)).toEqual([expect.stringMatching(/^Ingediend: /)]);
+    }
+  });
 });
