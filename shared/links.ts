@@ -2,8 +2,8 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import type { Temporal } from 'temporal-polyfill';
 import type { ObserverRole } from './model/requests.ts';
 
-/** What an access link opens: an observer's form for one request, or a student's own page. */
-export type LinkPurpose = 'form' | 'student';
+/** What an access link opens: an observer's form for one request, a student's own page, or a participant's appointment (docs/workflow.md). */
+export type LinkPurpose = 'form' | 'student' | 'appointment';
 
 /** A stored access link. The token itself is never stored, only its SHA-256 hash. */
 export interface LinkItem {

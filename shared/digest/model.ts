@@ -4,10 +4,12 @@ import { emailKey, StoredPerson, StoredPlacement } from '../roster/placement.ts'
 import type { PlacementRecord } from '../model/placements.ts';
 import { OBSERVER_ROLES, type RequestRecord, type StudentLinkRecord } from '../model/requests.ts';
 import { ROLES, type Role } from '../tasks.ts';
+import { StoredAppointment, type AppointmentRecord } from '../model/appointments.ts';
+import { StoredConcern, type ConcernRecord } from '../model/concerns.ts';
 
 /**
  * One school year as the digest sees it, built from the raw items of the year index
- * (`PlacementStore.yearItems`): placements, their requests and the students' page links. Pure
+ * (`PlacementStore.yearItems`): placements, their requests, appointments and concerns, and the students' page links. Pure
  * functions only; the planner reads the pages and passes the items in.
  */
 
@@ -39,6 +41,7 @@ const RequestItem = z.object({
   withdrawnAt: z.string().optional(),
   createdAt: z.string(),
   origin: z.enum(['student', 'auto']),
+  appointmentId: z.string().optional(),
   student: StoredPerson,
   school: z.string().min(1),
   vak: z.string().min(1),
@@ -71,6 +74,10 @@ export interface YearModel {
   requestsByObserver: ReadonlyMap<string, readonly RequestRecord[]>;
   /** The link id of each student's page, by student number. */
   studentLinks: ReadonlyMap<string, string>;
+  /** Appointments (lesbezoeken, driehoeksgesprekken) by student number, by date and start; only of present placements. */
+  appointments: ReadonlyMap<string, readonly AppointmentRecord[]>;
+  /** Concerns about progress by student number, oldest first; only of present placements. */
+  concerns: ReadonlyMap<string, readonly ConcernRecord[]>;
   /** Requests whose placement is not among the items: kept aside, never shown. */
   orphanRequests: readonly RequestRecord[];
   /** Items that did not parse (with the reason), for the planner's log. */
@@ -95,6 +102,8 @@ export function yearModel(items: readonly Record<string, unknown>[]): YearModel 
   const placements = new Map<string, PlacementRecord>();
   const allRequests: RequestRecord[] = [];
   const studentLinks = new Map<string, string>();
+  const allAppointments: AppointmentRecord[] = [];
+  const allConcerns: ConcernRecord[] = [];
   const invalid: InvalidItem[] = [];
   const parse = <T>(schema: z.ZodType<T>, item: Record<string, unknown>): T | undefined => {
     const result = schema.safeParse(item);
@@ -125,6 +134,16 @@ export function yearModel(items: readonly Record<string, unknown>[]): YearModel 
         if (link) studentLinks.set(link.studentNumber, link.linkId);
         break;
       }
+      case 'appointment': {
+        const appointment = parse(StoredAppointment, item);
+        if (appointment) allAppointments.push(appointment);
+        break;
+      }
+      case 'concern': {
+        const concern = parse(StoredConcern, item);
+        if (concern) allConcerns.push(concern);
+        break;
+      }
       default:
         // Other kinds may share the index later; the digest has no use for them.
         break;
@@ -142,7 +161,15 @@ export function yearModel(items: readonly Record<string, unknown>[]): YearModel 
     push(requests, request.studentNumber, request);
     push(requestsByObserver, emailKey(request.observer.email), request);
   }
-  return { placements, requests, requestsByObserver, studentLinks, orphanRequests, invalid };
+  const appointments = new Map<string, AppointmentRecord[]>();
+  for (const appointment of allAppointments.sort((a, b) => a.date.localeCompare(b.date) || a.start.localeCompare(b.start) || a.appointmentId.localeCompare(b.appointmentId))) {
+    if (placements.has(appointment.studentNumber)) push(appointments, appointment.studentNumber, appointment);
+  }
+  const concerns = new Map<string, ConcernRecord[]>();
+  for (const concern of allConcerns.sort((a, b) => a.raisedAt.localeCompare(b.raisedAt) || a.concernId.localeCompare(b.concernId))) {
+    if (placements.has(concern.studentNumber)) push(concerns, concern.studentNumber, concern);
+  }
+  return { placements, requests, requestsByObserver, studentLinks, appointments, concerns, orphanRequests, invalid };
 }
 
 /** A person's role on some placements. */

@@ -144,6 +144,8 @@ function exampleModel(placement: PlacementRecord, requests: RequestRecord[]): Ye
     requests: new Map([[placement.studentNumber, requests]]),
     requestsByObserver: new Map(requests.length > 0 ? [[emailKey(placement.wpb.email), requests]] : []),
     studentLinks: new Map([[placement.studentNumber, 'voorbeeld-student']]),
+    appointments: new Map(),
+    concerns: new Map(),
     orphanRequests: [],
     invalid: [],
   };

@@ -42,6 +42,8 @@ export interface RequestRecord {
   withdrawnAt?: string;
   createdAt: string;
   origin: 'student' | 'auto';
+  /** The lesbezoek this request belongs to, when the student planned it as one (docs/workflow.md). */
+  appointmentId?: string;
   student: Person;
   school: string;
   vak: string;

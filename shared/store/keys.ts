@@ -117,6 +117,34 @@ export const requestKeys = {
   periodPrefix: (school: string, studentNumber?: string) => (studentNumber === undefined ? `${school}#` : `${school}#${studentNumber}#`),
 };
 
+/**
+ * Keys of appointments and concerns (issue 14, docs/workflow.md): in the placement's partition, and
+ * in the year index right after their placement, like requests.
+ */
+export const workflowKeys = {
+  appointment: (schoolYear: string, studentNumber: string, appointmentId: string) => ({
+    PK: placementPartition(schoolYear, studentNumber),
+    SK: `APPT#${appointmentId}`,
+  }),
+  /** The sort key prefix of every appointment of a placement. */
+  appointmentPrefix: () => 'APPT#',
+  appointmentYearIndex: (schoolYear: string, school: string, studentNumber: string, appointmentId: string) =>
+    requestKeys.yearIndex(schoolYear, school, studentNumber, `APPT#${appointmentId}`),
+  concern: (schoolYear: string, studentNumber: string, concernId: string) => ({
+    PK: placementPartition(schoolYear, studentNumber),
+    SK: `CONCERN#${concernId}`,
+  }),
+  /** The sort key prefix of every concern of a placement (the open marker shares it: skip `entity` other than concern). */
+  concernPrefix: () => 'CONCERN#',
+  /** The marker that makes one open concern per student: put with attribute_not_exists, deleted on closing. */
+  openConcernMarker: (schoolYear: string, studentNumber: string) => ({
+    PK: placementPartition(schoolYear, studentNumber),
+    SK: 'CONCERNOPEN',
+  }),
+  concernYearIndex: (schoolYear: string, school: string, studentNumber: string, concernId: string) =>
+    requestKeys.yearIndex(schoolYear, school, studentNumber, `CONCERN#${concernId}`),
+};
+
 /** Keys of audit events (see store/audit.ts). */
 export const auditKeys = {
   partition: (target: AuditTarget) =>
@@ -137,6 +165,7 @@ export const linkKeys = (hash: string) => ({ PK: `LINK#${hash}`, SK: 'LINK' });
 export const linkOwnerKeys = {
   request: (schoolYear: string, studentNumber: string, requestId: string) => ownerOf(requestKeys.request(schoolYear, studentNumber, requestId)),
   studentLink: (schoolYear: string, studentNumber: string) => ownerOf(requestKeys.studentLink(schoolYear, studentNumber)),
+  appointment: (schoolYear: string, studentNumber: string, appointmentId: string) => ownerOf(workflowKeys.appointment(schoolYear, studentNumber, appointmentId)),
 };
 
 const ownerOf = (key: { PK: string; SK: string }) => ({ ownerPk: key.PK, ownerSk: key.SK });
