@@ -43,7 +43,7 @@ describe('the README example form', () => {
   });
 
   it('shows the three sheets with exactly the columns the reader knows', () => {
-    expect(readmeSheet('survey').header).toEqual(['type', 'name', 'label', 'hint', 'required']);
+    expect(readmeSheet('survey').header).toEqual(['type', 'name', 'label', 'hint', 'required', 'lezers']);
     expect(readmeSheet('choices').header).toEqual(['list_name', 'name', 'label', 'schaal']);
     expect(readmeSheet('settings').header).toEqual([
       'form_id', 'version', 'form_title', 'soort', 'kijkwijzer_type', 'intro', 'lidwoord', 'naam_in_zin', 'concept', 'basis',

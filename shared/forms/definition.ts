@@ -183,11 +183,23 @@ export function scaleOptions(item: Pick<FormItem, 'options'>): FormOption[] {
   return [...(item.options ?? DEFAULT_SCALE_OPTIONS)];
 }
 
+/**
+ * Who reads a section's answers besides the observer who gives them: `staff`, the SO and IO (and
+ * staff who read the submission in the overview), never the student. A section without `readers`
+ * is read by everyone who reads the form, the student included.
+ */
+export const SECTION_READERS = ['staff'] as const;
+
+/** A value of a section's `readers`; see {@link SECTION_READERS}. */
+export type SectionReaders = (typeof SECTION_READERS)[number];
+
 /** A group of items, shown as one fieldset. */
 export const FormSectionSchema = z.strictObject({
   code: CodeSchema,
   title: DutchText,
   help: DutchText.optional(),
+  /** Absent: everyone reads the section, the student too; `staff`: the SO and IO only (see {@link SECTION_READERS}). */
+  readers: z.enum(SECTION_READERS).optional(),
   items: z.array(FormItemSchema).min(1, 'a section needs at least one item'),
 });
 
@@ -217,6 +229,15 @@ export function misplacedFormativeCodes(kind: FormKind, items: readonly Pick<For
     const item = last[index];
     return item?.code !== code || item.type !== 'text' || !item.required;
   });
+}
+
+/**
+ * The {@link FORMATIVE_CODES} a section for staff only holds in a form of a kind that ends with
+ * them: the feedback is written for the student, so it never sits where the student cannot read it.
+ */
+export function staffOnlyFormativeCodes(kind: FormKind, section: { readers?: SectionReaders | undefined; items: readonly Pick<FormItem, 'code'>[] }): string[] {
+  if (!FORMATIVE_KINDS.includes(kind) || !isStaffOnly(section)) return [];
+  return section.items.map((item) => item.code).filter((code) => (FORMATIVE_CODES as readonly string[]).includes(code));
 }
 
 /** The zod schema of a form definition; see the module comment. */
@@ -269,6 +290,11 @@ export const FormDefinition = z
         `a ${def.kind} ends with the required text items ${FORMATIVE_CODES.join(', ')} in that order; ${code} is missing, out of place, not text or not required`,
       );
     }
+    def.sections.forEach((section, index) => {
+      for (const code of staffOnlyFormativeCodes(def.kind, section)) {
+        issue(['sections', index, 'readers'], `${code} is the student's feedback, so it cannot sit in section ${section.code}, which is for staff only`);
+      }
+    });
   });
 
 /** A validated form definition. */
@@ -330,4 +356,39 @@ export function answerItems(def: FormDefinition): AnswerItem[] {
 /** The item with this code, or undefined. */
 export function findItem(def: FormDefinition, code: string): FormItem | undefined {
   return formItems(def).find((item) => item.code === code);
+}
+
+/** Whether a section is read by the SO and IO only, never by the student. */
+export function isStaffOnly(section: { readers?: SectionReaders | undefined }): boolean {
+  return section.readers === 'staff';
+}
+
+/** Whether a form has a section for the SO and IO only, which the student does not read. */
+export function hasStaffOnlyPart(def: Pick<FormDefinition, 'sections'>): boolean {
+  return def.sections.some(isStaffOnly);
+}
+
+/** What the student may read of a submitted form; see {@link studentPart}. */
+export interface StudentPart {
+  /** The definition without its sections for staff only (possibly without any section). */
+  def: FormDefinition;
+  /** Only the answers of the items in those remaining sections. */
+  answers: Record<string, string>;
+  /** Whether sections were left out, so the student can be told a part exists that they do not read. */
+  staffOnlyPart: boolean;
+}
+
+/**
+ * The part of a submitted form the student reads: the sections for staff only and their answers
+ * left out, so they never reach the student's page. The answers are kept by the codes of the
+ * remaining items (an allow-list), so a stray key is left out too.
+ */
+export function studentPart(def: FormDefinition, answers: Readonly<Record<string, string>>): StudentPart {
+  const sections = def.sections.filter((section) => !isStaffOnly(section));
+  const codes = new Set(sections.flatMap((section) => section.items.map((item) => item.code)));
+  return {
+    def: { ...def, sections },
+    answers: Object.fromEntries(Object.entries(answers).filter(([code]) => codes.has(code))),
+    staffOnlyPart: sections.length < def.sections.length,
+  };
 }

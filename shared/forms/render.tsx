@@ -1,7 +1,7 @@
 import { DATE_MAX, DATE_MIN, fieldName, formatAnswer, TEXT_MAX_LENGTH } from './answers.ts';
 import type { AnswerErrors, Answers } from './answers.ts';
-import { answerItems, isAnswerItem, scaleOptions } from './definition.ts';
-import type { FormDefinition, FormItem, FormOption } from './definition.ts';
+import { answerItems, isAnswerItem, isStaffOnly, scaleOptions } from './definition.ts';
+import type { FormDefinition, FormItem, FormOption, FormSection } from './definition.ts';
 
 /**
  * The HTML of a form, derived from its definition: the fields, the error summary, the read-only view
@@ -13,7 +13,8 @@ import type { FormDefinition, FormItem, FormOption } from './definition.ts';
  * HTML ids, all derived from item codes (codes are upper case, option values lower case, so they
  * cannot collide): `a-<code>` the field (textarea, date input, or the fieldset of a radio or
  * checkbox group), `a-<code>-<value>` a radio or checkbox, `l-<code>` a group's legend, `h-<code>`
- * the help text, `e-<code>` the inline error. A note has no ids.
+ * the help text, `e-<code>` the inline error, `r-<section code>` the notice on a section for staff
+ * only. A note has no ids.
  */
 
 /** The id of an item's field: its textarea or date input, or the fieldset of its radios. */
@@ -29,6 +30,23 @@ export function optionId(code: string, value: string): string {
 const legendId = (code: string): string => `l-${code}`;
 const helpId = (code: string): string => `h-${code}`;
 const errorId = (code: string): string => `e-${code}`;
+
+const readersId = (sectionCode: string): string => `r-${sectionCode}`;
+
+/** What a section for the SO and IO only says, in the form and in the staff's read-only view. */
+export const STAFF_ONLY_NOTICE = 'Alleen voor de schoolopleider en de instituutsopleider: de student leest dit deel niet.';
+
+/** What the student reads where a form has a part for the SO and IO only (their view of it, their page). */
+export const STAFF_ONLY_PART_NOTE = 'Dit formulier heeft ook een deel dat alleen de schoolopleider en de instituutsopleider lezen.';
+
+/** The notice of a section for staff only; `id` only in the form, where the fieldset points at it. */
+function StaffOnlyNotice({ id }: { id?: string }) {
+  return (
+    <p class="wf-readers" id={id}>
+      <strong>{STAFF_ONLY_NOTICE}</strong>
+    </p>
+  );
+}
 
 /** The id of the error summary box, e.g. to link to it. */
 export const ERROR_SUMMARY_ID = 'foutmeldingen';
@@ -201,7 +219,8 @@ function InputItem({ item, value, error, readOnly }: ItemProps) {
 }
 
 /**
- * The fields of a form: each section a fieldset with a legend; scale and choice items as radio
+ * The fields of a form: each section a fieldset with a legend (a section for staff only says so
+ * right below it, and its fieldset points at that notice); scale and choice items as radio
  * groups, multi items as checkbox groups, text as a textarea, date as a date input, notes as a
  * paragraph; field names `a.<code>`. Required items say "(verplicht)" and carry aria-required (but
  * a checkbox group, where ARIA does not allow it); an item with an error shows it inline (id
@@ -211,8 +230,9 @@ export function FormFields({ def, answers = {}, errors = {}, readOnly = false }:
   return (
     <div class="wf-form">
       {def.sections.map((section) => (
-        <fieldset class="wf-section">
+        <fieldset class={sectionClass(section)} aria-describedby={isStaffOnly(section) ? readersId(section.code) : undefined}>
           <legend class="wf-section-title">{section.title}</legend>
+          {isStaffOnly(section) && <StaffOnlyNotice id={readersId(section.code)} />}
           {section.help !== undefined && <p class="wf-hint">{section.help}</p>}
           {section.items.map((item) => (
             <Item item={item} value={answers[item.code]} error={errors[item.code]} readOnly={readOnly} />
@@ -221,6 +241,10 @@ export function FormFields({ def, answers = {}, errors = {}, readOnly = false }:
       ))}
     </div>
   );
+}
+
+function sectionClass(section: FormSection): string {
+  return isStaffOnly(section) ? 'wf-section wf-section-staff' : 'wf-section';
 }
 
 /** Props of {@link ErrorSummary}. */
@@ -298,15 +322,18 @@ function runs(items: readonly FormItem[]): FormItem[][] {
 /**
  * A read-only view of answers: per section a heading and a definition list of labels and Dutch
  * answers (scale and choice labels, multi labels joined by commas, dates written out, texts with
- * their line breaks); "niet ingevuld" for an item without an answer; a note as its paragraph. It
- * sets no ids, so several views can share a page.
+ * their line breaks); "niet ingevuld" for an item without an answer; a note as its paragraph. A
+ * section for staff only says so below its heading: this view shows every section it is given, so
+ * the student's page passes only their part (`studentPart` in definition.ts). It sets no ids, so
+ * several views can share a page.
  */
 export function AnswersView({ def, answers, headingLevel = 2 }: AnswersViewProps) {
   return (
     <div class="wf-answers">
       {def.sections.map((section) => (
-        <div class="wf-answers-section">
+        <div class={isStaffOnly(section) ? 'wf-answers-section wf-section-staff' : 'wf-answers-section'}>
           <SectionHeading level={headingLevel} text={section.title} />
+          {isStaffOnly(section) && <StaffOnlyNotice />}
           {runs(section.items).map((run) =>
             run[0]?.type === 'note' ? (
               <NoteItem item={run[0]} />
@@ -382,6 +409,9 @@ export const FORM_CSS = `
 .wf-error-summary a { color: #b00020; font-weight: 600; }
 .wf-notice { margin: 1rem 0; padding: .75rem 1rem; border-left: 4px solid #8a6100; background: #fff4d6; color: #1d1d1b; }
 .wf-notice p { margin: .25rem 0; }
+.wf-section-staff { border-left: 4px solid #1d4e89; }
+.wf-answers-section.wf-section-staff { padding-left: .75rem; }
+.wf-readers { margin: 0 0 .75rem; padding: .5rem .75rem; background: #e8eef6; color: #1d1d1b; }
 .wf-answers-list { margin: 0 0 1.5rem; }
 .wf-answer { padding: .5rem 0; border-bottom: 1px solid #d9d9d9; }
 .wf-answer dt { font-weight: 600; }

@@ -14,7 +14,9 @@ import type { FormDefinition, FormItem, ItemType } from './definition.ts';
  *   for something else: it may come back only with a label it had;
  * - the label of a code in the latest version may change (a wording change).
  *
- * Section codes are free. Problems point at the item's row on the `survey` sheet.
+ * Section codes are free, and so are a section's readers: an item may move into or out of a section
+ * for the SO and IO only, as who reads an answer follows the version it was given with. Problems
+ * point at the item's row on the `survey` sheet.
  */
 
 /** The Dutch name of an item type inside a sentence: "een schaalvraag". */

@@ -10,16 +10,19 @@ import {
   FORM_KINDS,
   FormDefinition,
   SCALE_POSITIONS,
+  isStaffOnly,
   kindOfId,
   misplacedFormativeCodes,
   spansScale,
+  staffOnlyFormativeCodes,
 } from './definition.ts';
-import type { FormItem, FormKind, FormOption, ItemType, ScalePosition } from './definition.ts';
+import type { FormItem, FormKind, FormOption, ItemType, ScalePosition, SectionReaders } from './definition.ts';
 
 /**
  * A form definition as an XLSForm workbook and back: the `survey`, `choices` and `settings` sheets
- * of the field's convention (ODK, KoboToolbox), plus our own columns (`schaal` on choices; `soort`,
- * `kijkwijzer_type`, `intro`, `lidwoord`, `naam_in_zin`, `concept`, `basis` on settings) and an
+ * of the field's convention (ODK, KoboToolbox), plus our own columns (`lezers` on survey, on a
+ * `begin_group` row; `schaal` on choices; `soort`, `kijkwijzer_type`, `intro`, `lidwoord`,
+ * `naam_in_zin`, `concept`, `basis` on settings) and an
  * `uitleg` sheet for the coordinator that the reader skips. Reading refuses a workbook with every
  * problem at once, each in Dutch with its sheet, row and column; the `FormDefinition` schema has
  * the last word, and its issues are mapped back to the cell they came from.
@@ -31,7 +34,7 @@ const CHOICES = 'choices';
 const SETTINGS = 'settings';
 const EXPLANATION = 'uitleg';
 
-const SURVEY_COLUMNS = ['type', 'name', 'label', 'hint', 'required'] as const;
+const SURVEY_COLUMNS = ['type', 'name', 'label', 'hint', 'required', 'lezers'] as const;
 const CHOICES_COLUMNS = ['list_name', 'name', 'label', 'schaal'] as const;
 const SETTINGS_COLUMNS = [
   'form_id',
@@ -46,15 +49,21 @@ const SETTINGS_COLUMNS = [
   'basis',
 ] as const;
 
-/** What the reader expects: `hint`, `required`, `schaal` and `kijkwijzer_type` may be left out. */
+/** What the reader expects: `hint`, `required`, `lezers`, `schaal` and `kijkwijzer_type` may be left out. */
 const SPEC: WorkbookSpec = {
   sheets: [
-    { name: SURVEY, required: ['type', 'name', 'label'], optional: ['hint', 'required'] },
+    { name: SURVEY, required: ['type', 'name', 'label'], optional: ['hint', 'required', 'lezers'] },
     { name: CHOICES, required: ['list_name', 'name', 'label'], optional: ['schaal'] },
     { name: SETTINGS, required: SETTINGS_COLUMNS.filter((column) => column !== 'kijkwijzer_type'), optional: ['kijkwijzer_type'] },
   ],
   ignoredSheets: [EXPLANATION],
 };
+
+/** The `lezers` value of a group for the SO and IO only (a section's `readers: 'staff'`); an empty cell is everyone. */
+const STAFF_READERS = 'so-io';
+
+/** The `lezers` cell of a section: `so-io` for the SO and IO only, else empty. */
+const readersCell = (readers: SectionReaders | undefined): string | null => (isStaffOnly({ readers }) ? STAFF_READERS : null);
 
 /** The list every scale item without options of its own uses. */
 const DEFAULT_SCALE_LIST = 'schaal';
@@ -93,11 +102,11 @@ export async function formToWorkbook(def: FormDefinition): Promise<Uint8Array> {
   const lists = new ListWriter();
   const survey: CellInput[][] = [];
   for (const section of def.sections) {
-    survey.push(['begin_group', section.code, section.title, section.help, null]);
+    survey.push(['begin_group', section.code, section.title, section.help, null, readersCell(section.readers)]);
     for (const item of section.items) {
-      survey.push([surveyType(item, lists), item.code, item.label, item.help, item.type === 'note' ? null : yesNo(item.required)]);
+      survey.push([surveyType(item, lists), item.code, item.label, item.help, item.type === 'note' ? null : yesNo(item.required), null]);
     }
-    survey.push(['end_group', null, null, null, null]);
+    survey.push(['end_group', null, null, null, null, null]);
   }
   const settings: CellInput[] = [
     def.id,
@@ -112,7 +121,7 @@ export async function formToWorkbook(def: FormDefinition): Promise<Uint8Array> {
     def.basis,
   ];
   return writeWorkbook([
-    { name: SURVEY, columns: columns(SURVEY_COLUMNS, { type: 30, name: 18, label: 60, hint: 60, required: 10 }), rows: survey },
+    { name: SURVEY, columns: columns(SURVEY_COLUMNS, { type: 30, name: 18, label: 60, hint: 60, required: 10, lezers: 10 }), rows: survey },
     { name: CHOICES, columns: columns(CHOICES_COLUMNS, { list_name: 20, name: 18, label: 60, schaal: 14 }), rows: lists.rows },
     { name: SETTINGS, columns: columns(SETTINGS_COLUMNS, { form_title: 30, intro: 60, naam_in_zin: 30, basis: 60 }), rows: [settings] },
     { name: EXPLANATION, columns: [{ header: 'blad', width: 10 }, { header: 'kolom', width: 16 }, { header: 'uitleg', width: 100 }], rows: EXPLANATION_ROWS },
@@ -177,6 +186,7 @@ const EXPLANATION_ROWS: CellInput[][] = [
   [SURVEY, 'label', 'De vraag zoals de invuller hem leest; bij begin_group de titel van het onderdeel; bij een note de tekst.'],
   [SURVEY, 'hint', 'Een korte toelichting onder de vraag of boven het onderdeel (mag leeg blijven).'],
   [SURVEY, 'required', 'ja of nee: moet de vraag beantwoord worden voordat het formulier verstuurd kan worden? Leeg bij begin_group, end_group en note.'],
+  [SURVEY, 'lezers', `Alleen bij begin_group: wie de antwoorden van het onderdeel leest. Leeg: iedereen die het formulier leest, ook de student. ${STAFF_READERS}: alleen de schoolopleider (SO) en de instituutsopleider (IO); de student ziet dit onderdeel niet, en de invuller ziet boven het onderdeel dat de student het niet leest. Leeg bij vragen, notes en end_group.`],
   [CHOICES, 'list_name', 'De naam van de lijst, zoals die achter select_one of select_multiple staat (letters, cijfers en liggende streepjes). De lijst schaal is de gewone schaal van de kijkwijzers.'],
   [CHOICES, 'name', 'De waarde die wordt opgeslagen: kleine letters, cijfers en streepjes, zoals op-koers. Elke keuze in een lijst heeft een eigen waarde.'],
   [CHOICES, 'label', 'De tekst van de keuze zoals de invuller hem leest.'],
@@ -235,6 +245,7 @@ interface DraftSection {
   code: string;
   title: string;
   help?: string;
+  readers?: SectionReaders;
   items: DraftItem[];
 }
 interface DraftItem {
@@ -501,6 +512,7 @@ function readSurvey(sheet: Sheet, lists: Map<string, ChoiceList>, reader: Reader
   for (const row of sheet.rows) {
     reader.checkText(SURVEY, row, 'type', false);
     reader.checkText(SURVEY, row, 'name', false);
+    reader.checkText(SURVEY, row, 'lezers', false);
     const raw = row.text('type');
     if (raw === '') {
       reader.problem(SURVEY, row.row, 'type', `Het type ontbreekt. Gebruik ${SUPPORTED_TYPES}.`);
@@ -512,6 +524,9 @@ function readSurvey(sheet: Sheet, lists: Map<string, ChoiceList>, reader: Reader
       reader.problem(SURVEY, row.row, 'type', type.message);
       refuse();
       continue;
+    }
+    if (type.kind !== 'begin' && row.text('lezers') !== '') {
+      reader.problem(SURVEY, row.row, 'lezers', `lezers geldt voor een heel onderdeel: zet ${STAFF_READERS} op de rij van de begin_group, en laat deze cel leeg.`);
     }
     if (type.kind === 'end') {
       if (open.pop() === undefined) reader.problem(SURVEY, row.row, 'type', 'Deze end_group sluit geen groep: er staat geen open begin_group boven.');
@@ -532,7 +547,8 @@ function readSurvey(sheet: Sheet, lists: Map<string, ChoiceList>, reader: Reader
       if (code !== '' && first !== undefined) {
         reader.problem(SURVEY, row.row, 'name', `De naam ${shown(code)} staat al in rij ${first}; elke groep heeft een eigen naam.`);
       } else sectionRows.set(code, row.row);
-      sections.push({ code, title: label, ...(help === '' ? {} : { help }), items: [] });
+      const readers = readReaders(row, reader);
+      sections.push({ code, title: label, ...(help === '' ? {} : { help }), ...(readers === undefined ? {} : { readers }), items: [] });
       reader.origins.sections.push({ row: row.row, refused: false, items: [] });
       open.push(sections.length - 1);
       continue;
@@ -559,6 +575,20 @@ function readSurvey(sheet: Sheet, lists: Map<string, ChoiceList>, reader: Reader
     reader.problem(SURVEY, reader.origins.sections[index]!.row, 'type', `De groep ${shown(sections[index]!.code)} wordt niet gesloten: zet een end_group na de laatste vraag van de groep.`);
   }
   return sections;
+}
+
+/** The `lezers` cell of a begin_group row: empty (everyone, the student too) or `so-io` (the SO and IO only). */
+function readReaders(row: SheetRow, reader: Reader): SectionReaders | undefined {
+  const text = row.text('lezers');
+  if (text === '') return undefined;
+  if (text.toLowerCase() === STAFF_READERS) return 'staff';
+  reader.problem(
+    SURVEY,
+    row.row,
+    'lezers',
+    `Onbekende lezers ${quoted(text)}. Laat de cel leeg als iedereen het onderdeel leest, ook de student, of kies ${STAFF_READERS} als alleen de schoolopleider en de instituutsopleider het lezen.`,
+  );
+  return undefined;
 }
 
 function readItem(
@@ -635,6 +665,16 @@ function checkFormative(draft: Draft, reader: Reader): void {
     if (own === undefined) reader.problem(SURVEY, undefined, undefined, `${rule}; ${code} ontbreekt.`);
     else reader.problem(SURVEY, own.row, 'name', `${rule}; ${code} staat niet op zijn plaats, is geen text of is niet verplicht.`);
   }
+  draft.sections.forEach((section, s) => {
+    const codes = staffOnlyFormativeCodes(kind, section);
+    if (codes.length === 0) return;
+    reader.problem(
+      SURVEY,
+      reader.origins.sections[s]!.row,
+      'lezers',
+      `De groep ${shown(section.code)} is alleen voor de schoolopleider en de instituutsopleider (lezers ${STAFF_READERS}), maar ${codes.length === 1 ? `${codes[0]} is` : `${codes.join(', ')} zijn`} de terugkoppeling aan de student. Zet die vragen in een groep die de student leest, of maak lezers leeg.`,
+    );
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -654,7 +694,7 @@ const SETTINGS_COLUMN_OF: Readonly<Record<string, string>> = {
   draftContent: 'concept',
   basis: 'basis',
 };
-const SECTION_COLUMN_OF: Readonly<Record<string, string>> = { code: 'name', title: 'label', help: 'hint', items: 'type' };
+const SECTION_COLUMN_OF: Readonly<Record<string, string>> = { code: 'name', title: 'label', help: 'hint', readers: 'lezers', items: 'type' };
 const ITEM_COLUMN_OF: Readonly<Record<string, string>> = { code: 'name', label: 'label', help: 'hint', type: 'type', required: 'required', options: 'type' };
 const OPTION_COLUMN_OF: Readonly<Record<string, string>> = { value: 'name', label: 'label', scale: 'schaal' };
 
@@ -740,6 +780,7 @@ const FIELD_NAMES: Readonly<Record<string, string>> = {
   type: 'vraagtype',
   required: 'verplicht',
   options: 'keuzes',
+  readers: 'lezers',
   value: 'waarde van de keuze',
   scale: 'plek op de schaal',
 };

@@ -4,7 +4,7 @@ import { ownTasks, type CalendarCatalog } from '#shared/content/calendar-catalog
 import type { LiveContent } from '#shared/content/live.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import type { FormCatalog } from '#shared/forms/catalog.ts';
-import { formItems, type FormDefinition } from '#shared/forms/definition.ts';
+import { formItems, isStaffOnly, type FormDefinition } from '#shared/forms/definition.ts';
 import { checkStableCodes } from '#shared/forms/stable-codes.ts';
 import { logger } from '#shared/log.ts';
 import { emailKey } from '#shared/roster/placement.ts';
@@ -332,6 +332,12 @@ export function formChanges(latest: FormDefinition | undefined, candidate: FormD
   }
   for (const [code, item] of before) {
     if (!after.has(code)) changes.push(`Verwijderd: ${code} "${item.label}".`);
+  }
+  const staffBefore = new Set(latest.sections.filter(isStaffOnly).map((section) => section.code));
+  for (const section of candidate.sections) {
+    if (isStaffOnly(section) !== staffBefore.has(section.code)) {
+      changes.push(isStaffOnly(section) ? `Alleen voor SO en IO: onderdeel ${section.code} "${section.title}"; de student leest het niet.` : `De student leest nu ook onderdeel ${section.code} "${section.title}".`);
+    }
   }
   return changes;
 }

@@ -134,6 +134,21 @@ describe('the form files', () => {
     expect(items.find((item) => item.code === 'ADV-TOELICHTING')?.required).toBe(false);
   });
 
+  it('the WPB advice version 2 says who reads which part and ends with a part for the SO and IO only; version 1 has none', () => {
+    const v2 = required('advies-wpb', 2);
+    expect(getForm('advies-wpb')?.version).toBe(2);
+    expect(v2.intro).toContain('De student, de SO en de IO lezen uw advies, de onderbouwing en de toelichting. Het laatste deel is alleen voor de SO en IO');
+    expect(v2.sections.map((section) => [section.code, section.readers])).toEqual([
+      ['ADVIES', undefined],
+      ['ONDERBOUWING', undefined],
+      ['TOELICHTING', undefined],
+      ['VERTROUWELIJK', 'staff'],
+    ]);
+    expect(v2.sections.at(-1)?.items).toEqual([expect.objectContaining({ code: 'ADV-VERTROUWELIJK', type: 'text', required: false })]);
+    expect(formItems(v2).map((item) => item.code)).toEqual([...CODES_V1['advies-wpb']!, 'ADV-VERTROUWELIJK']);
+    expect(required('advies-wpb', 1).sections.some((section) => section.readers !== undefined)).toBe(false);
+  });
+
   it.each(EXPERIMENT_IDS)('%s asks for the lesson date, scores on its aim and the three feedback texts', (id) => {
     const items = formItems(required(id));
     expect(items[0]).toMatchObject({ code: 'LESDATUM', type: 'date', required: true });

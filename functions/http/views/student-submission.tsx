@@ -1,16 +1,17 @@
 import { formatDutchInstant } from '#shared/calendar.ts';
-import { AnswersView, FORM_CSS } from '#shared/forms/render.tsx';
+import { AnswersView, FORM_CSS, STAFF_ONLY_PART_NOTE } from '#shared/forms/render.tsx';
 import { OBSERVER_LABELS } from '#shared/model/request-rules.ts';
 import type { StudentSubmission } from '#shared/usecases/observation.ts';
 import { Layout } from '#shared/web/layout.tsx';
 import { AttachmentItems } from './attachment-list.tsx';
 
 /**
- * A submitted form as the student reads it, with its attachments. Its script posts "bekeken" on
- * the reader's first touch (static/viewed.ts).
+ * A submitted form as the student reads it, with its attachments. The use-case leaves out the
+ * sections for the SO and IO only and their answers; this page says such a part exists. Its script
+ * posts "bekeken" on the reader's first touch (static/viewed.ts).
  */
 export function StudentSubmissionPage(props: StudentSubmission & { token: string }) {
-  const { token, placement, request, version, def, attachments } = props;
+  const { token, placement, request, version, def, staffOnlyPart, attachments } = props;
   return (
     <Layout title={def.title} extraCss={FORM_CSS}>
       <p>
@@ -21,6 +22,11 @@ export function StudentSubmissionPage(props: StudentSubmission & { token: string
         Voor {placement.student.name}, ingevuld door {request.observer.name}, {OBSERVER_LABELS[request.observerRole]},
         ingediend op {formatDutchInstant(version.savedAt)}.
       </p>
+      {staffOnlyPart && (
+        <p class="notice" role="note">
+          {STAFF_ONLY_PART_NOTE}
+        </p>
+      )}
       <AnswersView def={def} answers={version.answers} />
       {attachments.length > 0 && (
         <>

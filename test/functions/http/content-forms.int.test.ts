@@ -300,7 +300,8 @@ describe('/beheer/formulieren: forms as workbooks, for admins', () => {
   });
 
   it('counts in Dutch on the concept page and the refusal: 1 onderdeel, 1 vraag, 1 tekstblok, 1 probleem', async () => {
-    const advice = new Uint8Array(await (await getWithSession(app, '/beheer/formulieren/advies-wpb/1.xlsx', sessions.admin)).arrayBuffer());
+    // The latest version of the advice: a workbook of an older one is refused as out of date.
+    const advice = new Uint8Array(await (await getWithSession(app, '/beheer/formulieren/advies-wpb/2.xlsx', sessions.admin)).arrayBuffer());
     const small = await editWorkbook(advice, (workbook) => {
       const survey = sheet(workbook, 'survey');
       const question = rowWhere(survey, 'name', 'ADV-ADVIES');

@@ -5,8 +5,11 @@ import {
   FormDefinition,
   FormDefinitionError,
   formItems,
+  hasStaffOnlyPart,
+  isStaffOnly,
   parseFormDefinition,
   scaleOptions,
+  studentPart,
 } from '#shared/forms/definition.ts';
 import type { FormDefinitionInput } from '#shared/forms/definition.ts';
 
@@ -170,5 +173,50 @@ describe('notes', () => {
 
     expect(() => parseFormDefinition(kijkwijzer([note], closing))).toThrow(FormDefinitionError);
     expect(problems(kijkwijzer([note], closing)).join()).toMatch(/FEEDFORWARD is missing, out of place, not text or not required/);
+  });
+});
+
+describe('sections for the SO and IO only', () => {
+  const withReaders = (readers: unknown, section = 0): unknown => {
+    const def = kijkwijzer([{ code: 'PED-1', label: 'Gaat respectvol om', type: 'scale', required: true }]);
+    return { ...def, sections: def.sections.map((s, index) => (index === section ? { ...s, readers } : s)) };
+  };
+
+  it('are marked readers staff; a section without readers is read by everyone', () => {
+    const def = parseFormDefinition(withReaders('staff'));
+
+    expect(def.sections.map((section) => [section.code, isStaffOnly(section)])).toEqual([
+      ['KLIMAAT', true],
+      ['TERUGKOPPELING', false],
+    ]);
+    expect(hasStaffOnlyPart(def)).toBe(true);
+    expect(hasStaffOnlyPart(parseFormDefinition(kijkwijzer([{ code: 'PED-1', label: 'Gaat respectvol om', type: 'scale', required: true }])))).toBe(false);
+  });
+
+  it('take no other readers than staff', () => {
+    for (const readers of ['student', 'so-io', '', 'STAFF', true]) expect(FormDefinition.safeParse(withReaders(readers)).success).toBe(false);
+  });
+
+  it("never hold a kijkwijzer's feedback, feed-up and feedforward: those are for the student", () => {
+    expect(problems(withReaders('staff', 1))).toEqual(
+      ['FEEDBACK', 'FEEDUP', 'FEEDFORWARD'].map((code) => `${code} is the student's feedback, so it cannot sit in section TERUGKOPPELING, which is for staff only`),
+    );
+  });
+
+  it("are left out of the student's part, with their answers, and any answer without an item", () => {
+    const def = parseFormDefinition(withReaders('staff'));
+    const part = studentPart(def, { 'PED-1': 'goed', FEEDBACK: "Zoë's les liep goed.\nGa zo door.", ONBEKEND: 'x' });
+
+    expect(part.def.sections.map((section) => section.code)).toEqual(['TERUGKOPPELING']);
+    expect(part.answers).toEqual({ FEEDBACK: "Zoë's les liep goed.\nGa zo door." });
+    expect(part.staffOnlyPart).toBe(true);
+    expect(def.sections).toHaveLength(2);
+  });
+
+  it("leave a form without them whole in the student's part", () => {
+    const def = parseFormDefinition(kijkwijzer([{ code: 'PED-1', label: 'Gaat respectvol om', type: 'scale', required: true }]));
+    const part = studentPart(def, { 'PED-1': 'goed' });
+
+    expect(part).toEqual({ def, answers: { 'PED-1': 'goed' }, staffOnlyPart: false });
   });
 });

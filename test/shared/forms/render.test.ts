@@ -12,6 +12,7 @@ import {
   ErrorSummary,
   FORM_CSS,
   FormFields,
+  STAFF_ONLY_NOTICE,
 } from '#shared/forms/render.tsx';
 
 /** Renders a Hono JSX result to its HTML string. */
@@ -182,6 +183,38 @@ describe('FormFields', () => {
     const markup = await html(FormFields({ def: PEDAGOGIEK, answers: { 'PED-1': 'goed', FEEDBACK: 'x' }, readOnly: true }));
     expect(tagWithId(markup, 'a-PED-1-goed')).toContain('checked="" disabled=""');
     expect(tagWithId(markup, 'a-FEEDBACK')).toContain('readonly=""');
+  });
+});
+
+describe('FormFields and AnswersView with a section for the SO and IO only', () => {
+  const NOTICE = '<p class="wf-readers" id="r-VERTROUWELIJK"><strong>Alleen voor de schoolopleider en de instituutsopleider: de student leest dit deel niet.</strong></p>';
+
+  it("say in the WPB's form, right below the section's title, that the student does not read it", async () => {
+    const markup = await html(FormFields({ def: ADVIES }));
+
+    expect(STAFF_ONLY_NOTICE).toBe('Alleen voor de schoolopleider en de instituutsopleider: de student leest dit deel niet.');
+    expect(markup).toContain(
+      `<fieldset class="wf-section wf-section-staff" aria-describedby="r-VERTROUWELIJK"><legend class="wf-section-title">Alleen voor de schoolopleider en de instituutsopleider</legend>${NOTICE}`,
+    );
+    expect(markup.match(/wf-readers/g)).toHaveLength(1);
+    expect(markup).toContain('<fieldset class="wf-section"><legend class="wf-section-title">Toelichting</legend>');
+    const all = ids(markup);
+    expect(new Set(all).size).toBe(all.length);
+  });
+
+  it("say it in the staff's read-only view too, without ids", async () => {
+    const markup = await html(AnswersView({ def: ADVIES, answers: { 'ADV-VERTROUWELIJK': 'Zorg over Zoë' } }));
+
+    expect(markup).toContain(
+      `<div class="wf-answers-section wf-section-staff"><h2>Alleen voor de schoolopleider en de instituutsopleider</h2><p class="wf-readers"><strong>${STAFF_ONLY_NOTICE}</strong></p>`,
+    );
+    expect(markup).toContain('<dd class="wf-answer-text">Zorg over Zoë</dd>');
+    expect(markup).not.toContain('id=');
+  });
+
+  it('say nothing of the kind in a form without such a section', async () => {
+    expect(await html(FormFields({ def: PEDAGOGIEK }))).not.toContain('wf-readers');
+    expect(await html(AnswersView({ def: form('advies-wpb', 1), answers: {} }))).not.toContain('wf-readers');
   });
 });
 

@@ -9,6 +9,7 @@ import { cellAt, editWorkbook, headers, openWorkbook, rowValues, rowWhere, sheet
 
 const didactiek = formCatalog.get('kijkwijzer-didactiek', 1)!;
 const advies = formCatalog.get('advies-wpb', 1)!;
+const adviesV2 = formCatalog.get('advies-wpb', 2)!;
 
 /** A converted shipped workbook, edited with exceljs as a coordinator would in Excel. */
 async function edited(def: FormDefinition, edit: (workbook: ExcelJS.Workbook) => void): Promise<Uint8Array> {
@@ -138,14 +139,15 @@ describe('formToWorkbook and readFormWorkbook', () => {
     expect(workbook.worksheets.map((worksheet) => worksheet.name)).toEqual(['survey', 'choices', 'settings', 'uitleg']);
 
     const survey = sheet(workbook, 'survey');
-    expect(headers(survey)).toEqual(['type', 'name', 'label', 'hint', 'required']);
-    expect(rowValues(survey, 2)).toEqual(['begin_group', 'INSTRUCTIE', 'Duidelijke instructie', null, null]);
+    expect(headers(survey)).toEqual(['type', 'name', 'label', 'hint', 'required', 'lezers']);
+    expect(rowValues(survey, 2)).toEqual(['begin_group', 'INSTRUCTIE', 'Duidelijke instructie', null, null, null]);
     expect(rowValues(survey, 4)).toEqual([
       'select_one schaal',
       'DID-2',
       'Legt de leerstof helder en gestructureerd uit',
       'Bouwt de uitleg stap voor stap op, gebruikt voorbeelden en gaat na of leerlingen het begrijpen.',
       'ja',
+      null,
     ]);
     expect(cellAt(survey, 6, 'type').value).toBe('end_group');
 
@@ -205,6 +207,31 @@ describe('formToWorkbook and readFormWorkbook', () => {
     expect(cellAt(survey, rowWhere(survey, 'name', 'DID-2'), 'label').value).toBe(label);
   });
 
+  it('write lezers so-io on the begin_group row of a section for the SO and IO only, and read it back', async () => {
+    const bytes = await formToWorkbook(adviesV2);
+    const survey = sheet(await openWorkbook(bytes), 'survey');
+    const lezers = [...Array(survey.rowCount - 1).keys()].map((index) => [cellAt(survey, index + 2, 'name').value, cellAt(survey, index + 2, 'lezers').value]);
+    expect(lezers.filter(([, value]) => value !== null)).toEqual([['VERTROUWELIJK', 'so-io']]);
+
+    const { definition } = await read(bytes);
+    expect(definition).toStrictEqual(adviesV2);
+    expect(definition.sections.map((section) => [section.code, section.readers])).toEqual([
+      ['ADVIES', undefined],
+      ['ONDERBOUWING', undefined],
+      ['TOELICHTING', undefined],
+      ['VERTROUWELIJK', 'staff'],
+    ]);
+  });
+
+  it("read lezers as a coordinator types it (SO-IO with spaces), and a workbook without the column as everyone's", async () => {
+    const typed = await edited(didactiek, (workbook) => set(workbook, 'survey', 2, { lezers: '  SO-IO ' }));
+    expect((await read(typed)).definition.sections[0]).toMatchObject({ code: 'INSTRUCTIE', readers: 'staff' });
+
+    const withoutColumn = await edited(adviesV2, (workbook) => sheet(workbook, 'survey').spliceColumns(6, 1));
+    const { definition } = await read(withoutColumn);
+    expect(definition.sections.some((section) => 'readers' in section)).toBe(false);
+  });
+
   it('read the other spellings: yes/no/true/false and Excel TRUE/FALSE, "begin group", an empty required', async () => {
     const bytes = await edited(didactiek, (workbook) => {
       set(workbook, 'survey', 2, { type: 'begin group' });
@@ -235,6 +262,32 @@ describe('readFormWorkbook refuses', () => {
       `blad survey, rij 4, kolom type: Onbekend vraagtype "vraag". ${SUPPORTED}`,
       `blad survey, rij 8, kolom type: Het vraagtype "begin_repeat" bestaat in XLSForm, maar dit formulier kent het niet. Herhaalde groepen kent dit formulier niet. ${SUPPORTED}`,
       `blad survey, rij 9, kolom type: Het vraagtype "calculate" bestaat in XLSForm, maar dit formulier kent het niet. ${SUPPORTED}`,
+    ]);
+  });
+
+  it('a lezers value other than empty or so-io, lezers on a question or an end_group, in Dutch at the cell', async () => {
+    const bytes = await edited(adviesV2, (workbook) => {
+      const survey = sheet(workbook, 'survey');
+      set(workbook, 'survey', rowWhere(survey, 'name', 'ADVIES'), { lezers: 'student' });
+      set(workbook, 'survey', rowWhere(survey, 'name', 'ONDERBOUWING'), { lezers: "Zoë's SO\nen IO" });
+      set(workbook, 'survey', rowWhere(survey, 'name', 'ADV-PED'), { lezers: 'so-io' });
+      set(workbook, 'survey', rowWhere(survey, 'name', 'ADV-VERTROUWELIJK') + 1, { lezers: 'so-io' });
+    });
+    const choices = 'Laat de cel leeg als iedereen het onderdeel leest, ook de student, of kies so-io als alleen de schoolopleider en de instituutsopleider het lezen.';
+    const wholeSection = 'lezers geldt voor een heel onderdeel: zet so-io op de rij van de begin_group, en laat deze cel leeg.';
+    expect(await refusals(bytes)).toEqual([
+      `blad survey, rij 2, kolom lezers: Onbekende lezers "student". ${choices}`,
+      'blad survey, rij 5, kolom lezers: De tekst bevat een regeleinde (U+000A) op positie 9; alleen zichtbare tekst op één regel is toegestaan.',
+      `blad survey, rij 5, kolom lezers: Onbekende lezers "Zoë's SO[U+000A]en IO". ${choices}`,
+      `blad survey, rij 6, kolom lezers: ${wholeSection}`,
+      `blad survey, rij 16, kolom lezers: ${wholeSection}`,
+    ]);
+  });
+
+  it('a kijkwijzer whose feedback group is for the SO and IO only: the feedback is for the student', async () => {
+    const bytes = await edited(didactiek, (workbook) => set(workbook, 'survey', rowWhere(sheet(workbook, 'survey'), 'name', 'TERUGKOPPELING'), { lezers: 'so-io' }));
+    expect(await refusals(bytes)).toEqual([
+      'blad survey, rij 18, kolom lezers: De groep TERUGKOPPELING is alleen voor de schoolopleider en de instituutsopleider (lezers so-io), maar FEEDBACK, FEEDUP, FEEDFORWARD zijn de terugkoppeling aan de student. Zet die vragen in een groep die de student leest, of maak lezers leeg.',
     ]);
   });
 
