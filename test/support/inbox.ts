@@ -6,6 +6,8 @@ export interface InboxEmail {
   destination: { to: string[] };
   subject: string;
   body: { text?: string; html?: string };
+  /** The parts mailparser lists as attachments (a raw email's): the `text/calendar` alternative among them. */
+  attachments?: { contentType: string; filename?: string; content: string }[];
   at: number;
 }
 
@@ -20,5 +22,22 @@ export async function inboxOf(address: string): Promise<InboxEmail[]> {
 export function tokenIn(email: InboxEmail | undefined, kind: 'f' | 's'): string {
   const match = email?.body.text?.match(new RegExp(`/${kind}/([A-Za-z0-9_-]{43})`));
   if (!match?.[1]) throw new Error(`no /${kind}/ link in email: ${email?.subject}`);
+  return match[1];
+}
+
+/**
+ * The text of an email's calendar invitation: its `text/calendar` part, as the local SES stand-in
+ * stored it (mailparser lists it among the attachments, base64). Throws when there is none.
+ */
+export function calendarPartOf(email: InboxEmail | undefined): string {
+  const part = email?.attachments?.find((attachment) => attachment.contentType.startsWith('text/calendar'));
+  if (!part) throw new Error(`no text/calendar part in email: ${email?.subject}`);
+  return Buffer.from(part.content, 'base64').toString('utf8');
+}
+
+/** The first appointment link token (`/a/<token>`) in an email's text. */
+export function appointmentTokenIn(email: InboxEmail | undefined): string {
+  const match = email?.body.text?.match(/\/a\/([A-Za-z0-9_-]{43})/);
+  if (!match?.[1]) throw new Error(`no /a/ link in email: ${email?.subject}`);
   return match[1];
 }
