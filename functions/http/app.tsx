@@ -5,7 +5,11 @@ import { logger } from '#shared/log.ts';
 import type { AppDeps, AppEnv } from './env.ts';
 import { calendarRoutes } from './routes/calendar.ts';
 import { studentRoutes } from './routes/student.tsx';
+import { appointmentRoutes } from './routes/appointments.tsx';
+import { appointmentReportRoutes } from './routes/appointment-reports.tsx';
+import { appointmentLinkRoutes } from './routes/appointment-link.tsx';
 import { formRoutes } from './routes/form.tsx';
+import { concernLinkRoutes } from './routes/concerns.tsx';
 import { authRoutes } from './routes/auth.tsx';
 import { BODY_LIMITS, limitBody, readForm, RELOAD_UNREADABLE, STUDENT_UNREADABLE } from './middleware/body.ts';
 import { csrfProtection } from './middleware/csrf.ts';
@@ -51,9 +55,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // A link in the path and personal data on the page: no cache may keep any answer, errors included.
   app.use('/f/*', noStore);
   app.use('/s/*', noStore);
+  app.use('/a/*', noStore);
   const limits = linkRateLimits(deps.rateLimits);
   app.use('/f/*', ...limits);
   app.use('/s/*', ...limits);
+  app.use('/a/*', ...limits);
   const signIn = signInRateLimits(deps.signInRateLimits);
   // '/inloggen/*' matches '/inloggen' itself too.
   app.use('/inloggen/*', signIn.perClient);
@@ -66,6 +72,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.post('/f/:token/bijlagen/:id', limitBody(BODY_LIMITS.json));
   app.post('/f/:token/bekeken', limitBody(BODY_LIMITS.beacon));
   app.post('/s/:token/formulieren/:requestId/bekeken', limitBody(BODY_LIMITS.beacon));
+  app.post('/s/:token/afspraken/:id/verslag', readForm(BODY_LIMITS.report, { unreadable: STUDENT_UNREADABLE }));
   app.post('/f/*', readForm(BODY_LIMITS.form));
   app.post('/s/*', readForm(BODY_LIMITS.request, { unreadable: STUDENT_UNREADABLE }));
   app.post('/inloggen/*', readForm(BODY_LIMITS.signIn, { unreadable: RELOAD_UNREADABLE }));
@@ -82,6 +89,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   app.route('/', calendarRoutes);
   app.route('/s', studentRoutes);
+  app.route('/s', appointmentRoutes);
+  app.route('/s', appointmentReportRoutes);
+  app.route('/a', appointmentLinkRoutes);
+  app.route('/f', concernLinkRoutes);
   app.route('/f', formRoutes);
   app.route('/', authRoutes);
   // The staff group (staff.ts) is imported on first use: with code splitting it is a chunk of its

@@ -5,11 +5,15 @@ import { clockFromConfig } from '#shared/clock.ts';
 import { ConfigError } from '#shared/errors.ts';
 import { LinkStore } from '#shared/store/links.ts';
 import { SesMailer } from '#shared/mail/mailer.ts';
+import { composeMime } from '#shared/mail/mime.ts';
 import { AttachmentStore } from '#shared/store/attachments.ts';
+import { AppointmentReportStore } from '#shared/store/appointment-reports.ts';
 import { ScanStatusReader } from '#shared/store/scans.ts';
 import { createAwsClients } from '#shared/store/clients.ts';
 import { PlacementStore } from '#shared/store/placements.ts';
 import { AuditStore } from '#shared/store/audit.ts';
+import { AppointmentStore } from '#shared/store/appointments.ts';
+import { ConcernStore } from '#shared/store/concerns.ts';
 import { ContentStore } from '#shared/store/content.ts';
 import { RosterUploadStore } from '#shared/store/roster-uploads.ts';
 import { RequestStore } from '#shared/store/requests.ts';
@@ -43,7 +47,7 @@ export function buildDeps(
     placements: new PlacementStore(clients.doc, config.TABLE_NAME),
     requests: new RequestStore(clients.doc, config.TABLE_NAME),
     links: new LinkStore(clients.doc, config.TABLE_NAME),
-    mailer: new SesMailer(clients.ses, config.MAIL_FROM, config.MAIL_REPLY_TO, config.SES_CONFIGURATION_SET),
+    mailer: new SesMailer(clients.ses, config.MAIL_FROM, config.MAIL_REPLY_TO, config.SES_CONFIGURATION_SET, composeMime),
     attachments: new AttachmentStore(clients.s3, config.BUCKET_NAME, { maxBytes: maxUploadBytes }),
     scans: new ScanStatusReader(clients.s3, config.BUCKET_NAME),
     signIns: new SignInStore(clients.doc, config.TABLE_NAME),
@@ -58,5 +62,8 @@ export function buildDeps(
     calendar: content.calendar,
     content,
     contentStore,
+    appointments: new AppointmentStore(clients.doc, config.TABLE_NAME),
+    appointmentReports: new AppointmentReportStore(clients.doc, config.TABLE_NAME),
+    concerns: new ConcernStore(clients.doc, config.TABLE_NAME),
   };
 }

@@ -3,8 +3,11 @@
  * middleware, importing none of them (so no route depends on app.tsx).
  */
 import type { AttachmentStore } from '#shared/store/attachments.ts';
+import type { AppointmentReportStore } from '#shared/store/appointment-reports.ts';
 import type { ScanStatusReader } from '#shared/store/scans.ts';
 import type { AuditStore } from '#shared/store/audit.ts';
+import type { AppointmentStore } from '#shared/store/appointments.ts';
+import type { ConcernStore } from '#shared/store/concerns.ts';
 import type { LinkStore } from '#shared/store/links.ts';
 import type { RequestDeps } from '#shared/usecases/observation.ts';
 import type { PlacementStore } from '#shared/store/placements.ts';
@@ -55,6 +58,12 @@ export interface AppDeps extends RequestDeps {
   content: LiveContent;
   /** Published forms and school years, concepts and their workbooks (the `CONTENT` items, S3 `content/`). */
   contentStore: ContentStore;
+  /** Lesbezoeken and driehoeksgesprekken: planned, moved and cancelled by the student (issue 14). */
+  appointments: AppointmentStore;
+  /** The verslagen of driehoeksgesprekken on their appointment items (issue 14). */
+  appointmentReports: AppointmentReportStore;
+  /** Concerns about students' progress and their steps (issue 14). */
+  concerns: ConcernStore;
 }
 
 /** Hono's context variables for this app. */

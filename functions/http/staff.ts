@@ -4,6 +4,8 @@ import { notFound, onError } from './middleware/errors.ts';
 import { BODY_LIMITS, readForm, RELOAD_UNREADABLE } from './middleware/body.ts';
 import { loadSession, requireStaff } from './middleware/session.ts';
 import { overviewRoutes } from './routes/overview.tsx';
+import { appointmentStaffRoutes } from './routes/appointment-staff.tsx';
+import { overviewConcernRoutes } from './routes/overview-concerns.tsx';
 import { contentRoutes } from './routes/content.tsx';
 import { rosterRoutes } from './routes/roster.tsx';
 
@@ -22,7 +24,9 @@ export const staffRoutes = new Hono<AppEnv>();
 // '/overzicht/*' matches '/overzicht' itself too.
 staffRoutes.use('/overzicht/*', loadSession);
 staffRoutes.post('/overzicht/*', requireStaff, readForm(BODY_LIMITS.staffForm, { unreadable: RELOAD_UNREADABLE }));
+staffRoutes.route('/overzicht', overviewConcernRoutes);
 staffRoutes.route('/overzicht', overviewRoutes);
+staffRoutes.route('/overzicht', appointmentStaffRoutes);
 staffRoutes.route('/beheer', rosterRoutes);
 staffRoutes.route('/beheer', contentRoutes);
 

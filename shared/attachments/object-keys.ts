@@ -55,3 +55,31 @@ function keyUnder(prefix: string, parts: AttachmentKeyParts): string {
 export function newAttachmentId(): string {
   return randomBytes(16).toString('base64url');
 }
+
+/** The parts of a verslag attachment's key (docs/workflow.md); all made by the server. */
+export interface ReportAttachmentKeyParts {
+  schoolYear: string;
+  studentNumber: string;
+  appointmentId: string;
+  attachmentId: string;
+}
+
+/**
+ * The keys of a verslag's attachment: where the app puts the posted bytes
+ * (`uploads/<schoolYear>/<studentNumber>/appointments/<appointmentId>/<attachmentId>`) and where
+ * `AttachmentStore.accept` copies them once verified (the same under `attachments/`). Each part is
+ * checked as a request's is; `appointments/` keeps them apart from the forms' attachments.
+ */
+export function reportAttachmentKeys(parts: ReportAttachmentKeyParts): { upload: string; served: string } {
+  const checks: [keyof ReportAttachmentKeyParts, RegExp][] = [
+    ['schoolYear', KEY_PART_PATTERNS.schoolYear],
+    ['studentNumber', KEY_PART_PATTERNS.studentNumber],
+    ['appointmentId', KEY_PART_PATTERNS.requestId],
+    ['attachmentId', KEY_PART_PATTERNS.attachmentId],
+  ];
+  for (const [name, pattern] of checks) {
+    if (!pattern.test(parts[name])) throw new Error(`reportAttachmentKeys: invalid ${name} ${JSON.stringify(parts[name])}`);
+  }
+  const path = `${parts.schoolYear}/${parts.studentNumber}/appointments/${parts.appointmentId}/${parts.attachmentId}`;
+  return { upload: `${UPLOADS_PREFIX}${path}`, served: `${ATTACHMENTS_PREFIX}${path}` };
+}

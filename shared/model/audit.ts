@@ -24,6 +24,12 @@ export const AUDIT_ACTIONS = [
   'aanvraag ingetrokken',
   'CSV gedownload',
   'gepubliceerd',
+  'afspraak gepland',
+  'afspraak verplaatst',
+  'afspraak geannuleerd',
+  'verslag verstuurd',
+  'zorg gemeld',
+  'zorgstap vastgelegd',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -99,13 +99,14 @@ export class NotWithdrawableError extends DomainError {
 }
 
 /** Why the student cannot withdraw a request now; undefined when they can (or it is already withdrawn). */
-export function withdrawRefusal(request: Pick<RequestRecord, 'state' | 'origin'>): string | undefined {
+export function withdrawRefusal(request: Pick<RequestRecord, 'state' | 'origin' | 'appointmentId'>): string | undefined {
   if (request.state === 'ingediend') return 'Deze aanvraag kan niet meer worden ingetrokken: het formulier is al ingediend.';
+  if (request.appointmentId) return 'Deze kijkwijzer hoort bij een lesbezoek. Annuleer het lesbezoek, of het deel van deze observator, op de pagina van het lesbezoek: dan krijgt de observator ook de annulering voor de agenda.';
   if (request.origin !== 'student') return 'Deze aanvraag is automatisch voor deze periode aangemaakt en kan niet worden ingetrokken. Klopt de aanvraag niet? Neem dan contact op met je instituutsopleider.';
   return undefined;
 }
 
 /** Whether the student page offers "Intrekken" for a request. */
-export function isWithdrawable(request: Pick<RequestRecord, 'state' | 'origin'>): boolean {
+export function isWithdrawable(request: Pick<RequestRecord, 'state' | 'origin' | 'appointmentId'>): boolean {
   return (WITHDRAWABLE_STATES as readonly string[]).includes(request.state) && withdrawRefusal(request) === undefined;
 }

@@ -4,6 +4,7 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectVersionsCommand,
+  PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
@@ -16,6 +17,7 @@ import {
   DEFAULT_MAX_BYTES,
   officeTypeFromZipEntries,
   reasons,
+  UPLOADS_PREFIX,
   type AllowedType,
 } from '../attachments/policy.ts';
 import { zipEntryNames } from '../attachments/zip.ts';
@@ -140,6 +142,16 @@ export class AttachmentStore {
       Fields: fields,
       Expires: this.#uploadUrlTtlSeconds,
     });
+  }
+
+  /**
+   * Puts bytes the app received itself (a verslag's attachment, posted through the app, at most a
+   * few MB) at an upload key, as a browser's presigned POST would: {@link accept} then verifies
+   * them and copies them to the served key. Only under `uploads/`, which nothing serves.
+   */
+  async putUpload(key: string, bytes: Uint8Array, contentType: string): Promise<void> {
+    if (!key.startsWith(UPLOADS_PREFIX)) throw new Error(`putUpload: ${key} is not an upload key`);
+    await this.#s3.send(new PutObjectCommand({ Bucket: this.#bucket, Key: key, Body: bytes, ContentType: contentType, ContentLength: bytes.byteLength }));
   }
 
   /**

@@ -48,26 +48,7 @@ export class RequestStore {
 
   /** Stores a new request and its link together; fails with RequestExistsError if the id is taken. */
   async create(request: RequestRecord, link: LinkItem): Promise<void> {
-    await this.transact(
-      [
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: {
-              ...requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
-              ...requestKeys.requestYearIndex(request.schoolYear, request.school, request.studentNumber, request.requestId),
-              entity: 'request',
-              ...request,
-              // No attachments yet: the count and the copies beside it are complete from the start (see readForm).
-              attachmentCount: 0,
-            },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          },
-        },
-        { Put: { TableName: this.tableName, Item: linkItem(formLink(link, request)), ConditionExpression: 'attribute_not_exists(PK)' } },
-      ],
-      () => new RequestExistsError(),
-    );
+    await this.transact(requestCreation(this.tableName, request, link), () => new RequestExistsError());
   }
 
   /** One request, or undefined. */
@@ -348,22 +329,7 @@ export class RequestStore {
    * re-reads the request to tell a replay, a submission and a changed link apart.
    */
   async withdraw(request: RequestRecord, at: string): Promise<void> {
-    await this.transact(
-      [
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
-            UpdateExpression: 'SET #state = :withdrawn, withdrawnAt = :at',
-            ConditionExpression: '#state IN (:asked, :draft) AND linkHash = :hash',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':withdrawn': 'ingetrokken', ':at': at, ':asked': 'gevraagd', ':draft': 'concept', ':hash': request.linkHash },
-          },
-        },
-        this.linkRevocation(request.linkHash, at),
-      ],
-      () => new WithdrawConflictError(),
-    );
+    await this.transact(requestWithdrawal(this.tableName, request, at), () => new WithdrawConflictError());
   }
 
   /**
@@ -682,6 +648,59 @@ export class RequestStore {
   private transact(items: TransactionWrite[], onConditionFailed: (failed: number[], error: TransactionCanceledException) => Error): Promise<void> {
     return transactWrite(this.doc, items, { onConditionFailed, busy: () => new BusyError() });
   }
+}
+
+/**
+ * The two writes that store a new request and its form link, both only if new (RequestStore.create;
+ * the appointment store plans a lesbezoek's kijkwijzers with them, in its own transaction).
+ */
+export function requestCreation(tableName: string, request: RequestRecord, link: LinkItem): TransactionWrite[] {
+  return [
+    {
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
+          ...requestKeys.requestYearIndex(request.schoolYear, request.school, request.studentNumber, request.requestId),
+          entity: 'request',
+          ...request,
+          // No attachments yet: the count and the copies beside it are complete from the start (see readForm).
+          attachmentCount: 0,
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+    { Put: { TableName: tableName, Item: linkItem(formLink(link, request)), ConditionExpression: 'attribute_not_exists(PK)' } },
+  ];
+}
+
+/**
+ * The two writes that withdraw a request nothing was submitted for (RequestStore.withdraw; the
+ * appointment store cancels a lesbezoek's parts with them): the request becomes `ingetrokken` only
+ * if it is still asked or a draft with the link the caller saw, and that link is revoked.
+ */
+export function requestWithdrawal(tableName: string, request: RequestRecord, at: string): TransactionWrite[] {
+  return [
+    {
+      Update: {
+        TableName: tableName,
+        Key: requestKeys.request(request.schoolYear, request.studentNumber, request.requestId),
+        UpdateExpression: 'SET #state = :withdrawn, withdrawnAt = :at',
+        ConditionExpression: '#state IN (:asked, :draft) AND linkHash = :hash',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':withdrawn': 'ingetrokken', ':at': at, ':asked': 'gevraagd', ':draft': 'concept', ':hash': request.linkHash },
+      },
+    },
+    {
+      Update: {
+        TableName: tableName,
+        Key: linkKeys(request.linkHash),
+        UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':at': at },
+      },
+    },
+  ];
 }
 
 /**

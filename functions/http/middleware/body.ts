@@ -26,6 +26,8 @@ export const BODY_LIMITS = {
   form: 512 * 1024,
   /** A student's request (`POST /s/<token>/aanvragen`: a class of 40 and a question of 1,000 characters), and any POST under `/s/`. */
   request: 16 * 1024,
+  /** A verslag of a driehoeksgesprek (`POST /s/<token>/afspraken/<id>/verslag`, multipart): 5,000 characters and a file of at most 4 MB, posted through the app. */
+  report: 4 * 1024 * 1024 + 64 * 1024,
   /** The JSON calls of the attachment script: a file name, a size and a type. */
   json: 8 * 1024,
   /** Sign-in and sign-out: an email address, or nothing. */

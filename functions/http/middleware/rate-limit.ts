@@ -132,12 +132,12 @@ export function clientAddress(c: Context, remote: (c: Context) => string | undef
 }
 
 /**
- * The link a path belongs to, as `<kind>:<sha256 of the token>` for `/f/<token>/...` and
- * `/s/<token>/...`; undefined for other paths. Hashed so that no token sits in memory as a key.
+ * The link a path belongs to, as `<kind>:<sha256 of the token>` for `/f/<token>/...`,
+ * `/s/<token>/...` and `/a/<token>/...`; undefined for other paths. Hashed so that no token sits in memory as a key.
  */
 export function linkKey(c: Context): string | undefined {
   const [, kind, token] = c.req.path.split('/');
-  if ((kind !== 'f' && kind !== 's') || !token) return undefined;
+  if ((kind !== 'f' && kind !== 's' && kind !== 'a') || !token) return undefined;
   return `${kind}:${hashToken(token)}`;
 }
 
