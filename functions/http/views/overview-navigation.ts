@@ -12,6 +12,8 @@ export const NOTICES = {
   'wpb-vervangen': 'De WPB is vervangen. Open aanvragen zijn met een nieuwe link naar de nieuwe WPB gestuurd; ingediende formulieren blijven bij de vorige WPB.',
   'wpb-vervangen-mail-mislukt':
     'De WPB is vervangen, maar niet elke e-mail aan de nieuwe WPB kon worden verstuurd. Stuur bij die aanvragen een nieuwe link.',
+  'zorg-gemeld': 'De zorg is gemeld en staat hieronder. De SO, de IO en de SCO van deze student krijgen er een e-mail over (behalve wie de zorg meldde).',
+  'zorgstap-vastgelegd': 'De stap is vastgelegd bij de zorg, met de datum en uw naam.',
 } as const;
 export type NoticeCode = keyof typeof NOTICES;
 
