@@ -73,9 +73,25 @@ export function derivedReason(source: Provenance | undefined): string | undefine
   return source !== undefined && source.from === 'derived' ? source.reason : undefined;
 }
 
+/** "afgeleid: <reason>" (the reason trimmed, without its closing full stop) for a derived date, else undefined. */
+export function derivedNote(source: Provenance | undefined): string | undefined {
+  const reason = derivedReason(source);
+  return reason === undefined ? undefined : `afgeleid: ${reason.trim().replace(/\.$/, '')}`;
+}
+
+/**
+ * A calendar date in Dutch with why it was derived: "vrijdag 15 november 2024 (afgeleid: De tekst
+ * noemt geen deadline per periode; de laatste dag van de periode is gebruikt)". What /kalender, the
+ * digests, the request emails and the calendar feeds' descriptions say of a derived date.
+ */
+export function calendarDateWithReason(day: string, source: Provenance | undefined): string {
+  const note = derivedNote(source);
+  return note === undefined ? formatDutchDate(day) : `${formatDutchDate(day)} (${note})`;
+}
+
 /**
  * A calendar date in Dutch, marked when it was derived rather than published: "woensdag 4 februari
- * 2026 (afgeleid)". Emails and calendar feeds show it so; /kalender adds the reason.
+ * 2026 (afgeleid)". Where the reason was said before (a heading, a later mention, an event's summary).
  */
 export function calendarDate(day: string, source: Provenance | undefined): string {
   const text = formatDutchDate(day);

@@ -16,10 +16,13 @@ import { formUrl, studentUrl } from '../links.ts';
 import type { FormCatalog } from '../forms/catalog.ts';
 import type { PlacementRecord } from '../model/placements.ts';
 import type { RequestRecord } from '../model/requests.ts';
-import { derivedReason, provisionalNote, type CalendarCatalog } from '../content/calendar-catalog.ts';
+import { derivedNote, derivedReason, provisionalNote, type CalendarCatalog } from '../content/calendar-catalog.ts';
 import { ROLE_LABELS, type Role } from '../tasks.ts';
 import { adviceLines, kijkwijzerProgress, type Recipient, type YearModel } from './model.ts';
 import { capitalize, dutchList } from '../dutch.ts';
+import { TALK_RHYTHM, type AppointmentRecord } from '../model/appointments.ts';
+import { concernSummary, type ConcernRecord } from '../model/concerns.ts';
+import { anythingMissing, appointmentHeld, countsLine, progressCounts, type ProgressCounts } from '../progress/counts.ts';
 
 /**
  * The content of the scheduled emails, as pure functions: which period a run is about, its run
@@ -185,10 +188,21 @@ interface Part {
   count: number;
 }
 
-/** A calendar date in Dutch, "(afgeleid)" after it when it was derived rather than published. */
-function markedDate(day: string, source: Provenance | undefined): string {
-  return derivedReason(source) === undefined ? dutchDate(day) : `${dutchDate(day)} (afgeleid)`;
+/**
+ * A calendar date in Dutch, marked when it was derived rather than published: with the reason
+ * ("(afgeleid: <reason>)") where a paragraph names it first, "(afgeleid)" in headings and later
+ * mentions.
+ */
+function markedDate(day: string, source: Provenance | undefined, withReason = false): string {
+  if (derivedReason(source) === undefined) return dutchDate(day);
+  return withReason ? `${dutchDate(day)} (${derivedNote(source)})` : `${dutchDate(day)} (afgeleid)`;
 }
+
+/** The counts of each student, per year model, year and instant: a run computes each once, whoever reads them. */
+const countsCache = new WeakMap<YearModel, WeakMap<SchoolYear, Map<string, ProgressCounts>>>();
+
+/** The roles that take part in an appointment, as the WPB's list of the coming week names them. */
+const PARTICIPANT_SHORT: Readonly<Record<'wpb' | 'so' | 'io', string>> = { wpb: 'WPB', so: 'SO', io: 'IO' };
 
 /**
  * The short names (the last part of a task id) of the OP1 tasks that form the checklist before the
@@ -202,11 +216,13 @@ class RunView {
   readonly weekly: boolean;
   readonly number: number;
   readonly label: string;
-  /** The period's deadline, marked when derived: for the body. */
+  /** The period's deadline, marked when derived (with the reason): for the opening paragraph. */
   readonly deadlineText: string;
+  /** The period's deadline, marked "(afgeleid)" when derived: for later mentions. */
+  readonly deadlineShort: string;
   /** The period's deadline without a mark: for the subject, kept short. */
   readonly deadlineDate: string;
-  /** The period's start, marked when derived. */
+  /** The period's start, marked "(afgeleid)" when derived: for headings. */
   readonly startText: string;
   readonly deadlinePassed: boolean;
   /** Before the stage starts (a weekly run before OP1, before the year's placementStart): its date, marked when derived. */
@@ -216,7 +232,8 @@ class RunView {
     this.weekly = ctx.kind === 'weekly';
     this.number = ctx.period.number;
     this.label = periodLabel(ctx.period);
-    this.deadlineText = markedDate(ctx.period.deadline, ctx.period.sources.deadline);
+    this.deadlineText = markedDate(ctx.period.deadline, ctx.period.sources.deadline, true);
+    this.deadlineShort = markedDate(ctx.period.deadline, ctx.period.sources.deadline);
     this.deadlineDate = dutchDate(ctx.period.deadline);
     this.startText = markedDate(ctx.period.start, ctx.period.sources.start);
     this.deadlinePassed = Temporal.Instant.compare(ctx.now, deadlineOf(ctx.period.deadline)) >= 0;
@@ -252,14 +269,51 @@ class RunView {
     return this.requestsOf(placement).filter((r) => this.isOpen(r));
   }
 
-  /** Behind: no kijkwijzer submitted this period. Not judged between periods (nothing started yet). */
-  isBehind(placement: PlacementRecord): boolean {
-    return !this.ctx.between && !this.submittedThisPeriod(placement).some((r) => r.formId.startsWith('kijkwijzer-'));
+  appointmentsOf(placement: PlacementRecord): readonly AppointmentRecord[] {
+    return this.ctx.model.appointments.get(placement.studentNumber) ?? [];
   }
 
-  /** Whether the SO has observed a lesson this school year (a form of theirs submitted). */
-  hasSoVisit(placement: PlacementRecord): boolean {
-    return this.requestsOf(placement).some((r) => r.observerRole === 'so' && r.state === 'ingediend');
+  /**
+   * The student's counts for the school year at the run's instant (shared/progress/counts.ts):
+   * lesbezoeken, driehoeksgesprekken and kijkwijzer types against the year's own rules. Nothing
+   * in them calls a student behind; "ontbreekt" only once the last period it belongs in has ended.
+   */
+  counts(placement: PlacementRecord): ProgressCounts {
+    const { model, year, now } = this.ctx;
+    let byYear = countsCache.get(model);
+    if (!byYear) countsCache.set(model, (byYear = new WeakMap()));
+    let byStudent = byYear.get(year);
+    if (!byStudent) byYear.set(year, (byStudent = new Map()));
+    const key = `${now.epochMilliseconds}#${placement.studentNumber}`;
+    let counts = byStudent.get(key);
+    if (!counts) {
+      counts = progressCounts(year, this.requestsOf(placement), this.appointmentsOf(placement), now);
+      byStudent.set(key, counts);
+    }
+    return counts;
+  }
+
+  /** The student's open concern about progress, if any (at most one is open). */
+  openConcern(placement: PlacementRecord): ConcernRecord | undefined {
+    return (this.ctx.model.concerns.get(placement.studentNumber) ?? []).find((c) => c.state === 'open');
+  }
+
+  /** Whether the SO's own lesbezoek (a kijkwijzer of the SO submitted) is still to do this school year. */
+  soVisitToDo(placement: PlacementRecord): boolean {
+    const { so } = this.counts(placement).visits;
+    return so.done < so.required;
+  }
+
+  /**
+   * The student's appointments (not cancelled) in the coming seven days, from the run's Amsterdam
+   * date through the sixth day after it, whose end has not passed.
+   */
+  comingWeek(placement: PlacementRecord): AppointmentRecord[] {
+    const today = amsterdamDate(this.ctx.now);
+    const last = today.add({ days: 6 }).toString();
+    return this.appointmentsOf(placement).filter(
+      (a) => a.state === 'gepland' && a.date >= today.toString() && a.date <= last && !appointmentHeld(a, this.ctx.now),
+    );
   }
 
   /** The period's tasks of a role; before the stage starts, without the checklist (see `checklist`). */
@@ -345,6 +399,11 @@ function studentPart(view: RunView, placement: PlacementRecord): Part {
     }
   }
 
+  if (view.weekly) {
+    // The counts inform; they do not make an email on their own (count stays as it is).
+    sections.push({ heading: `Jouw voortgang in schooljaar ${ctx.year.id}`, paragraphs: [`${capitalize(countsLine(view.counts(placement)))}.`] });
+  }
+
   const open = view.openThisPeriod(placement);
   if (open.length > 0) {
     sections.push({
@@ -365,7 +424,7 @@ function openFormsPart(view: RunView, person: Recipient): Part {
   if (open.length === 0) return { sections: [], count: 0 };
   const deps = { linkSecret: ctx.linkSecret, publicOrigin: ctx.origin };
   const paragraphs = [
-    `Elke link opent uw eigen formulier, zonder account; een opgeslagen concept staat er nog in. Invullen kan tot en met ${view.deadlineText}.`,
+    `Elke link opent uw eigen formulier, zonder account; een opgeslagen concept staat er nog in. Invullen kan tot en met ${view.deadlineShort}.`,
   ];
   const advice = open.filter((r) => r.formId === 'advies-wpb');
   if (advice.length > 0) {
@@ -405,15 +464,43 @@ function tasksPart(view: RunView, role: Role, placements: readonly PlacementReco
   return { sections, count: checklist.count + tasks.length };
 }
 
+/** One appointment of the coming week, for the WPB: date, time, what, with whom, class. */
+function appointmentText(placement: PlacementRecord, appointment: AppointmentRecord): string {
+  const who = appointment.participants.filter((p) => p.state === 'uitgenodigd').map((p) => PARTICIPANT_SHORT[p.role]);
+  const what =
+    appointment.kind === 'lesbezoek'
+      ? `lesbezoek bij ${placement.student.name}${appointment.className ? `, klas ${appointment.className}` : ''}`
+      : `driehoeksgesprek${appointment.talkType ? ` (${TALK_RHYTHM[appointment.talkType].label})` : ''} met ${placement.student.name}`;
+  const where = appointment.location ? `, ${appointment.location}` : '';
+  return `${dutchDate(appointment.date)} van ${appointment.start} tot ${appointment.end}: ${what}${where}${who.length > 0 ? ` (met ${dutchList(who)})` : ''}`;
+}
+
 /**
- * The WPB's tasks, and per student the kijkwijzer types the year's rule still asks for: seed 000
- * makes the WPB co-responsible ("Zorg er samen met de student voor ..."). Weekly only, up to the
- * period of the rule; a year without a rule (2024-2025) shows nothing.
+ * The WPB's tasks; weekly, per student the counts of the year and the appointments of the coming
+ * seven days; and per student the kijkwijzer types the year's rule still asks for: seed 000
+ * makes the WPB co-responsible ("Zorg er samen met de student voor ..."). The types weekly only,
+ * up to the period of the rule; a year without a rule (2024-2025) shows none.
  */
 function wpbPart(view: RunView, placements: readonly PlacementRecord[]): Part {
   const part = tasksPart(view, 'wpb', placements);
+  if (!view.weekly) return part;
+
+  const coming = placements.flatMap((placement) => view.comingWeek(placement).map((appointment) => ({ placement, appointment })));
+  coming.sort((a, b) => a.appointment.date.localeCompare(b.appointment.date) || a.appointment.start.localeCompare(b.appointment.start));
+  if (coming.length > 0) {
+    part.sections.push({
+      heading: 'Afspraken in de komende zeven dagen',
+      items: coming.map(({ placement, appointment }) => ({ text: appointmentText(placement, appointment) })),
+    });
+    part.count += coming.length;
+  }
+  part.sections.push({
+    heading: placements.length === 1 ? `Voortgang van ${placements[0]!.student.name}` : 'Voortgang van uw studenten',
+    items: placements.map((p) => ({ text: `${p.student.name}: ${countsLine(view.counts(p))}` })),
+  });
+
   const required = view.ctx.year.requiredKijkwijzers;
-  if (!view.weekly || !required || view.number > required.byEndOfPeriod) return part;
+  if (!required || view.number > required.byEndOfPeriod) return part;
   const by = `vóór het einde van periode ${required.byEndOfPeriod}`;
   for (const placement of placements) {
     const { missing } = kijkwijzerProgress(view.ctx.year, view.requestsOf(placement));
@@ -440,30 +527,38 @@ function bySchool(placements: readonly PlacementRecord[]): [string, PlacementRec
   return [...groups.entries()];
 }
 
+/** The open concern of a student as a line (concernSummary): "zorg gemeld op 3 maart door ... (WPB); laatste stap: ...". */
+function concernLines(view: RunView, placement: PlacementRecord): string[] {
+  const concern = view.openConcern(placement);
+  return concern ? [concernSummary(concern)] : [];
+}
+
+/** What a deadline reminder shows staff of a student: something missing by the year's rules, or an open concern. */
+function needsAttention(view: RunView, placement: PlacementRecord): boolean {
+  return anythingMissing(view.counts(placement)) || view.openConcern(placement) !== undefined;
+}
+
+/**
+ * The SO's students per school: the counts of the year (the SO's own lesbezoek among them), the
+ * advice line and an open concern. Weekly every student; before a deadline only those whose SO
+ * lesbezoek is still to do, with something missing by the year's rules, or with an open concern.
+ */
 function soPart(view: RunView, placements: readonly PlacementRecord[]): Part {
   const part = tasksPart(view, 'so', placements);
-  const op = `OP${view.number}`;
   for (const [school, group] of bySchool(placements)) {
     const rows = group.map((p) => {
-      const visit = view.hasSoVisit(p);
-      const behind = view.isBehind(p);
-      const kijkwijzers = view.submittedThisPeriod(p).filter((r) => r.formId.startsWith('kijkwijzer-')).length;
-      const status = [
-        visit ? 'lesbezoek door de schoolopleider gedaan' : 'nog geen formeel lesbezoek door de schoolopleider dit schooljaar',
-        ...(view.ctx.between ? [] : [behind ? `achter: nog geen kijkwijzer ingediend in ${op}` : `${plural(kijkwijzers, 'kijkwijzer', 'kijkwijzers')} ingediend in ${op}`]),
-        ...adviceLines(view.ctx, view.requestsOf(p)),
-      ];
-      return { open: !visit || behind, item: { text: `${p.student.name} (${p.vak}, WPB ${p.wpb.name}): ${status.join('; ')}` } };
+      const status = [countsLine(view.counts(p)), ...adviceLines(view.ctx, view.requestsOf(p)), ...concernLines(view, p)];
+      return { open: view.soVisitToDo(p) || needsAttention(view, p), item: { text: `${p.student.name} (${p.vak}, WPB ${p.wpb.name}): ${status.join('; ')}` } };
     });
     const shown = view.weekly ? rows : rows.filter((row) => row.open);
     if (shown.length === 0) continue;
-    const noVisit = group.filter((p) => !view.hasSoVisit(p)).length;
-    const behind = group.filter((p) => view.isBehind(p)).length;
+    const noVisit = group.filter((p) => view.soVisitToDo(p)).length;
+    const concerns = group.filter((p) => view.openConcern(p) !== undefined).length;
     part.sections.push({
       heading: `Uw studenten op ${school}`,
       paragraphs: [
-        `Nog geen formeel lesbezoek door de schoolopleider dit schooljaar: ${noVisit} van ${plural(group.length, 'student', 'studenten')}.` +
-          (view.ctx.between ? '' : ` Achter (nog geen kijkwijzer ingediend in ${op}): ${behind}.`),
+        `Nog geen lesbezoek van de schoolopleider (met ingediende kijkwijzer) dit schooljaar: ${noVisit} van ${plural(group.length, 'student', 'studenten')}.` +
+          (concerns > 0 ? ` Open zorgen over de voortgang: ${concerns}.` : ''),
       ],
       items: shown.map((row) => row.item),
     });
@@ -472,28 +567,41 @@ function soPart(view: RunView, placements: readonly PlacementRecord[]): Part {
   return part;
 }
 
+/**
+ * The IO's students: this period's forms, the counts of the year, the advice line and an open
+ * concern. Weekly every student; before a deadline only those with a form still open this
+ * period, something missing by the year's rules, or an open concern.
+ */
 function ioPart(view: RunView, placements: readonly PlacementRecord[]): Part {
   const part = tasksPart(view, 'io', placements);
   const rows = placements.map((p) => {
-    const behind = view.isBehind(p);
     const submitted = view.submittedThisPeriod(p).length;
     const open = view.openThisPeriod(p).length;
+    const status = [
+      `${plural(submitted, 'formulier', 'formulieren')} ingediend, ${open} open`,
+      countsLine(view.counts(p)),
+      ...adviceLines(view.ctx, view.requestsOf(p)),
+      ...concernLines(view, p),
+    ];
     return {
-      behind,
-      item: {
-        text: `${p.student.name} (${p.vak}, ${p.school}): ${plural(submitted, 'formulier', 'formulieren')} ingediend, ${open} open${behind ? ' — achter: nog geen kijkwijzer ingediend' : ''}${adviceLines(view.ctx, view.requestsOf(p)).map((line) => `; ${line}`).join('')}`,
-      },
+      missing: anythingMissing(view.counts(p)),
+      open: open > 0 || needsAttention(view, p),
+      item: { text: `${p.student.name} (${p.vak}, ${p.school}): ${status.join('; ')}` },
     };
   });
-  const shown = view.weekly ? rows : rows.filter((row) => row.behind);
+  const shown = view.weekly ? rows : rows.filter((row) => row.open);
   if (shown.length > 0) {
-    const behind = rows.filter((row) => row.behind).length;
+    const missing = rows.filter((row) => row.missing).length;
+    const concerns = placements.filter((p) => view.openConcern(p) !== undefined).length;
     part.sections.push({
       heading: `Voortgang van uw studenten in ${view.label}`,
       paragraphs: [
-        view.ctx.between
+        (view.ctx.between
           ? 'Deze periode is nog niet begonnen; hieronder staat wat er al is gevraagd of ingediend.'
-          : `Achter (nog geen kijkwijzer ingediend in deze periode): ${behind} van ${plural(placements.length, 'student', 'studenten')}.`,
+          : missing > 0
+            ? `Bij ${missing} van ${plural(placements.length, 'student', 'studenten')} ontbreekt iets volgens de afspraken van dit schooljaar.`
+            : `Bij geen van uw ${plural(placements.length, 'student', 'studenten')} ontbreekt iets volgens de afspraken van dit schooljaar.`) +
+          (concerns > 0 ? ` Open zorgen over de voortgang: ${concerns}.` : ''),
       ],
       items: shown.map((row) => row.item),
     });
@@ -511,28 +619,33 @@ function ioPart(view: RunView, placements: readonly PlacementRecord[]): Part {
   return part;
 }
 
+/**
+ * The SCO's school summary: students, kijkwijzers in this period, students with something
+ * missing by the year's rules, the open concerns one per student, undeliverable addresses.
+ * Before a deadline only what needs attention.
+ */
 function scoPart(view: RunView, placements: readonly PlacementRecord[]): Part {
   const part = tasksPart(view, 'sco', placements);
   const op = `OP${view.number}`;
   for (const [school, group] of bySchool(placements)) {
     const withKijkwijzer = group.filter((p) => view.submittedThisPeriod(p).some((r) => r.formId.startsWith('kijkwijzer-'))).length;
-    const behind = group.filter((p) => view.isBehind(p)).length;
-    const judged = !view.ctx.between;
+    const missing = group.filter((p) => anythingMissing(view.counts(p))).length;
+    const missingText = `Met iets dat ontbreekt volgens de afspraken van dit schooljaar: ${missing}`;
     const summary: EmailItem[] = view.weekly
       ? [
           { text: `Studenten: ${group.length}` },
-          ...(judged
-            ? [
-                { text: `Met een ingediende kijkwijzer in ${op}: ${withKijkwijzer}` },
-                { text: `Achter (nog geen kijkwijzer ingediend in ${op}): ${behind}` },
-              ]
-            : []),
+          ...(view.ctx.between ? [] : [{ text: `Met een ingediende kijkwijzer in ${op}: ${withKijkwijzer}` }]),
+          { text: missingText },
         ]
-      : behind > 0
-        ? [{ text: `Achter (nog geen kijkwijzer ingediend in ${op}): ${behind} van ${group.length} studenten` }]
+      : missing > 0
+        ? [{ text: `${missingText} van ${group.length} studenten` }]
         : [];
+    const concerns = group.flatMap((p) => {
+      const concern = view.openConcern(p);
+      return concern ? [{ text: `Open zorg over ${p.student.name} (${p.vak}): ${concernSummary(concern)}` }] : [];
+    });
     const undeliverable = view.undeliverable(group, ['student', 'wpb', 'so', 'io']).map((item) => ({ text: `Onbestelbaar: ${item.text}` }));
-    const items = [...summary, ...undeliverable];
+    const items = [...summary, ...concerns, ...undeliverable];
     if (items.length === 0) continue;
     part.sections.push({
       heading: `Schooloverzicht ${school}`,
@@ -591,17 +704,19 @@ function footerFor(person: Recipient, year: SchoolYear, informal: boolean): stri
 }
 
 /**
- * What comes next when no period runs, and when: before period 1 the start of the school year and
- * of the stage (which may be today), later the end of the previous period.
+ * What comes next when no period runs, and when: the next period's start and its deadline (the
+ * first deadline ahead), and before period 1 the start of the school year and of the stage (which
+ * may be today), later the end of the previous period. A derived date says why it was derived.
  */
 function comingUp(context: DigestContext, view: RunView): string {
-  const next = `${capitalize(view.label)} begint ${view.startText}; de deadline van die periode is ${view.deadlineText}.`;
+  const start = markedDate(context.period.start, context.period.sources.start, true);
+  const next = `${capitalize(view.label)} begint ${start}; de deadline van die periode is ${view.deadlineText}.`;
   if (context.period.number > 1) return `${capitalize(periodLabel({ number: context.period.number - 1 }))} is afgelopen. ${next}`;
   const stage = context.year.placementStart;
   const year = `schooljaar ${context.year.id} van werkplekleren N2`;
   if (stage === null) return `${capitalize(year)} komt eraan. ${next}`;
   const when = Temporal.PlainDate.compare(amsterdamDate(context.now), Temporal.PlainDate.from(stage));
-  const stageText = markedDate(stage, context.year.sources.placementStart);
+  const stageText = markedDate(stage, context.year.sources.placementStart, true);
   if (when < 0) return `${capitalize(year)} komt eraan: de stage begint ${stageText}. ${next}`;
   if (when === 0) return `Vandaag begint de stage van ${year}. ${next}`;
   return `De stage van ${year} is begonnen op ${stageText}. ${next}`;

@@ -2,7 +2,7 @@ import ical, { ICalEventTransparency } from 'ical-generator';
 import { Temporal } from 'temporal-polyfill';
 import { periodLabel, type SchoolYear } from '../calendar.ts';
 import { TIME_ZONE } from '../clock.ts';
-import { calendarDate, derivedReason, provisionalNote, type CalendarCatalog } from '../content/calendar-catalog.ts';
+import { calendarDateWithReason, derivedReason, provisionalNote, type CalendarCatalog } from '../content/calendar-catalog.ts';
 import { ROLE_LABELS, type Role } from '../tasks.ts';
 import { toSafeLine, toSafeText } from '../text.ts';
 
@@ -52,7 +52,7 @@ function summaryMark(provisional: boolean, derived: boolean): string {
  * The ICS text of a school year's deadlines and periods for a role. A provisional year is marked
  * "(voorlopig)" in the calendar's name and every summary, with its note in every description; an
  * event whose date was derived (not published) is marked "(afgeleid)" in its summary, and each
- * derived date so in its description.
+ * derived date "(afgeleid: <reason>)" in its description.
  */
 export function calendarFeed(input: CalendarFeedInput): string {
   const { year, role, calendar: catalog } = input;
@@ -87,7 +87,7 @@ export function calendarFeed(input: CalendarFeedInput): string {
       summary: toSafeLine(`Deadline OP${period.number} werkplekleren N2${summaryMark(provisional, derivedReason(sources.deadline) !== undefined)}`),
       description: toSafeText(
         [
-          `Deadline van ${label}: ${calendarDate(period.deadline, sources.deadline)} (schooljaar ${year.id}).`,
+          `Deadline van ${label}: ${calendarDateWithReason(period.deadline, sources.deadline)} (schooljaar ${year.id}).`,
           ...note,
           '',
           `Taken in ${label} voor de rol ${ROLE_LABELS[role]}:`,
@@ -107,7 +107,7 @@ export function calendarFeed(input: CalendarFeedInput): string {
       ),
       description: toSafeText(
         [
-          `${capitalizeFirst(label)}: ${calendarDate(period.start, sources.start)} tot en met ${calendarDate(period.end, sources.end)}; deadline ${calendarDate(period.deadline, sources.deadline)}.`,
+          `${capitalizeFirst(label)}: ${calendarDateWithReason(period.start, sources.start)} tot en met ${calendarDateWithReason(period.end, sources.end)}; deadline ${calendarDateWithReason(period.deadline, sources.deadline)}.`,
           ...note,
         ].join('\n'),
       ),

@@ -1,5 +1,5 @@
 import { formatDutchDate, formatDutchInstant, getSchoolYear, periodLabel } from '../calendar.ts';
-import { calendarDate, provisionalNote, type CalendarCatalog } from '../content/calendar-catalog.ts';
+import { calendarDateWithReason, provisionalNote, type CalendarCatalog } from '../content/calendar-catalog.ts';
 import type { FormCatalog } from '../forms/catalog.ts';
 import { formUrl, studentUrl } from '../links.ts';
 import { OBSERVER_LABELS } from '../model/request-rules.ts';
@@ -21,15 +21,15 @@ export interface RequestEmailDeps {
 }
 
 /**
- * The request's deadline as the digest and the calendar feed show it: "(afgeleid)" when the
- * calendar derived its period's deadline rather than published it, "(voorlopig)" in a provisional
+ * The request's deadline as the digest and the calendar feed show it: "(afgeleid: <reason>)" when
+ * the calendar derived its period's deadline rather than published it, "(voorlopig)" in a provisional
  * year, with that year's note. A deadline the calendar no longer gives (the year was published
  * again since; the request keeps its own) is just the date.
  */
 function deadlineOf(deps: Pick<RequestEmailDeps, 'calendar'>, request: RequestRecord): { text: string; note?: string } {
   const year = getSchoolYear(request.schoolYear, deps.calendar.years);
   const period = year?.periods.find((p) => p.number === request.period);
-  const day = period?.deadline === request.deadline ? calendarDate(request.deadline, period.sources.deadline) : formatDutchDate(request.deadline);
+  const day = period?.deadline === request.deadline ? calendarDateWithReason(request.deadline, period.sources.deadline) : formatDutchDate(request.deadline);
   if (!year || !deps.calendar.isProvisional(year.id)) return { text: day };
   return { text: `${day} (voorlopig)`, note: `Let op: voor schooljaar ${year.id} geldt een voorlopige planning. ${provisionalNote(year)}` };
 }

@@ -8,6 +8,9 @@ import { versionRef, type RequestStore } from '../store/requests.ts';
 import { type RequestRecord } from '../model/requests.ts';
 import type { PeriodChoice } from './period.ts';
 import { adviceSignal, type AdviceSignal } from './signals.ts';
+import type { Clock } from '../clock.ts';
+import type { ConcernRecord } from '../model/concerns.ts';
+import { progressCounts, type ProgressCounts } from '../progress/counts.ts';
 
 /** One student in the period overview. */
 export interface OverviewRow {
@@ -25,6 +28,10 @@ export interface OverviewRow {
    * own rule); absent in other periods. With the request to link to once it is in.
    */
   advice?: AdviceStatus & { request?: RequestRecord };
+  /** The counts of the school year at the clock's now (lesbezoeken, driehoeksgesprekken, kijkwijzer types). */
+  counts: ProgressCounts;
+  /** The student's open concern about progress, if any. */
+  concern?: ConcernRecord;
 }
 
 /** The overview of one period in one person's scope. */
@@ -42,11 +49,12 @@ const latestFirst = (a: RequestRecord, b: RequestRecord) => (b.submittedAt ?? ''
 /**
  * Reads the year index for the schools in scope (the whole year for an admin; one school when
  * `school` is given, which must be in scope: else a 403), keeps the placements the scope covers,
- * and builds one row per student. Reads: one paginated Query per school, plus two BatchGets for
- * the signals (the advice, then the kijkwijzers of students with a positive or negative advice).
+ * and builds one row per student. Reads: one paginated Query per school (the placements with their
+ * requests, appointments and concerns), plus two BatchGets for the signals (the advice, then the
+ * kijkwijzers of students with a positive or negative advice).
  */
 export async function loadOverview(
-  deps: { placements: PlacementStore; requests: RequestStore; forms: Pick<FormCatalog, 'get'> },
+  deps: { placements: PlacementStore; requests: RequestStore; forms: Pick<FormCatalog, 'get'>; clock: Clock },
   scope: StaffScope,
   choice: PeriodChoice,
   school?: string,
@@ -69,11 +77,14 @@ export async function loadOverview(
   const upToPeriod = new Map(placements.map((p) => [p.studentNumber, (model.requests.get(p.studentNumber) ?? []).filter((r) => r.period <= n)]));
 
   const signals = await loadSignals(deps, upToPeriod);
+  const now = deps.clock.now();
   const rows = placements.map((placement): OverviewRow => {
     const all = upToPeriod.get(placement.studentNumber) ?? [];
     const requests = all.filter((r) => r.period === n);
     const signal = signals.get(placement.studentNumber);
     const advice = adviceOf(choice.period, model.requests.get(placement.studentNumber) ?? []);
+    const counts = progressCounts(choice.year, model.requests.get(placement.studentNumber) ?? [], model.appointments.get(placement.studentNumber) ?? [], now);
+    const concern = (model.concerns.get(placement.studentNumber) ?? []).find((c) => c.state === 'open');
     return {
       placement,
       requests,
@@ -81,6 +92,8 @@ export async function loadOverview(
       nothingIn: !requests.some((r) => r.state === 'ingediend'),
       ...(signal ? { signal } : {}),
       ...(advice ? { advice } : {}),
+      counts,
+      ...(concern ? { concern } : {}),
     };
   });
   const schools = allowed ?? [...new Set([...model.placements.values()].map((p) => p.school))].sort((a, b) => a.localeCompare(b, 'nl'));

@@ -8,7 +8,7 @@ import { calendarFeed } from '../digest/ics.ts';
 import { kijkwijzerProgress, type KijkwijzerProgress } from '../digest/model.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { FormCatalog } from '../forms/catalog.ts';
-import type { FormDefinition } from '../forms/definition.ts';
+import { hasStaffOnlyPart, studentPart, type FormDefinition } from '../forms/definition.ts';
 import { hashToken, newLinkId, tokenFor, type LinkItem } from '../links.ts';
 import { logger } from '../log.ts';
 import type { Mailer } from '../mail/mailer.ts';
@@ -26,6 +26,10 @@ import {
   type PeriodChoice,
 } from '../model/request-rules.ts';
 import { OBSERVER_ROLES, RequestExistsError, WithdrawConflictError, type RequestRecord, type SubmissionVersion } from '../model/requests.ts';
+import { appointmentViews, type AppointmentView } from '../model/appointment-rules.ts';
+import type { AppointmentRecord } from '../model/appointments.ts';
+import type { AppointmentStore } from '../store/appointments.ts';
+import { progressCounts, type ProgressCounts } from '../progress/counts.ts';
 import type { Placement } from '../roster/placement.ts';
 import { linkActor } from '../model/audit.ts';
 import { keys, linkOwnerKeys } from '../store/keys.ts';
@@ -58,7 +62,10 @@ export interface RequestDeps {
 }
 
 /** What the student's page needs: the link, the placement, its requests, the audit log and attachments. */
-export type StudentPageDeps = RequestDeps & OpenLinkDeps & AuditDeps & AttachmentServingDeps & { placements: Pick<PlacementStore, 'get'>; forms: FormCatalog };
+export type StudentPageDeps = RequestDeps &
+  OpenLinkDeps &
+  AuditDeps &
+  AttachmentServingDeps & { placements: Pick<PlacementStore, 'get'>; forms: FormCatalog; appointments: Pick<AppointmentStore, 'listForPlacement'> };
 
 /**
  * Creates a request for a placement and emails its observer the link. `origin` says whether the
@@ -157,21 +164,26 @@ export async function reissueRequestLink(deps: RequestDeps, request: RequestReco
   return reissued;
 }
 
-/** A placement with its school year and requests, as the student's link opens it. */
-interface StudentPlacement {
+/** A placement with its school year, requests and appointments, as the student's link opens it. */
+export interface StudentPlacement {
   placement: Placement;
   year: SchoolYear;
   requests: RequestRecord[];
+  appointments: AppointmentRecord[];
 }
 
-/** Opens the student's link (a 404 or 410 when it does not open) and reads their placement and requests. */
-async function openStudentLink(deps: StudentPageDeps, token: string): Promise<StudentPlacement> {
+/** Opens the student's link (a 404 or 410 when it does not open) and reads their placement, requests and appointments. */
+export async function openStudentLink(deps: StudentPageDeps, token: string): Promise<StudentPlacement> {
   const link = await openLink(deps, token, 'student');
   const { schoolYear, studentNumber } = keys.placementOf(link.ownerPk);
-  const [placement, requests] = await Promise.all([deps.placements.get(schoolYear, studentNumber), deps.requests.listForPlacement(schoolYear, studentNumber)]);
+  const [placement, requests, appointments] = await Promise.all([
+    deps.placements.get(schoolYear, studentNumber),
+    deps.requests.listForPlacement(schoolYear, studentNumber),
+    deps.appointments.listForPlacement(schoolYear, studentNumber),
+  ]);
   const year = getSchoolYear(schoolYear, deps.calendar.years);
   if (!placement || !year) throw new NotFoundError('Deze plaatsing bestaat niet meer. Neem contact op met je instituutsopleider.');
-  return { placement, year, requests };
+  return { placement, year, requests, appointments };
 }
 
 /** One of the student's requests, as their page lists it. */
@@ -181,6 +193,8 @@ export interface StudentRequestRow {
   title: string;
   /** Whether the page offers "Intrekken". */
   withdrawable: boolean;
+  /** Whether the request's form version has a part for the SO and IO only, which the student does not read. */
+  staffOnlyPart: boolean;
 }
 
 /** Everything the student's page shows, at the clock's now. */
@@ -198,6 +212,10 @@ export interface StudentPageData {
   kijkwijzers: { id: string; title: string }[];
   /** The lesson dates a request made now accepts: this year's start up to its period's deadline. */
   lessonRange?: { min: string; max: string; period: number };
+  /** The lesbezoeken and driehoeksgesprekken the student planned, by date, with their participants' forms. */
+  appointments: AppointmentView[];
+  /** The counts of the school year (lesbezoeken, driehoeksgesprekken, kijkwijzer types) at the clock's now. */
+  counts: ProgressCounts;
 }
 
 /** The period a request made now goes into, or undefined when the calendar has none (createRequest then says so). */
@@ -210,7 +228,12 @@ function choiceAt(now: Temporal.Instant, years: readonly SchoolYear[]): PeriodCh
 }
 
 /** The page over an opened placement. */
-function studentPage(deps: Pick<RequestDeps, 'clock' | 'forms' | 'calendar'>, { placement, year, requests }: StudentPlacement): StudentPageData {
+export function studentPage(
+  deps: Pick<RequestDeps, 'clock' | 'forms' | 'calendar'>,
+  { placement, year, requests, appointments }: StudentPlacement,
+  /** The requests whose form version has a part for the SO and IO only ({@link requestsWithStaffOnlyPart}). */
+  staffOnly: ReadonlySet<string> = new Set(),
+): StudentPageData {
   const now = deps.clock.now();
   const years = deps.calendar.years;
   const here = whereIs(now, years);
@@ -224,15 +247,35 @@ function studentPage(deps: Pick<RequestDeps, 'clock' | 'forms' | 'calendar'>, { 
     ...(shown ? { period: { period: shown, current: current !== undefined, tasks: deps.calendar.tasksFor(year.id, 'student', shown.number).map((task) => task.text) } } : {}),
     yearAhead: Temporal.PlainDate.compare(here.date, Temporal.PlainDate.from(year.start)) < 0,
     progress: kijkwijzerProgress(year, requests),
-    requests: requests.map((request) => ({ request, title: deps.forms.title(request.formId), withdrawable: isWithdrawable(request) })),
+    requests: requests.map((request) => ({ request, title: deps.forms.title(request.formId), withdrawable: isWithdrawable(request), staffOnlyPart: staffOnly.has(request.requestId) })),
     kijkwijzers: kijkwijzerForms(year).map((id) => ({ id, title: deps.forms.title(id) })),
     ...(choice?.year.id === year.id ? { lessonRange: { min: year.start, max: choice.period.deadline, period: choice.period.number } } : {}),
+    appointments: appointmentViews(appointments, requests, now),
+    counts: progressCounts(year, requests, appointments, now),
   };
 }
 
 /** The student's own page, opened by their link. */
 export async function openStudentPage(deps: StudentPageDeps, input: { token: string }): Promise<StudentPageData> {
-  return studentPage(deps, await openStudentLink(deps, input.token));
+  const opened = await openStudentLink(deps, input.token);
+  return studentPage(deps, opened, await requestsWithStaffOnlyPart(deps, opened.requests));
+}
+
+/**
+ * The ids of the requests whose form version has a part for the SO and IO only: the version they
+ * were saved in, or the latest for a request nobody has saved yet. One read per saved request of a
+ * form that has such a part in some version (the WPB's advice), none for the others.
+ */
+export async function requestsWithStaffOnlyPart(deps: Pick<StudentPageDeps, 'forms' | 'requests'>, requests: readonly RequestRecord[]): Promise<ReadonlySet<string>> {
+  const found = await Promise.all(
+    requests.map(async (request) => {
+      if (request.state === 'ingetrokken' || !deps.forms.all.some((def) => def.id === request.formId && hasStaffOnlyPart(def))) return undefined;
+      const saved = request.latestVersion > 0 ? await deps.requests.getVersion(request, request.latestVersion) : undefined;
+      const def = saved ? deps.forms.get(saved.formId, saved.formVersion) : deps.forms.get(request.formId);
+      return def && hasStaffOnlyPart(def) ? request.requestId : undefined;
+    }),
+  );
+  return new Set(found.filter((id) => id !== undefined));
 }
 
 /** The calendar file of the student's school year (its periods, deadlines and tasks), opened by their link. */
@@ -294,7 +337,9 @@ export async function askForObservation(deps: StudentPageDeps, input: { token: s
     const problem = choice && lessonDateProblem(parsed.data.lessonDate, choice);
     if (problem) errors.lessonDate = problem;
   }
-  if (!parsed.success || Object.keys(errors).length > 0) return { kind: 'invalid', page: studentPage(deps, opened), values: input.fields, errors };
+  if (!parsed.success || Object.keys(errors).length > 0) {
+    return { kind: 'invalid', page: studentPage(deps, opened, await requestsWithStaffOnlyPart(deps, opened.requests)), values: input.fields, errors };
+  }
   const { formId, observerRole, lessonDate, className, question } = parsed.data;
   const observation: ObservationInput = { formId, observerRole, lessonDate, ...(className ? { className } : {}), ...(question ? { question } : {}) };
   return { kind: 'asked', request: await createRequest(deps, opened.placement, observation, { origin: 'student' }) };
@@ -364,12 +409,16 @@ async function withdraw(deps: RequestDeps, request: RequestRecord): Promise<bool
   return true;
 }
 
-/** A submitted form as the student reads it. */
+/** A submitted form as the student reads it: without the sections for the SO and IO only, nor their answers. */
 export interface StudentSubmission {
   placement: Placement;
   request: RequestRecord;
+  /** The submitted version, its answers only those the student reads. */
   version: SubmissionVersion;
+  /** The form version it was submitted with, without its sections for the SO and IO only. */
   def: FormDefinition;
+  /** Whether sections were left out: the page says such a part exists. */
+  staffOnlyPart: boolean;
   attachments: ShownAttachment[];
 }
 
@@ -388,7 +437,9 @@ export async function openStudentSubmission(deps: StudentPageDeps, input: { toke
   if (!version || !def) throw new NotFoundError(NOT_SUBMITTED);
   const attachments = await attachmentsWithVerdicts(deps, request);
   if (input.countAsOpened) await recordAudit(deps, request, { actor: linkActor('student'), action: 'link geopend', requestId: request.requestId, detail: `versie ${version.version}` });
-  return { placement: opened.placement, request, version, def, attachments };
+  // The part for the SO and IO only never leaves the use-case: the view gets the student's part alone.
+  const part = studentPart(def, version.answers);
+  return { placement: opened.placement, request, version: { ...version, answers: part.answers }, def: part.def, staffOnlyPart: part.staffOnlyPart, attachments };
 }
 
 /** The student acted on the read-only view of a submission (static/viewed.ts): "bekeken", each time. */

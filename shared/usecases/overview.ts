@@ -14,10 +14,16 @@ import { loadOverview, type OverviewRow } from '../overview/model.ts';
 import { choosePeriod, type PeriodChoice } from '../overview/period.ts';
 import type { AuditStore } from '../store/audit.ts';
 import type { AuditEvent } from '../model/audit.ts';
+import type { ConcernRecord } from '../model/concerns.ts';
+import type { ConcernStore } from '../store/concerns.ts';
+import type { AppointmentRecord } from '../model/appointments.ts';
+import type { AppointmentReportStore } from '../store/appointment-reports.ts';
 import type { PlacementStore } from '../store/placements.ts';
 import type { PlacementRecord } from '../model/placements.ts';
 import type { RequestStore } from '../store/requests.ts';
 import { recordAudit } from './audit.ts';
+import { getSchoolYear } from '../calendar.ts';
+import { progressCounts, type ProgressCounts } from '../progress/counts.ts';
 
 /**
  * The staff overview, within the signed-in person's scope: a period's students against the forms
@@ -222,7 +228,7 @@ export async function openSubmission(deps: OverviewDeps & AttachmentServingDeps,
 }
 
 /** What a student's page needs. */
-export type StudentOverviewDeps = Pick<OverviewDeps, 'placements' | 'requests' | 'audit' | 'clock' | 'linkGraceDays' | 'forms'>;
+export type StudentOverviewDeps = Pick<OverviewDeps, 'placements' | 'requests' | 'audit' | 'clock' | 'linkGraceDays' | 'forms' | 'calendar'> & { concerns: Pick<ConcernStore, 'listForPlacement'> } & { appointmentReports: Pick<AppointmentReportStore, 'listForPlacement'> };
 
 /** A student's page: the placement and its history, every request of the year, the log. */
 export interface StudentOverview {
@@ -234,16 +240,27 @@ export interface StudentOverview {
   now: Temporal.Instant;
   graceDays: number;
   titles: Record<string, string>;
+  /** Concerns about the student's progress, oldest first (issue 14). */
+  concerns: ConcernRecord[];
+  /** The student's lesbezoeken and driehoeksgesprekken, by date (issue 14). */
+  appointments: AppointmentRecord[];
+  /** The counts of the school year at the clock's now; absent when the calendar no longer has the year. */
+  counts?: ProgressCounts;
 }
 
 /** The page of a placement already checked to be in scope. */
 export async function studentOverviewOf(deps: StudentOverviewDeps, placement: PlacementRecord): Promise<StudentOverview> {
-  const [history, requests, events] = await Promise.all([
+  const [history, requests, events, concerns, appointments] = await Promise.all([
     deps.placements.history(placement.schoolYear, placement.studentNumber),
     deps.requests.listForPlacement(placement.schoolYear, placement.studentNumber),
     deps.audit.listForPlacement(placement.schoolYear, placement.studentNumber),
+    deps.concerns.listForPlacement(placement.schoolYear, placement.studentNumber),
+    deps.appointmentReports.listForPlacement(placement.schoolYear, placement.studentNumber),
   ]);
-  return { placement, history, requests, events, now: deps.clock.now(), graceDays: deps.linkGraceDays, titles: formTitles(deps.forms) };
+  const now = deps.clock.now();
+  const year = getSchoolYear(placement.schoolYear, deps.calendar.years);
+  const counts = year && progressCounts(year, requests, appointments, now);
+  return { placement, history, requests, events, now, graceDays: deps.linkGraceDays, titles: formTitles(deps.forms), concerns, appointments, ...(counts ? { counts } : {}) };
 }
 
 /** A student's page, when the student is in the person's scope (404 when unknown, 403 when not theirs). */

@@ -105,21 +105,22 @@ describe('the request email', () => {
     expect(email.text).not.toContain('voorlopig');
   });
 
-  it('marks a deadline the calendar derived rather than published "(afgeleid)"', () => {
+  it('marks a deadline the calendar derived rather than published "afgeleid", with the reason', () => {
     const email = requestEmail(deps, { ...base, schoolYear: '2024-2025', period: 1, deadline: '2024-11-15' });
 
-    expect(email.text).toContain('Invullen kan tot en met vrijdag 15 november 2024 (afgeleid). U heeft geen account nodig.');
+    expect(email.text).toContain('Invullen kan tot en met vrijdag 15 november 2024 (afgeleid: De tekst noemt geen deadline per periode; de laatste dag van de periode is gebruikt). U heeft geen account nodig.');
+    expect(email.html).toContain('vrijdag 15 november 2024 (afgeleid: De tekst noemt geen deadline per periode; de laatste dag van de periode is gebruikt)');
     expect(email.text).not.toContain('voorlopig');
   });
 
   it('marks the deadline of a provisional year "(voorlopig)" and says what the year\'s note says, as the digest does', () => {
     const email = requestEmail(deps, { ...base, schoolYear: '2026-2027', period: 1, deadline: '2026-11-11', formId: 'experiment-wpp7' });
 
-    expect(email.text).toContain('Invullen kan tot en met woensdag 11 november 2026 (afgeleid) (voorlopig). U heeft geen account nodig.');
+    expect(email.text).toContain('Invullen kan tot en met woensdag 11 november 2026 (afgeleid: Voorlopig: 2025-11-12 plus 52 weken) (voorlopig). U heeft geen account nodig.');
     expect(email.text).toContain(
       'Let op: voor schooljaar 2026-2027 geldt een voorlopige planning. De datums voor 2026-2027 zijn nog niet gepubliceerd. Ze volgen het patroon van 2025-2026 en kunnen nog veranderen.',
     );
-    expect(email.html).toContain('(afgeleid) (voorlopig)');
+    expect(email.html).toContain('(afgeleid: Voorlopig: 2025-11-12 plus 52 weken) (voorlopig)');
   });
 
   it('gives a deadline the calendar no longer has (the year was published again since) as the date alone', () => {

@@ -1,6 +1,6 @@
 import { html } from 'hono/html';
 import { formatDutchDate, periodLabel, type Provenance, type SchoolYear, type Whereabouts } from '#shared/calendar.ts';
-import { derivedReason, provisionalNote } from '#shared/content/calendar-catalog.ts';
+import { derivedNote, provisionalNote } from '#shared/content/calendar-catalog.ts';
 import { dutchList } from '#shared/dutch.ts';
 import { page } from '#shared/web/layout.tsx';
 
@@ -30,12 +30,10 @@ export function calendarPage(years: readonly SchoolYear[], currentYearId: string
   );
 }
 
-/** A calendar date in Dutch; a derived one followed by "(afgeleid: <reason>)". */
+/** A calendar date in Dutch; a derived one followed by "(afgeleid: <reason>)", as the emails and feeds say it. */
 function dated(day: string, source: Provenance | undefined) {
-  const reason = derivedReason(source);
-  return reason === undefined
-    ? formatDutchDate(day)
-    : html`${formatDutchDate(day)} <span class="muted">(afgeleid: ${reason.trim().replace(/\.$/, '')})</span>`;
+  const note = derivedNote(source);
+  return note === undefined ? formatDutchDate(day) : html`${formatDutchDate(day)} <span class="muted">(${note})</span>`;
 }
 
 function badge(isProvisional: boolean) {

@@ -5,6 +5,7 @@ import type { AdviceSignal } from '#shared/overview/signals.ts';
 import { STATUS_FILTERS, type OverviewPageData } from '#shared/usecases/overview.ts';
 import { Layout } from '#shared/web/layout.tsx';
 import { ACTIONS_CSS, AuditLog, ReplaceWpbForm, RequestActions } from './overview-parts.tsx';
+import { ProgressCountsCompact } from './progress-counts.tsx';
 
 const SIGNAL_TEXT: Record<AdviceSignal['kind'], string> = {
   'positief-bij-lage-scores': 'Positief advies, maar de meeste scores in de laatste kijkwijzers zijn onder voldoende',
@@ -18,6 +19,7 @@ main { max-width: 72rem; }
 .filters select { width: auto; }
 .filters > * { min-width: 0; max-width: 100%; }
 .signal { color: #7a0019; font-weight: 600; }
+.concern { display: inline-block; padding: 0 .4rem; border-radius: .25rem; border: 1px solid #7a0019; background: #fde8ea; color: #5c0013; font-weight: 600; }
 `;
 
 /** Whether the WPB's advice is in, with a link to read it once it is (OverviewRow['advice']). */
@@ -134,6 +136,7 @@ export function OverviewPage(
               <th scope="col">School</th>
               <th scope="col">Formulieren deze periode</th>
               <th scope="col">Kijkwijzers</th>
+              <th scope="col">Voortgang dit schooljaar</th>
               <th scope="col">Signalen</th>
             </tr>
           </thead>
@@ -178,15 +181,33 @@ export function OverviewPage(
                   {row.missing.length === 0 ? (
                     <span class="muted">compleet</span>
                   ) : (
+                    // "ontbreekt" only once the year's rule is due (issue 14: nobody is behind before then).
                     <>
-                      <span class="state state-ontbreekt">ontbreekt</span> {kijkwijzerTypeList(row.missing)}
+                      {row.counts.kijkwijzers.due ? (
+                        <span class="state state-ontbreekt">ontbreekt</span>
+                      ) : (
+                        <span class="state state-nog-nodig">nog nodig{row.counts.kijkwijzers.byEndOfPeriod ? ` vóór einde OP${row.counts.kijkwijzers.byEndOfPeriod}` : ''}</span>
+                      )}{' '}
+                      {kijkwijzerTypeList(row.missing)}
                     </>
                   )}
                 </td>
+                <td data-label="Voortgang dit schooljaar">
+                  <ProgressCountsCompact counts={row.counts} />
+                </td>
                 <td data-label="Signalen">
+                  {row.concern && (
+                    <p>
+                      <a class="concern" href={`/overzicht/student/${row.placement.schoolYear}/${row.placement.studentNumber}`}>
+                        Zorg open
+                      </a>{' '}
+                      sinds {formatDutchInstant(row.concern.raisedAt)}
+                    </p>
+                  )}
                   {row.advice && <AdviceLine advice={row.advice} />}
                   {row.signal && <p class="signal">{SIGNAL_TEXT[row.signal.kind]} ({row.signal.below} van {row.signal.scored} onder voldoende).</p>}
-                  {row.nothingIn && <p class="signal">Niets ingediend deze periode.</p>}
+                  {/* A fact, not a judgement: on a period's first day nobody has anything in yet. */}
+                  {row.nothingIn && <p class="muted">Niets ingediend deze periode.</p>}
                 </td>
               </tr>
             ))}

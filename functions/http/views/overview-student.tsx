@@ -3,9 +3,13 @@ import { OBSERVER_LABELS_SHORT } from '#shared/overview/labels.ts';
 import type { StudentOverview } from '#shared/usecases/overview.ts';
 import { Layout } from '#shared/web/layout.tsx';
 import { ACTIONS_CSS, AuditLog, ReplaceWpbForm, RequestActions, type WpbFormState } from './overview-parts.tsx';
+import type { ConcernFormState } from '#shared/usecases/concern-actions.ts';
+import { ConcernsSection } from './overview-concerns.tsx';
+import { AppointmentsSection } from './overview-appointment.tsx';
+import { ProgressCountsList } from './progress-counts.tsx';
 
 /** The staff page of one student: placement and its history, every request of the year with its actions, the WPB form and the log. */
-export function StudentOverviewPage(props: StudentOverview & { notice: string | undefined; form?: WpbFormState }) {
+export function StudentOverviewPage(props: StudentOverview & { notice: string | undefined; form?: WpbFormState; concernForm?: ConcernFormState | undefined }) {
   const { placement, history, requests } = props;
   const title = (formId: string) => props.titles[formId] ?? formId;
   const back = `/overzicht/student/${placement.schoolYear}/${placement.studentNumber}`;
@@ -61,6 +65,13 @@ export function StudentOverviewPage(props: StudentOverview & { notice: string | 
           </ul>
         </>
       )}
+      {props.counts && (
+        <>
+          <h2 id="voortgang">Voortgang in {placement.schoolYear}</h2>
+          <ProgressCountsList counts={props.counts} />
+        </>
+      )}
+      <ConcernsSection concerns={props.concerns} placement={placement} back={back} form={props.concernForm} />
       <h2 id="wpb-vervangen">WPB vervangen</h2>
       <ReplaceWpbForm placement={placement} back={back} values={props.form?.values} errors={props.form?.errors} />
       <h2>Aanvragen in {placement.schoolYear}</h2>
@@ -106,6 +117,7 @@ export function StudentOverviewPage(props: StudentOverview & { notice: string | 
           </tbody>
         </table>
       )}
+      <AppointmentsSection appointments={props.appointments} now={props.now} />
       <h2>Logboek</h2>
       <AuditLog events={props.events} requests={requests} titles={props.titles} />
     </Layout>

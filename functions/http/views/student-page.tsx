@@ -1,8 +1,12 @@
 import { formatDutchDate, periodLabel } from '#shared/calendar.ts';
 import { kijkwijzerTypeList } from '#shared/dutch.ts';
+import { STAFF_ONLY_PART_NOTE } from '#shared/forms/render.tsx';
 import { OBSERVER_LABELS } from '#shared/model/request-rules.ts';
 import { OBSERVER_ROLES, type RequestRecord } from '#shared/model/requests.ts';
 import type { RequestFields, RequestFormErrors, StudentPageData } from '#shared/usecases/observation.ts';
+import type { PlanningState } from '#shared/usecases/appointments.ts';
+import { StudentAppointments } from './student-appointments.tsx';
+import { ProgressCountsList } from './progress-counts.tsx';
 import { Layout } from '#shared/web/layout.tsx';
 
 const STATE_LABELS: Record<RequestRecord['state'], string> = {
@@ -19,6 +23,8 @@ export interface StudentPageProps extends StudentPageData {
   withdrawn?: boolean;
   values?: RequestFields;
   errors?: RequestFormErrors;
+  /** A lesbezoek or driehoeksgesprek plan posted again: its values, messages or warnings. */
+  planning?: PlanningState;
 }
 
 /** The student's own page ("Mijn werkplekleren"): the period, the kijkwijzers, the requests and the request form. */
@@ -90,6 +96,10 @@ export function StudentPage(props: StudentPageProps) {
         </>
       )}
 
+      <h2 id="voortgang">Voortgang</h2>
+      <p class="muted">Schooljaar {year.id}: wat er is gedaan en gepland, volgens de afspraken van dit schooljaar.</p>
+      <ProgressCountsList counts={props.counts} />
+
       <h2>Mijn aanvragen</h2>
       {requests.length === 0 ? (
         <p>Je hebt nog niets aangevraagd.</p>
@@ -104,12 +114,13 @@ export function StudentPage(props: StudentPageProps) {
             </tr>
           </thead>
           <tbody>
-            {requests.map(({ request: r, title, withdrawable }) => (
+            {requests.map(({ request: r, title, withdrawable, staffOnlyPart }) => (
               <tr>
                 <td data-label="Formulier">
                   {r.state === 'ingediend' ? <a href={`/s/${token}/formulieren/${r.requestId}`}>{title}</a> : title}
                   <br />
                   <span class="muted">{periodLabel({ number: r.period })}</span>
+                  {staffOnlyPart && <p class="muted">{STAFF_ONLY_PART_NOTE}</p>}
                 </td>
                 <td data-label="Observator">
                   {r.observer.name}
@@ -135,6 +146,8 @@ export function StudentPage(props: StudentPageProps) {
           </tbody>
         </table>
       )}
+
+      <StudentAppointments token={token} placement={placement} year={year} kijkwijzers={props.kijkwijzers} appointments={props.appointments} {...(props.planning ? { planning: props.planning } : {})} />
 
       <AskForm {...props} values={values} errors={errors} />
     </Layout>

@@ -83,7 +83,9 @@ describe('the period overview and its CSV, over the real SDK and the local stand
     expect(text).not.toContain('810003');
     expect(text).toContain('state-ingediend');
     expect(text).toContain('state-concept');
-    expect(text).toContain('ontbreekt</span> didactiek en vakdidactiek');
+    // Due by the end of OP3 (the 2025-2026 rule): in OP1 still to do, never "ontbreekt".
+    expect(text).toContain('nog nodig vóór einde OP3</span> didactiek en vakdidactiek');
+    expect(text).not.toContain('state-ontbreekt">ontbreekt</span> didactiek');
     expect(text).toContain(`/overzicht/formulier/${YEAR}/810001/${kijkwijzer.requestId}`);
   });
 

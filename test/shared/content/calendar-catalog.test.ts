@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getSchoolYear, schoolYears, type SchoolYear } from '../../../shared/calendar.ts';
-import { calendarCatalog, calendarDate, derivedReason, provisionalNote, shippedCalendar } from '../../../shared/content/calendar-catalog.ts';
+import { calendarCatalog, calendarDate, calendarDateWithReason, derivedNote, derivedReason, provisionalNote, shippedCalendar } from '../../../shared/content/calendar-catalog.ts';
 import { TASKS, type TaskFile } from '../../../shared/tasks.ts';
 
 describe('shippedCalendar', () => {
@@ -53,6 +53,17 @@ describe('derived dates', () => {
     expect(calendarDate(op4!.deadline, op4!.sources.deadline)).toBe('woensdag 4 juni 2025');
     expect(derivedReason(op1!.sources.deadline)).toBe('De tekst noemt geen deadline per periode; de laatste dag van de periode is gebruikt.');
     expect(derivedReason(op4!.sources.deadline)).toBeUndefined();
+  });
+
+  it('says why a date was derived: "afgeleid: <reason>", without the closing full stop', () => {
+    const [op1, , , op4] = year2024.periods;
+
+    expect(derivedNote(op1!.sources.deadline)).toBe('afgeleid: De tekst noemt geen deadline per periode; de laatste dag van de periode is gebruikt');
+    expect(calendarDateWithReason(op1!.deadline, op1!.sources.deadline)).toBe(
+      'vrijdag 15 november 2024 (afgeleid: De tekst noemt geen deadline per periode; de laatste dag van de periode is gebruikt)',
+    );
+    expect(derivedNote(op4!.sources.deadline)).toBeUndefined();
+    expect(calendarDateWithReason(op4!.deadline, op4!.sources.deadline)).toBe('woensdag 4 juni 2025');
   });
 
   it('gives a provisional year without a note of its own a general one', () => {

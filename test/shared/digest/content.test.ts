@@ -22,6 +22,8 @@ import type { Person } from '../../../shared/roster/placement.ts';
 import type { PlacementRecord } from '../../../shared/model/placements.ts';
 import type { Role, TaskFile } from '../../../shared/tasks.ts';
 import { requestItem, yearItems } from '../../support/year-items.ts';
+import { appointmentItem, appointmentOf, concernItem, concernOf, participantOf } from '../../support/workflow-items.ts';
+import type { AppointmentRecord } from '../../../shared/model/appointments.ts';
 
 /*
  * The scheduled emails, asserted on what they say for a fixed demo roster at concrete dates. The
@@ -129,7 +131,40 @@ interface Demo {
   placements: PlacementRecord[];
   requests: RequestRecord[];
   links: StudentLinkRecord[];
+  appointments: AppointmentRecord[];
   model: YearModel;
+}
+
+/**
+ * Zoë's appointments in 2024-2025 and 2025-2026 (none in 2026-2027): the kennismaking on a Monday
+ * at 10:00 (so the run at 07:00 that day still sees it ahead), the tussentijds gesprek on a
+ * Thursday, a lesbezoek by her WPB and SO on a Wednesday, and a cancelled lesbezoek the next day.
+ */
+const ZOE_DATES: Record<string, { kennismaking: string; tussentijds: string; visit: string; cancelled: string }> = {
+  '2024-2025': { kennismaking: '2024-10-07', tussentijds: '2025-03-13', visit: '2024-12-04', cancelled: '2024-12-05' },
+  '2025-2026': { kennismaking: '2025-10-06', tussentijds: '2026-03-12', visit: '2025-12-03', cancelled: '2025-12-04' },
+};
+
+function zoeAppointments(zoe: PlacementRecord): AppointmentRecord[] {
+  const dates = ZOE_DATES[zoe.schoolYear];
+  if (!dates) return [];
+  const talkers = [participantOf(zoe, 'wpb'), participantOf(zoe, 'io')];
+  return [
+    appointmentOf(zoe, 'a1', { kind: 'gesprek', talkType: 'kennismaking', date: dates.kennismaking, start: '10:00', end: '11:00', period: 1, participants: talkers }),
+    appointmentOf(zoe, 'a2', { kind: 'gesprek', talkType: 'tussentijds', date: dates.tussentijds, start: '13:00', end: '14:00', period: 3, participants: talkers }),
+    appointmentOf(zoe, 'a3', { kind: 'lesbezoek', date: dates.visit, start: '09:00', end: '09:50', period: 2, className: 'H2b', participants: [participantOf(zoe, 'wpb'), participantOf(zoe, 'so')] }),
+    appointmentOf(zoe, 'a4', {
+      kind: 'lesbezoek',
+      date: dates.cancelled,
+      start: '09:00',
+      end: '09:50',
+      period: 2,
+      className: 'H2b',
+      participants: [participantOf(zoe, 'wpb', 'geannuleerd')],
+      state: 'geannuleerd',
+      cancelledAt: '2024-08-02T08:00:00Z',
+    }),
+  ];
 }
 
 /**
@@ -161,8 +196,9 @@ function demo(yearId: string): Demo {
   const links = placements
     .filter((p) => p !== sem)
     .map((p) => ({ schoolYear: yearId, studentNumber: p.studentNumber, school: p.school, linkId: `page-${yearId}-${p.studentNumber}`, linkHash: 'h' }));
-  const items = yearItems({ placements, requests, studentLinks: links });
-  return { year, placements, requests, links, model: yearModel(items) };
+  const appointments = zoeAppointments(zoe);
+  const items = [...yearItems({ placements, requests, studentLinks: links }), ...appointments.map(appointmentItem)];
+  return { year, placements, requests, links, appointments, model: yearModel(items) };
 }
 
 const demos = new Map<string, Demo>();
@@ -316,7 +352,7 @@ const WEEKS: Weeks[] = [
     between: true,
     subject: 'Werkplekleren N2: periode 1 (OP1) begint maandag 9 september 2024',
     paragraphs: [
-      'Schooljaar 2024-2025 van werkplekleren N2 komt eraan: de stage begint maandag 26 augustus 2024. Periode 1 (OP1) begint maandag 9 september 2024; de deadline van die periode is vrijdag 15 november 2024 (afgeleid). Hieronder {lees je|leest u} wat {je|u} dan te doen staat.',
+      'Schooljaar 2024-2025 van werkplekleren N2 komt eraan: de stage begint maandag 26 augustus 2024. Periode 1 (OP1) begint maandag 9 september 2024; de deadline van die periode is vrijdag 15 november 2024 (afgeleid: De tekst noemt geen deadline per periode; de laatste dag van de periode is gebruikt). Hieronder {lees je|leest u} wat {je|u} dan te doen staat.',
     ],
     tasksIn: 'in periode 1 (OP1), vanaf maandag 9 september 2024',
     tasksOf: '2024-2025',
@@ -330,7 +366,7 @@ const WEEKS: Weeks[] = [
     between: true,
     subject: 'Werkplekleren N2: periode 1 (OP1) begint maandag 9 september 2024',
     paragraphs: [
-      'Vandaag begint de stage van schooljaar 2024-2025 van werkplekleren N2. Periode 1 (OP1) begint maandag 9 september 2024; de deadline van die periode is vrijdag 15 november 2024 (afgeleid). Hieronder {lees je|leest u} wat {je|u} dan te doen staat.',
+      'Vandaag begint de stage van schooljaar 2024-2025 van werkplekleren N2. Periode 1 (OP1) begint maandag 9 september 2024; de deadline van die periode is vrijdag 15 november 2024 (afgeleid: De tekst noemt geen deadline per periode; de laatste dag van de periode is gebruikt). Hieronder {lees je|leest u} wat {je|u} dan te doen staat.',
     ],
     tasksIn: 'in periode 1 (OP1), vanaf maandag 9 september 2024',
     tasksOf: '2024-2025',
@@ -343,7 +379,7 @@ const WEEKS: Weeks[] = [
     between: true,
     subject: 'Werkplekleren N2: periode 1 (OP1) begint maandag 9 september 2024',
     paragraphs: [
-      'De stage van schooljaar 2024-2025 van werkplekleren N2 is begonnen op maandag 26 augustus 2024. Periode 1 (OP1) begint maandag 9 september 2024; de deadline van die periode is vrijdag 15 november 2024 (afgeleid). Hieronder {lees je|leest u} wat {je|u} dan te doen staat.',
+      'De stage van schooljaar 2024-2025 van werkplekleren N2 is begonnen op maandag 26 augustus 2024. Periode 1 (OP1) begint maandag 9 september 2024; de deadline van die periode is vrijdag 15 november 2024 (afgeleid: De tekst noemt geen deadline per periode; de laatste dag van de periode is gebruikt). Hieronder {lees je|leest u} wat {je|u} dan te doen staat.',
     ],
     tasksIn: 'in periode 1 (OP1), vanaf maandag 9 september 2024',
     tasksOf: '2024-2025',
@@ -354,7 +390,7 @@ const WEEKS: Weeks[] = [
     year: '2024-2025',
     period: 1,
     subject: 'Werkplekleren N2: {jouw|uw} taken in periode 1 (OP1)',
-    paragraphs: ['Dit is {jouw|uw} overzicht van werkplekleren N2 voor periode 1 (OP1) van schooljaar 2024-2025. De deadline is vrijdag 15 november 2024 (afgeleid).'],
+    paragraphs: ['Dit is {jouw|uw} overzicht van werkplekleren N2 voor periode 1 (OP1) van schooljaar 2024-2025. De deadline is vrijdag 15 november 2024 (afgeleid: De tekst noemt geen deadline per periode; de laatste dag van de periode is gebruikt).'],
     tasksIn: 'in periode 1 (OP1)',
     tasksOf: '2024-2025',
   },
@@ -366,7 +402,7 @@ const WEEKS: Weeks[] = [
     between: true,
     subject: 'Werkplekleren N2: periode 2 (OP2) begint maandag 25 november 2024',
     paragraphs: [
-      'Periode 1 (OP1) is afgelopen. Periode 2 (OP2) begint maandag 25 november 2024; de deadline van die periode is vrijdag 7 februari 2025 (afgeleid). Hieronder {lees je|leest u} wat {je|u} dan te doen staat.',
+      'Periode 1 (OP1) is afgelopen. Periode 2 (OP2) begint maandag 25 november 2024; de deadline van die periode is vrijdag 7 februari 2025 (afgeleid: De tekst noemt geen deadline per periode; de laatste dag van de periode is gebruikt). Hieronder {lees je|leest u} wat {je|u} dan te doen staat.',
     ],
     tasksIn: 'in periode 2 (OP2), vanaf maandag 25 november 2024',
     tasksOf: '2024-2025',
@@ -377,7 +413,7 @@ const WEEKS: Weeks[] = [
     year: '2024-2025',
     period: 2,
     subject: 'Werkplekleren N2: {jouw|uw} taken in periode 2 (OP2)',
-    paragraphs: ['Dit is {jouw|uw} overzicht van werkplekleren N2 voor periode 2 (OP2) van schooljaar 2024-2025. De deadline is vrijdag 7 februari 2025 (afgeleid).'],
+    paragraphs: ['Dit is {jouw|uw} overzicht van werkplekleren N2 voor periode 2 (OP2) van schooljaar 2024-2025. De deadline is vrijdag 7 februari 2025 (afgeleid: De tekst noemt geen deadline per periode; de laatste dag van de periode is gebruikt).'],
     tasksIn: 'in periode 2 (OP2)',
     tasksOf: '2024-2025',
   },
@@ -387,7 +423,7 @@ const WEEKS: Weeks[] = [
     year: '2024-2025',
     period: 3,
     subject: 'Werkplekleren N2: {jouw|uw} taken in periode 3 (OP3)',
-    paragraphs: ['Dit is {jouw|uw} overzicht van werkplekleren N2 voor periode 3 (OP3) van schooljaar 2024-2025. De deadline is vrijdag 25 april 2025 (afgeleid).'],
+    paragraphs: ['Dit is {jouw|uw} overzicht van werkplekleren N2 voor periode 3 (OP3) van schooljaar 2024-2025. De deadline is vrijdag 25 april 2025 (afgeleid: De tekst noemt geen deadline per periode; de laatste dag van de periode is gebruikt).'],
     tasksIn: 'in periode 3 (OP3)',
     tasksOf: '2024-2025',
   },
@@ -433,7 +469,7 @@ const WEEKS: Weeks[] = [
     between: true,
     subject: 'Werkplekleren N2: periode 1 (OP1) begint maandag 8 september 2025',
     paragraphs: [
-      'Schooljaar 2025-2026 van werkplekleren N2 komt eraan. Periode 1 (OP1) begint maandag 8 september 2025 (afgeleid); de deadline van die periode is woensdag 12 november 2025. Hieronder {lees je|leest u} wat {je|u} dan te doen staat.',
+      "Schooljaar 2025-2026 van werkplekleren N2 komt eraan. Periode 1 (OP1) begint maandag 8 september 2025 (afgeleid: De tekst noemt alleen 'Start: september'; gekozen is de tweede maandag van september, zoals in 2024-2025); de deadline van die periode is woensdag 12 november 2025. Hieronder {lees je|leest u} wat {je|u} dan te doen staat.",
     ],
     tasksIn: 'in periode 1 (OP1), vanaf maandag 8 september 2025 (afgeleid)',
     tasksOf: '2025-2026',
@@ -456,7 +492,7 @@ const WEEKS: Weeks[] = [
     between: true,
     subject: 'Werkplekleren N2: periode 2 (OP2) begint maandag 24 november 2025',
     paragraphs: [
-      'Periode 1 (OP1) is afgelopen. Periode 2 (OP2) begint maandag 24 november 2025 (afgeleid); de deadline van die periode is woensdag 4 februari 2026. Hieronder {lees je|leest u} wat {je|u} dan te doen staat.',
+      "Periode 1 (OP1) is afgelopen. Periode 2 (OP2) begint maandag 24 november 2025 (afgeleid: De tekst noemt alleen 'Start: november'; maandag na een week zonder periode, zoals in 2024-2025); de deadline van die periode is woensdag 4 februari 2026. Hieronder {lees je|leest u} wat {je|u} dan te doen staat.",
     ],
     tasksIn: 'in periode 2 (OP2), vanaf maandag 24 november 2025 (afgeleid)',
     tasksOf: '2025-2026',
@@ -510,7 +546,7 @@ const WEEKS: Weeks[] = [
     between: true,
     subject: 'Werkplekleren N2: periode 1 (OP1) begint maandag 7 september 2026',
     paragraphs: [
-      'Schooljaar 2026-2027 van werkplekleren N2 komt eraan. Periode 1 (OP1) begint maandag 7 september 2026 (afgeleid); de deadline van die periode is woensdag 11 november 2026 (afgeleid). Hieronder {lees je|leest u} wat {je|u} dan te doen staat.',
+      'Schooljaar 2026-2027 van werkplekleren N2 komt eraan. Periode 1 (OP1) begint maandag 7 september 2026 (afgeleid: Voorlopig: 2025-09-08 plus 52 weken); de deadline van die periode is woensdag 11 november 2026 (afgeleid: Voorlopig: 2025-11-12 plus 52 weken). Hieronder {lees je|leest u} wat {je|u} dan te doen staat.',
       'Let op: voor schooljaar 2026-2027 geldt een voorlopige planning. De datums voor 2026-2027 zijn nog niet gepubliceerd. Ze volgen het patroon van 2025-2026 en kunnen nog veranderen.',
     ],
     tasksIn: 'in periode 1 (OP1), vanaf maandag 7 september 2026 (afgeleid)',
@@ -579,17 +615,109 @@ const MISSING: Record<string, Record<string, string[]> | null> = { '2024-2025': 
 /** The period in which each year asks the WPB's advice (school-years.json, autoRequests). */
 const ADVICE_PERIOD: Record<string, number> = { '2024-2025': 3, '2025-2026': 4, '2026-2027': 4 };
 
-/** The students with a kijkwijzer submitted in the period (the others are behind, once it runs). */
-const KIJKWIJZER_IN: PerPeriod<string[]> = { 1: ['Zoë de Vries', 'Lotte de Boer'], 2: ['Lotte de Boer'], 3: ['Daan Kok'], 4: [] };
-/** The one student whose SO has observed a lesson (a form of the SO's submitted). */
-const SO_VISITED = ['Lotte de Boer'];
-/** Per school and period: students with a kijkwijzer submitted, and behind. */
-const SCHOOL_COUNTS: PerPeriod<Record<string, [number, number]>> = {
-  1: { [WOLFERT]: [2, 1], [MONTESSORI]: [0, 3] },
-  2: { [WOLFERT]: [1, 2], [MONTESSORI]: [0, 3] },
-  3: { [WOLFERT]: [0, 3], [MONTESSORI]: [1, 2] },
-  4: { [WOLFERT]: [0, 3], [MONTESSORI]: [0, 3] },
+/** Per school and period: the students with a kijkwijzer submitted in that period. */
+const SCHOOL_COUNTS: PerPeriod<Record<string, number>> = {
+  1: { [WOLFERT]: 2, [MONTESSORI]: 0 },
+  2: { [WOLFERT]: 1, [MONTESSORI]: 0 },
+  3: { [WOLFERT]: 0, [MONTESSORI]: 1 },
+  4: { [WOLFERT]: 0, [MONTESSORI]: 0 },
 };
+
+/*
+ * The counts line of each student on each Monday (shared/progress/counts.ts), written out from
+ * the demo's requests and Zoë's appointments and the periods of school-years.json. Each table row
+ * holds from its date (an Amsterdam date; a Monday's run at 07:00 reads the row of that day).
+ */
+
+/** The lesbezoeken: submitted kijkwijzers of the WPB and the SO (the same in every year). */
+const VISITS: Record<string, string> = {
+  'Zoë de Vries': 'WPB 1 van 2, SO 0 van 1',
+  'Ahmed Yilmaz': 'WPB 0 van 2, SO 0 van 1',
+  'Lotte de Boer': 'WPB 1 van 2, SO 1 van 1',
+  'Daan Kok': 'WPB 1 van 2, SO 0 van 1',
+  'Noor Bakker': 'WPB 0 van 2, SO 0 van 1',
+  'Sem de Groot': 'WPB 0 van 2, SO 0 van 1',
+};
+/** Zoë's lesbezoek with her WPB and SO is planned until it has been held (3 December 2025, 4 December 2024). */
+const ZOE_VISIT_PLANNED = 'WPB 1 van 2 (1 gepland), SO 0 van 1 (1 gepland)';
+
+const OP1_MISSING = 'kennismakingsgesprek ontbreekt (hoorde in OP1)';
+const OP23_MISSING = 'tussentijds gesprek ontbreekt (hoorde in OP2 of OP3)';
+const OP4_TO_PLAN = 'gesprek in OP4 nog te plannen (OP4), eindgesprek (CGI) nog te plannen (OP4)';
+
+/** The driehoeksgesprekken of a student without any: to plan from the first day of their period, missing after its last. */
+const TALKS: Record<string, [string, string][]> = {
+  '2024-2025': [
+    ['2024-08-01', 'nog geen'],
+    ['2024-09-09', 'kennismakingsgesprek nog te plannen (OP1)'],
+    ['2024-11-16', OP1_MISSING],
+    ['2024-11-25', `${OP1_MISSING}, tussentijds gesprek nog te plannen (OP2 of OP3)`],
+    ['2025-04-26', `${OP1_MISSING}, ${OP23_MISSING}`],
+    ['2025-05-05', `${OP1_MISSING}, ${OP23_MISSING}, ${OP4_TO_PLAN}`],
+  ],
+  '2025-2026': [
+    ['2025-07-14', 'nog geen'],
+    ['2025-09-08', 'kennismakingsgesprek nog te plannen (OP1)'],
+    ['2025-11-15', OP1_MISSING],
+    ['2025-11-24', `${OP1_MISSING}, tussentijds gesprek nog te plannen (OP2 of OP3)`],
+    ['2026-04-25', `${OP1_MISSING}, ${OP23_MISSING}`],
+    ['2026-04-27', `${OP1_MISSING}, ${OP23_MISSING}, ${OP4_TO_PLAN}`],
+  ],
+  '2026-2027': [['2026-07-13', 'nog geen']],
+};
+/** Zoë's: planned, then held once their end has passed. */
+const ZOE_TALKS: Record<string, [string, string][]> = {
+  '2024-2025': [
+    ['2024-08-01', 'kennismakingsgesprek gepland op 7 oktober, tussentijds gesprek gepland op 13 maart'],
+    ['2024-10-08', 'kennismakingsgesprek gehouden op 7 oktober, tussentijds gesprek gepland op 13 maart'],
+    ['2025-03-14', 'kennismakingsgesprek gehouden op 7 oktober, tussentijds gesprek gehouden op 13 maart'],
+    ['2025-05-05', `kennismakingsgesprek gehouden op 7 oktober, tussentijds gesprek gehouden op 13 maart, ${OP4_TO_PLAN}`],
+  ],
+  '2025-2026': [
+    ['2025-07-14', 'kennismakingsgesprek gepland op 6 oktober, tussentijds gesprek gepland op 12 maart'],
+    ['2025-10-07', 'kennismakingsgesprek gehouden op 6 oktober, tussentijds gesprek gepland op 12 maart'],
+    ['2026-03-13', 'kennismakingsgesprek gehouden op 6 oktober, tussentijds gesprek gehouden op 12 maart'],
+    ['2026-04-27', `kennismakingsgesprek gehouden op 6 oktober, tussentijds gesprek gehouden op 12 maart, ${OP4_TO_PLAN}`],
+  ],
+  '2026-2027': [['2026-07-13', 'nog geen']],
+};
+/** 2024-2025 requires no kijkwijzer type: what is in is listed. */
+const KIJKWIJZERS_2024: Record<string, string> = {
+  'Zoë de Vries': 'kijkwijzers binnen: didactiek (dit jaar geen verplichte typen)',
+  'Ahmed Yilmaz': 'kijkwijzers: dit jaar geen verplichte typen',
+  'Lotte de Boer': 'kijkwijzers binnen: didactiek en pedagogiek (dit jaar geen verplichte typen)',
+  'Daan Kok': 'kijkwijzers binnen: digitale didactiek (dit jaar geen verplichte typen)',
+  'Noor Bakker': 'kijkwijzers: dit jaar geen verplichte typen',
+  'Sem de Groot': 'kijkwijzers: dit jaar geen verplichte typen',
+};
+/** From 2025-2026 all three types by the end of OP3 (24 April 2026): still needed until then, missing after. */
+const NEEDED_2025: Record<string, string> = {
+  'Zoë de Vries': 'didactiek en vakdidactiek',
+  'Ahmed Yilmaz': 'pedagogiek, didactiek en vakdidactiek',
+  'Lotte de Boer': 'didactiek',
+  'Daan Kok': 'pedagogiek en vakdidactiek',
+  'Noor Bakker': 'pedagogiek, didactiek en vakdidactiek',
+  'Sem de Groot': 'pedagogiek, didactiek en vakdidactiek',
+};
+
+const rowAt = (rows: [string, string][], day: string): string => rows.filter(([from]) => from <= day).at(-1)![1];
+
+/** The counts line of a student in a year's demo on a day (YYYY-MM-DD), as the digests write it. */
+function countsAt(yearId: string, name: string, day: string): string {
+  const planned = ZOE_DATES[yearId] && name === 'Zoë de Vries' && day < ZOE_DATES[yearId].visit;
+  const visits = planned ? ZOE_VISIT_PLANNED : VISITS[name]!;
+  const talks = rowAt(name === 'Zoë de Vries' ? ZOE_TALKS[yearId]! : TALKS[yearId]!, day);
+  const kijkwijzers =
+    yearId === '2024-2025'
+      ? KIJKWIJZERS_2024[name]!
+      : yearId === '2025-2026' && day >= '2026-04-25'
+        ? `kijkwijzers ontbreken: ${NEEDED_2025[name]} (hoorden binnen te zijn vóór het einde van OP3)`
+        : `kijkwijzers nog nodig: ${NEEDED_2025[name]} (vóór het einde van OP3)`;
+  return `lesbezoeken ${visits}; driehoeksgesprekken: ${talks}; ${kijkwijzers}`;
+}
+
+/** Whether a counts line says something is missing (a talk whose periods have ended, kijkwijzers after OP3). */
+const saysMissing = (line: string): boolean => /ontbreekt|ontbreken/.test(line);
 const EVA_UNDELIVERABLE = 'eva.visser@montessori.example.nl (Eva Visser, werkplekbegeleider van Sem de Groot)';
 
 /** Every Monday from the first of August of `from` up to the last of July of the next year. */
@@ -723,14 +851,13 @@ describe('the weekly digest on every Monday of 2024-2025 and 2025-2026, on a dem
     expect(shown).toBeGreaterThan(0);
   });
 
-  it('shows the IO and the SO who is behind and who had a lesson visit, and the SCO the counts, once a period runs', () => {
+  it('shows the IO and the SO each student\'s counts against the year\'s rules, and the SCO the counts per school', () => {
     for (const monday of allMondays) {
       const week = weekOf(monday);
       const d = demoOf(week.year);
       const ctx = context(d, 'weekly', parseInstant(`${monday}T07:00`), d.year.periods[week.period - 1]!, week.between ?? false);
       const op = `OP${week.period}`;
       const judged = !week.between;
-      const behind = (name: string): boolean => judged && !KIJKWIJZER_IN[week.period].includes(name);
       // The advice is asked in OP3 of 2024-2025 and OP4 of 2025-2026 (autoRequests); nobody's is in.
       const advice = judged && ADVICE_PERIOD[week.year] === week.period ? '; Advies WPB: nog niet ingediend' : '';
       const checked = { io: 0, so: 0, sco: 0 };
@@ -740,26 +867,35 @@ describe('the weekly digest on every Monday of 2024-2025 and 2025-2026, on a dem
         for (const { role, placements } of who.roles) {
           for (const p of placements) {
             const name = p.student.name;
+            const counts = countsAt(week.year, name, monday);
             if (role === 'io') {
               const rows = itemTexts(section(digest, `Voortgang van uw studenten in periode ${week.period} (${op})`)).filter((text) => text.startsWith(`${name} (${p.vak}, ${p.school}): `));
               expect(rows, `${at} IO row of ${name}`).toHaveLength(1);
-              expect(rows[0]!.endsWith(`${behind(name) ? ' — achter: nog geen kijkwijzer ingediend' : ''}${advice}`), `${at} IO: ${name} behind`).toBe(true);
-              expect(rows[0]!.includes(' — achter: nog geen kijkwijzer ingediend'), `${at} IO: ${name} behind`).toBe(behind(name));
+              expect(rows[0], `${at} IO row of ${name}`).toMatch(/^[^:]+: \d+ formulier(en)? ingediend, \d+ open; /);
+              expect(rows[0]!.endsWith(`; ${counts}${advice}`), `${at} IO row of ${name}: ${rows[0]}`).toBe(true);
               checked.io += 1;
             }
             if (role === 'so') {
-              const visit = SO_VISITED.includes(name) ? 'lesbezoek door de schoolopleider gedaan' : 'nog geen formeel lesbezoek door de schoolopleider dit schooljaar';
-              const progress = behind(name) ? `; achter: nog geen kijkwijzer ingediend in ${op}` : judged ? `; 1 kijkwijzer ingediend in ${op}` : '';
-              expect(itemTexts(section(digest, `Uw studenten op ${p.school}`)), `${at} SO row of ${name}`).toContain(`${name} (${p.vak}, WPB ${p.wpb.name}): ${visit}${progress}${advice}`);
+              expect(itemTexts(section(digest, `Uw studenten op ${p.school}`)), `${at} SO row of ${name}`).toContain(`${name} (${p.vak}, WPB ${p.wpb.name}): ${counts}${advice}`);
               checked.so += 1;
             }
           }
+          if (role === 'io' && judged) {
+            const missing = placements.filter((p) => saysMissing(countsAt(week.year, p.student.name, monday))).length;
+            const students = placements.length === 1 ? '1 student' : `${placements.length} studenten`;
+            expect(section(digest, `Voortgang van uw studenten in periode ${week.period} (${op})`).paragraphs, at).toEqual([
+              missing > 0
+                ? `Bij ${missing} van ${students} ontbreekt iets volgens de afspraken van dit schooljaar.`
+                : `Bij geen van uw ${students} ontbreekt iets volgens de afspraken van dit schooljaar.`,
+            ]);
+          }
           if (role === 'sco') {
             const school = placements[0]!.school;
-            const [withKijkwijzer, behindCount] = SCHOOL_COUNTS[week.period][school]!;
+            const missing = placements.filter((p) => saysMissing(countsAt(week.year, p.student.name, monday))).length;
             expect(itemTexts(section(digest, `Schooloverzicht ${school}`)), at).toEqual([
               'Studenten: 3',
-              ...(judged ? [`Met een ingediende kijkwijzer in ${op}: ${withKijkwijzer}`, `Achter (nog geen kijkwijzer ingediend in ${op}): ${behindCount}`] : []),
+              ...(judged ? [`Met een ingediende kijkwijzer in ${op}: ${SCHOOL_COUNTS[week.period][school]}`] : []),
+              `Met iets dat ontbreekt volgens de afspraken van dit schooljaar: ${missing}`,
               ...(school === MONTESSORI ? [`Onbestelbaar: ${EVA_UNDELIVERABLE}`] : []),
             ]);
             checked.sco += 1;
@@ -769,6 +905,90 @@ describe('the weekly digest on every Monday of 2024-2025 and 2025-2026, on a dem
       // Both IOs' rows of all 6 students, both SOs' rows of all 6, both schools' summaries.
       expect(checked, monday).toEqual({ io: 6, so: 6, sco: 2 });
     }
+  });
+
+  it('never calls a student "achter", and on the first day of a period calls nothing of that period missing', () => {
+    for (const monday of allMondays) {
+      const week = weekOf(monday);
+      const d = demoOf(week.year);
+      const ctx = context(d, 'weekly', parseInstant(`${monday}T07:00`), d.year.periods[week.period - 1]!, week.between ?? false);
+      const firstDay = !week.between && d.year.periods[week.period - 1]!.start === monday;
+      for (const who of recipients(d.model, { suppressed: SUPPRESSED })) {
+        const text = textOf(emailOf(who, ctx));
+        expect(text, `${monday} ${who.email}`).not.toMatch(/\bachter\b/i);
+        if (firstDay) {
+          const ofThisPeriod = {
+            1: ['kennismakingsgesprek ontbreekt'],
+            2: ['tussentijds gesprek ontbreekt'],
+            3: ['tussentijds gesprek ontbreekt', 'kijkwijzers ontbreken'],
+            4: ['gesprek in OP4 ontbreekt', 'eindgesprek (CGI) ontbreekt'],
+          }[week.period];
+          for (const phrase of ofThisPeriod) expect(text, `${monday} ${who.email}`).not.toContain(phrase);
+        }
+      }
+    }
+    // The eight periods of both years start on a Monday: each first day was checked.
+    expect(allMondays.filter((monday) => schoolYears.some((y) => y.periods.some((p) => p.start === monday)))).toHaveLength(8);
+  });
+
+  it('shows each student and each WPB the counts of the year', () => {
+    for (const monday of allMondays) {
+      const week = weekOf(monday);
+      const d = demoOf(week.year);
+      const ctx = context(d, 'weekly', parseInstant(`${monday}T07:00`), d.year.periods[week.period - 1]!, week.between ?? false);
+      for (const who of recipients(d.model, { suppressed: SUPPRESSED })) {
+        const at = `${monday} ${who.email}`;
+        const digest = emailOf(who, ctx);
+        for (const { role, placements } of who.roles) {
+          if (role === 'student') {
+            const line = countsAt(week.year, who.name, monday);
+            expect(section(digest, `Jouw voortgang in schooljaar ${week.year}`).paragraphs, at).toEqual([`${line.charAt(0).toUpperCase()}${line.slice(1)}.`]);
+          }
+          if (role === 'wpb') {
+            const heading = placements.length === 1 ? `Voortgang van ${placements[0]!.student.name}` : 'Voortgang van uw studenten';
+            expect(itemTexts(section(digest, heading)), at).toEqual(placements.map((p) => `${p.student.name}: ${countsAt(week.year, p.student.name, monday)}`));
+          }
+        }
+      }
+    }
+  });
+
+  it("lists for the WPB the appointments of their students in the coming seven days, never a cancelled one", () => {
+    const kennismaking = (day: string) => `${day} van 10:00 tot 11:00: driehoeksgesprek (kennismakingsgesprek) met Zoë de Vries (met WPB en IO)`;
+    const tussentijds = (day: string) => `${day} van 13:00 tot 14:00: driehoeksgesprek (tussentijds gesprek) met Zoë de Vries (met WPB en IO)`;
+    const visit = (day: string) => `${day} van 09:00 tot 09:50: lesbezoek bij Zoë de Vries, klas H2b (met WPB en SO)`;
+    // Only Jan, Zoë's WPB; the cancelled lesbezoek of the next day never shows.
+    const expected: Record<string, string[]> = {
+      '2024-10-07': [kennismaking('maandag 7 oktober 2024')],
+      '2024-12-02': [visit('woensdag 4 december 2024')],
+      '2025-03-10': [tussentijds('donderdag 13 maart 2025')],
+      '2025-10-06': [kennismaking('maandag 6 oktober 2025')],
+      '2025-12-01': [visit('woensdag 3 december 2025')],
+      '2026-03-09': [tussentijds('donderdag 12 maart 2026')],
+    };
+    const heading = 'Afspraken in de komende zeven dagen';
+    for (const monday of allMondays) {
+      const week = weekOf(monday);
+      const d = demoOf(week.year);
+      const ctx = context(d, 'weekly', parseInstant(`${monday}T07:00`), d.year.periods[week.period - 1]!, week.between ?? false);
+      for (const who of recipients(d.model, { suppressed: SUPPRESSED })) {
+        const digest = emailOf(who, ctx);
+        const shown = hasSection(digest, heading) ? itemTexts(section(digest, heading)) : [];
+        expect(shown, `${monday} ${who.email}`).toEqual(who.email === jan.email ? (expected[monday] ?? []) : []);
+      }
+    }
+  });
+
+  it('lists no appointment whose end has passed, and one later that day that has not', () => {
+    const d = demoOf('2025-2026');
+    const jans = personOf(recipients(d.model), jan.email);
+    const at = (instant: string) => {
+      const digest = emailOf(jans, context(d, 'weekly', parseInstant(instant), d.year.periods[0]!));
+      return hasSection(digest, 'Afspraken in de komende zeven dagen') ? itemTexts(section(digest, 'Afspraken in de komende zeven dagen')) : [];
+    };
+
+    expect(at('2025-10-06T10:59')).toHaveLength(1);
+    expect(at('2025-10-06T11:00')).toEqual([]);
   });
 
   it('shows the next period and its start between periods (2024-11-18: OP2 from 25 November)', () => {
@@ -823,6 +1043,7 @@ describe('the weekly digest on every Monday of 2024-2025 and 2025-2026, on a dem
     expect(sectionsOf(digest).map((s) => s.heading)).toEqual([
       'Werkplekbegeleider (WPB): voor de start van de stage op maandag 26 augustus 2024',
       'Werkplekbegeleider (WPB): uw taken in periode 1 (OP1), vanaf maandag 9 september 2024',
+      'Voortgang van Lotte de Boer',
       'Schoolopleider (SO): voor de start van de stage op maandag 26 augustus 2024',
       'Schoolopleider (SO): uw taken in periode 1 (OP1), vanaf maandag 9 september 2024',
       'Uw studenten op Wolfert van Borselen',
@@ -875,6 +1096,16 @@ describe('the whole weekly email of each role, on Monday 1 December 2025 (OP2 of
   const people = recipients(d.model, { suppressed: SUPPRESSED });
   const intro = (your: string) => `Dit is ${your} overzicht van werkplekleren N2 voor periode 2 (OP2) van schooljaar 2025-2026. De deadline is woensdag 4 februari 2026.`;
   const tasks = (role: Role) => tasksInFile('2025-2026', role, 2).map((text) => ({ text }));
+  // The counts on that Monday: Zoë held her kennismaking on 6 October and has her tussentijds gesprek
+  // and a lesbezoek (3 December) planned; nobody else has had a kennismaking, and OP1 has ended.
+  const talksNone = 'driehoeksgesprekken: kennismakingsgesprek ontbreekt (hoorde in OP1), tussentijds gesprek nog te plannen (OP2 of OP3)';
+  const counts = {
+    zoe: 'lesbezoeken WPB 1 van 2 (1 gepland), SO 0 van 1 (1 gepland); driehoeksgesprekken: kennismakingsgesprek gehouden op 6 oktober, tussentijds gesprek gepland op 12 maart; kijkwijzers nog nodig: didactiek en vakdidactiek (vóór het einde van OP3)',
+    ahmed: `lesbezoeken WPB 0 van 2, SO 0 van 1; ${talksNone}; kijkwijzers nog nodig: pedagogiek, didactiek en vakdidactiek (vóór het einde van OP3)`,
+    lotte: `lesbezoeken WPB 1 van 2, SO 1 van 1; ${talksNone}; kijkwijzers nog nodig: didactiek (vóór het einde van OP3)`,
+    daan: `lesbezoeken WPB 1 van 2, SO 0 van 1; ${talksNone}; kijkwijzers nog nodig: pedagogiek en vakdidactiek (vóór het einde van OP3)`,
+    noor: `lesbezoeken WPB 0 van 2, SO 0 van 1; ${talksNone}; kijkwijzers nog nodig: pedagogiek, didactiek en vakdidactiek (vóór het einde van OP3)`,
+  };
 
   it("tells a student their tasks, the kijkwijzer types still missing, their open requests, and links their page and its calendar", () => {
     const digest = emailOf(studentOf(people, 'Zoë de Vries'), ctx);
@@ -899,6 +1130,12 @@ describe('the whole weekly email of each role, on Monday 1 December 2025 (OP2 of
           items: [{ text: 'Kijkwijzer didactiek' }, { text: 'Kijkwijzer vakdidactiek' }],
         },
         {
+          heading: 'Jouw voortgang in schooljaar 2025-2026',
+          paragraphs: [
+            'Lesbezoeken WPB 1 van 2 (1 gepland), SO 0 van 1 (1 gepland); driehoeksgesprekken: kennismakingsgesprek gehouden op 6 oktober, tussentijds gesprek gepland op 12 maart; kijkwijzers nog nodig: didactiek en vakdidactiek (vóór het einde van OP3).',
+          ],
+        },
+        {
           heading: 'Je aanvragen die nog openstaan',
           items: [
             { text: "Kijkwijzer didactiek bij Jan van 't Hek (werkplekbegeleider): gevraagd, nog niet ingevuld" },
@@ -912,7 +1149,7 @@ describe('the whole weekly email of each role, on Monday 1 December 2025 (OP2 of
     });
   });
 
-  it('gives the SO who is also a WPB her form, her tasks as both, and her students with their lesson visits', () => {
+  it('gives the SO who is also a WPB her form, her tasks as both, and her students with their counts', () => {
     const digest = emailOf(personOf(people, saskia.email), ctx);
 
     expect(digest.content).toEqual({
@@ -934,6 +1171,7 @@ describe('the whole weekly email of each role, on Monday 1 December 2025 (OP2 of
           ],
         },
         { heading: 'Werkplekbegeleider (WPB): uw taken in periode 2 (OP2)', paragraphs: ['Voor Lotte de Boer (Wolfert van Borselen).'], items: tasks('wpb') },
+        { heading: 'Voortgang van Lotte de Boer', items: [{ text: `Lotte de Boer: ${counts.lotte}` }] },
         {
           heading: 'Kijkwijzers die Lotte de Boer nog mist (vóór het einde van periode 3)',
           paragraphs: [
@@ -948,11 +1186,11 @@ describe('the whole weekly email of each role, on Monday 1 December 2025 (OP2 of
         },
         {
           heading: 'Uw studenten op Wolfert van Borselen',
-          paragraphs: ['Nog geen formeel lesbezoek door de schoolopleider dit schooljaar: 2 van 3 studenten. Achter (nog geen kijkwijzer ingediend in OP2): 2.'],
+          paragraphs: ['Nog geen lesbezoek van de schoolopleider (met ingediende kijkwijzer) dit schooljaar: 2 van 3 studenten.'],
           items: [
-            { text: "Ahmed Yilmaz (Nederlands, WPB Jan van 't Hek): nog geen formeel lesbezoek door de schoolopleider dit schooljaar; achter: nog geen kijkwijzer ingediend in OP2" },
-            { text: 'Lotte de Boer (Engels, WPB Saskia Bakker): lesbezoek door de schoolopleider gedaan; 1 kijkwijzer ingediend in OP2' },
-            { text: "Zoë de Vries (Nederlands, WPB Jan van 't Hek): nog geen formeel lesbezoek door de schoolopleider dit schooljaar; achter: nog geen kijkwijzer ingediend in OP2" },
+            { text: `Ahmed Yilmaz (Nederlands, WPB Jan van 't Hek): ${counts.ahmed}` },
+            { text: `Lotte de Boer (Engels, WPB Saskia Bakker): ${counts.lotte}` },
+            { text: `Zoë de Vries (Nederlands, WPB Jan van 't Hek): ${counts.zoe}` },
           ],
         },
       ],
@@ -961,7 +1199,7 @@ describe('the whole weekly email of each role, on Monday 1 December 2025 (OP2 of
     });
   });
 
-  it('gives the IO the progress of each student this period, who is behind, and the count', () => {
+  it('gives the IO the forms of each student this period and their counts, and how many miss something by the year\'s rules', () => {
     const digest = emailOf(personOf(people, ivo.email), ctx);
 
     expect(digest.content).toEqual({
@@ -977,13 +1215,13 @@ describe('the whole weekly email of each role, on Monday 1 December 2025 (OP2 of
         },
         {
           heading: 'Voortgang van uw studenten in periode 2 (OP2)',
-          paragraphs: ['Achter (nog geen kijkwijzer ingediend in deze periode): 4 van 5 studenten.'],
+          paragraphs: ['Bij 4 van 5 studenten ontbreekt iets volgens de afspraken van dit schooljaar.'],
           items: [
-            { text: 'Daan Kok (Wiskunde, Montessori Lyceum Rotterdam): 0 formulieren ingediend, 0 open — achter: nog geen kijkwijzer ingediend' },
-            { text: 'Noor Bakker (Biologie, Montessori Lyceum Rotterdam): 0 formulieren ingediend, 0 open — achter: nog geen kijkwijzer ingediend' },
-            { text: 'Ahmed Yilmaz (Nederlands, Wolfert van Borselen): 0 formulieren ingediend, 1 open — achter: nog geen kijkwijzer ingediend' },
-            { text: 'Lotte de Boer (Engels, Wolfert van Borselen): 1 formulier ingediend, 0 open' },
-            { text: 'Zoë de Vries (Nederlands, Wolfert van Borselen): 0 formulieren ingediend, 2 open — achter: nog geen kijkwijzer ingediend' },
+            { text: `Daan Kok (Wiskunde, Montessori Lyceum Rotterdam): 0 formulieren ingediend, 0 open; ${counts.daan}` },
+            { text: `Noor Bakker (Biologie, Montessori Lyceum Rotterdam): 0 formulieren ingediend, 0 open; ${counts.noor}` },
+            { text: `Ahmed Yilmaz (Nederlands, Wolfert van Borselen): 0 formulieren ingediend, 1 open; ${counts.ahmed}` },
+            { text: `Lotte de Boer (Engels, Wolfert van Borselen): 1 formulier ingediend, 0 open; ${counts.lotte}` },
+            { text: `Zoë de Vries (Nederlands, Wolfert van Borselen): 0 formulieren ingediend, 2 open; ${counts.zoe}` },
           ],
         },
       ],
@@ -1014,7 +1252,7 @@ describe('the whole weekly email of each role, on Monday 1 December 2025 (OP2 of
           items: [
             { text: 'Studenten: 3' },
             { text: 'Met een ingediende kijkwijzer in OP2: 0' },
-            { text: 'Achter (nog geen kijkwijzer ingediend in OP2): 3' },
+            { text: 'Met iets dat ontbreekt volgens de afspraken van dit schooljaar: 3' },
             { text: `Onbestelbaar: ${EVA_UNDELIVERABLE}` },
           ],
         },
@@ -1024,7 +1262,7 @@ describe('the whole weekly email of each role, on Monday 1 December 2025 (OP2 of
     });
   });
 
-  it('between periods tells the IO the period has not begun, judges nobody, and lists the undeliverable address', () => {
+  it('between periods tells the IO the period has not begun, with the counts of the year, and lists the undeliverable address', () => {
     const between = context(d, 'weekly', parseInstant('2025-11-17T07:00'), d.year.periods[1]!, true);
 
     const digest = emailOf(personOf(people, mila.email), between);
@@ -1038,7 +1276,11 @@ describe('the whole weekly email of each role, on Monday 1 December 2025 (OP2 of
       {
         heading: 'Voortgang van uw studenten in periode 2 (OP2)',
         paragraphs: ['Deze periode is nog niet begonnen; hieronder staat wat er al is gevraagd of ingediend.'],
-        items: [{ text: 'Sem de Groot (Geschiedenis, Montessori Lyceum Rotterdam): 0 formulieren ingediend, 1 open' }],
+        items: [
+          {
+            text: 'Sem de Groot (Geschiedenis, Montessori Lyceum Rotterdam): 0 formulieren ingediend, 1 open; lesbezoeken WPB 0 van 2, SO 0 van 1; driehoeksgesprekken: kennismakingsgesprek ontbreekt (hoorde in OP1); kijkwijzers nog nodig: pedagogiek, didactiek en vakdidactiek (vóór het einde van OP3)',
+          },
+        ],
       },
       {
         heading: 'Onbestelbare e-mailadressen',
@@ -1193,19 +1435,22 @@ describe('deadline reminders', () => {
   const STAFF_ALWAYS = ['Bram Mulder', 'Fatima El Amrani', 'Henk Jansen', 'Ivo Jansen', 'Mila Dekker', 'Saskia Bakker'];
   const ALL_STUDENTS = ['Ahmed Yilmaz', 'Daan Kok', 'Lotte de Boer', 'Noor Bakker', 'Sem de Groot', 'Zoë de Vries'];
   /**
-   * Who has something open or behind when a period's reminders go out: the SOs, IOs and SCOs
-   * always (students without a lesson visit, students behind), a WPB and a student only with an
-   * open request (in 2025-2026 every student misses a kijkwijzer type until OP3's end).
+   * Who has something open or missing when a period's reminders go out: the SOs always (students
+   * whose SO lesbezoek is still to do), the IOs always (a form open this period or, from OP2, a
+   * kennismaking missing; Mila for the undeliverable address), Henk always (the undeliverable
+   * address), Fatima from OP2 (in OP1 nothing at her school is missing yet: no "achter" on the
+   * first days), a WPB and a student only with an open request (in 2025-2026 every student misses
+   * a kijkwijzer type until OP3's end).
    */
   const REMINDED: Record<string, PerPeriod<string[]>> = {
     '2024-2025': {
-      1: [...STAFF_ALWAYS, 'Ahmed Yilmaz', "Jan van 't Hek"],
+      1: [...STAFF_ALWAYS.filter((name) => name !== 'Fatima El Amrani'), 'Ahmed Yilmaz', "Jan van 't Hek"],
       2: [...STAFF_ALWAYS, 'Ahmed Yilmaz', "Jan van 't Hek", 'Sem de Groot', 'Zoë de Vries'],
       3: [...STAFF_ALWAYS, 'Daan Kok', 'Karin de Wit', 'Noor Bakker'],
       4: [...STAFF_ALWAYS, 'Noor Bakker', 'Pieter Smit'],
     },
     '2025-2026': {
-      1: [...STAFF_ALWAYS, ...ALL_STUDENTS, "Jan van 't Hek"],
+      1: [...STAFF_ALWAYS.filter((name) => name !== 'Fatima El Amrani'), ...ALL_STUDENTS, "Jan van 't Hek"],
       2: [...STAFF_ALWAYS, ...ALL_STUDENTS, "Jan van 't Hek"],
       3: [...STAFF_ALWAYS, ...ALL_STUDENTS],
       4: [...STAFF_ALWAYS, 'Daan Kok', 'Karin de Wit', 'Noor Bakker', 'Pieter Smit'],
@@ -1213,15 +1458,16 @@ describe('deadline reminders', () => {
   };
   /**
    * The due days: 14 and 3 days before each deadline of school-years.json, and the deadline as the
-   * body writes it (the deadlines of OP1-OP3 of 2024-2025 are derived: the seed names none).
+   * body writes it (the deadlines of OP1-OP3 of 2024-2025 are derived: the seed names none, and the
+   * body says so with the reason).
    */
   const DUE: [string, string, 1 | 2 | 3 | 4, 14 | 3, string, string?][] = [
-    ['2024-11-01', '2024-2025', 1, 14, 'vrijdag 15 november 2024', 'vrijdag 15 november 2024 (afgeleid)'],
-    ['2024-11-12', '2024-2025', 1, 3, 'vrijdag 15 november 2024', 'vrijdag 15 november 2024 (afgeleid)'],
-    ['2025-01-24', '2024-2025', 2, 14, 'vrijdag 7 februari 2025', 'vrijdag 7 februari 2025 (afgeleid)'],
-    ['2025-02-04', '2024-2025', 2, 3, 'vrijdag 7 februari 2025', 'vrijdag 7 februari 2025 (afgeleid)'],
-    ['2025-04-11', '2024-2025', 3, 14, 'vrijdag 25 april 2025', 'vrijdag 25 april 2025 (afgeleid)'],
-    ['2025-04-22', '2024-2025', 3, 3, 'vrijdag 25 april 2025', 'vrijdag 25 april 2025 (afgeleid)'],
+    ['2024-11-01', '2024-2025', 1, 14, 'vrijdag 15 november 2024', 'vrijdag 15 november 2024 (afgeleid: De tekst noemt geen deadline per periode; de laatste dag van de periode is gebruikt)'],
+    ['2024-11-12', '2024-2025', 1, 3, 'vrijdag 15 november 2024', 'vrijdag 15 november 2024 (afgeleid: De tekst noemt geen deadline per periode; de laatste dag van de periode is gebruikt)'],
+    ['2025-01-24', '2024-2025', 2, 14, 'vrijdag 7 februari 2025', 'vrijdag 7 februari 2025 (afgeleid: De tekst noemt geen deadline per periode; de laatste dag van de periode is gebruikt)'],
+    ['2025-02-04', '2024-2025', 2, 3, 'vrijdag 7 februari 2025', 'vrijdag 7 februari 2025 (afgeleid: De tekst noemt geen deadline per periode; de laatste dag van de periode is gebruikt)'],
+    ['2025-04-11', '2024-2025', 3, 14, 'vrijdag 25 april 2025', 'vrijdag 25 april 2025 (afgeleid: De tekst noemt geen deadline per periode; de laatste dag van de periode is gebruikt)'],
+    ['2025-04-22', '2024-2025', 3, 3, 'vrijdag 25 april 2025', 'vrijdag 25 april 2025 (afgeleid: De tekst noemt geen deadline per periode; de laatste dag van de periode is gebruikt)'],
     ['2025-05-21', '2024-2025', 4, 14, 'woensdag 4 juni 2025'],
     ['2025-06-01', '2024-2025', 4, 3, 'woensdag 4 juni 2025'],
     ['2025-10-29', '2025-2026', 1, 14, 'woensdag 12 november 2025'],
@@ -1267,7 +1513,7 @@ describe('deadline reminders', () => {
     expect(sent.sort()).toEqual([...REMINDED[yearId]![period]].sort());
   });
 
-  it('show staff only what is open or behind: the forms, the students without a visit or behind, the behind count', () => {
+  it('show staff only what needs attention: the forms, the students with their counts, how many miss something', () => {
     const d = demoOf('2025-2026');
     const ctx = { ...context(d, 'deadline', parseInstant('2026-02-01T07:00'), d.year.periods[1]!), daysToDeadline: 3 };
     const people = recipients(d.model, { suppressed: SUPPRESSED });
@@ -1293,25 +1539,37 @@ describe('deadline reminders', () => {
         ],
       },
     ]);
+    // 1 February 2026: Zoë's lesbezoek has been held (no form yet), the rest as on 1 December.
+    const talksNone = 'driehoeksgesprekken: kennismakingsgesprek ontbreekt (hoorde in OP1), tussentijds gesprek nog te plannen (OP2 of OP3)';
+    const zoe =
+      'lesbezoeken WPB 1 van 2, SO 0 van 1; driehoeksgesprekken: kennismakingsgesprek gehouden op 6 oktober, tussentijds gesprek gepland op 12 maart; kijkwijzers nog nodig: didactiek en vakdidactiek (vóór het einde van OP3)';
+    const ahmed = `lesbezoeken WPB 0 van 2, SO 0 van 1; ${talksNone}; kijkwijzers nog nodig: pedagogiek, didactiek en vakdidactiek (vóór het einde van OP3)`;
+    const lotte = `lesbezoeken WPB 1 van 2, SO 1 van 1; ${talksNone}; kijkwijzers nog nodig: didactiek (vóór het einde van OP3)`;
+    const daan = `lesbezoeken WPB 1 van 2, SO 0 van 1; ${talksNone}; kijkwijzers nog nodig: pedagogiek en vakdidactiek (vóór het einde van OP3)`;
+    const noor = `lesbezoeken WPB 0 van 2, SO 0 van 1; ${talksNone}; kijkwijzers nog nodig: pedagogiek, didactiek en vakdidactiek (vóór het einde van OP3)`;
     expect(sectionsOf(saskias).map((s) => s.heading)).toEqual(['Formulieren die op u wachten', 'Uw studenten op Wolfert van Borselen']);
+    // Ahmed and Zoë: the SO's lesbezoek is still to do; Lotte: her kennismaking is missing.
     expect(itemTexts(section(saskias, 'Uw studenten op Wolfert van Borselen'))).toEqual([
-      "Ahmed Yilmaz (Nederlands, WPB Jan van 't Hek): nog geen formeel lesbezoek door de schoolopleider dit schooljaar; achter: nog geen kijkwijzer ingediend in OP2",
-      "Zoë de Vries (Nederlands, WPB Jan van 't Hek): nog geen formeel lesbezoek door de schoolopleider dit schooljaar; achter: nog geen kijkwijzer ingediend in OP2",
+      `Ahmed Yilmaz (Nederlands, WPB Jan van 't Hek): ${ahmed}`,
+      `Lotte de Boer (Engels, WPB Saskia Bakker): ${lotte}`,
+      `Zoë de Vries (Nederlands, WPB Jan van 't Hek): ${zoe}`,
     ]);
+    // Lotte has nothing open this period, but her kennismaking is missing; Zoë has two forms open.
     expect(ivos.content.sections).toEqual([
       {
         heading: 'Voortgang van uw studenten in periode 2 (OP2)',
-        paragraphs: ['Achter (nog geen kijkwijzer ingediend in deze periode): 4 van 5 studenten.'],
+        paragraphs: ['Bij 4 van 5 studenten ontbreekt iets volgens de afspraken van dit schooljaar.'],
         items: [
-          { text: 'Daan Kok (Wiskunde, Montessori Lyceum Rotterdam): 0 formulieren ingediend, 0 open — achter: nog geen kijkwijzer ingediend' },
-          { text: 'Noor Bakker (Biologie, Montessori Lyceum Rotterdam): 0 formulieren ingediend, 0 open — achter: nog geen kijkwijzer ingediend' },
-          { text: 'Ahmed Yilmaz (Nederlands, Wolfert van Borselen): 0 formulieren ingediend, 1 open — achter: nog geen kijkwijzer ingediend' },
-          { text: 'Zoë de Vries (Nederlands, Wolfert van Borselen): 0 formulieren ingediend, 2 open — achter: nog geen kijkwijzer ingediend' },
+          { text: `Daan Kok (Wiskunde, Montessori Lyceum Rotterdam): 0 formulieren ingediend, 0 open; ${daan}` },
+          { text: `Noor Bakker (Biologie, Montessori Lyceum Rotterdam): 0 formulieren ingediend, 0 open; ${noor}` },
+          { text: `Ahmed Yilmaz (Nederlands, Wolfert van Borselen): 0 formulieren ingediend, 1 open; ${ahmed}` },
+          { text: `Lotte de Boer (Engels, Wolfert van Borselen): 1 formulier ingediend, 0 open; ${lotte}` },
+          { text: `Zoë de Vries (Nederlands, Wolfert van Borselen): 0 formulieren ingediend, 2 open; ${zoe}` },
         ],
       },
     ]);
     expect(itemTexts(section(henks, 'Schooloverzicht Montessori Lyceum Rotterdam'))).toEqual([
-      'Achter (nog geen kijkwijzer ingediend in OP2): 3 van 3 studenten',
+      'Met iets dat ontbreekt volgens de afspraken van dit schooljaar: 3 van 3 studenten',
       `Onbestelbaar: ${EVA_UNDELIVERABLE}`,
     ]);
   });
@@ -1361,7 +1619,7 @@ describe('the provisional school year', () => {
     const digest = emailOf(zoe, context(d, 'weekly', parseInstant('2026-11-30T07:00'), d.year.periods[1]!));
 
     expect(digest.content.paragraphs).toEqual([
-      'Dit is jouw overzicht van werkplekleren N2 voor periode 2 (OP2) van schooljaar 2026-2027. De deadline is woensdag 3 februari 2027 (afgeleid).',
+      'Dit is jouw overzicht van werkplekleren N2 voor periode 2 (OP2) van schooljaar 2026-2027. De deadline is woensdag 3 februari 2027 (afgeleid: Voorlopig: 2026-02-04 plus 52 weken).',
       'Let op: voor schooljaar 2026-2027 geldt een voorlopige planning. De datums voor 2026-2027 zijn nog niet gepubliceerd. Ze volgen het patroon van 2025-2026 en kunnen nog veranderen.',
     ]);
     expect(textOf(digest)).toContain('Let op: voor schooljaar 2026-2027 geldt een voorlopige planning.');
@@ -1370,7 +1628,7 @@ describe('the provisional school year', () => {
 });
 
 describe('derived dates and the calendar of the deps', () => {
-  it('marks a derived deadline "(afgeleid)" in the body of a reminder and its open forms, never in the subject', () => {
+  it('says why a deadline was derived in the body of a reminder, marks it "(afgeleid)" in its open forms, and never in the subject', () => {
     // 2024-2025 OP2: the seed names no deadline; the last day of the period is used.
     const d = demoOf('2024-2025');
     const jans = personOf(recipients(d.model, { suppressed: SUPPRESSED }), jan.email);
@@ -1379,7 +1637,7 @@ describe('derived dates and the calendar of the deps', () => {
 
     expect(digest.subject).toBe('Herinnering: deadline vrijdag 7 februari 2025 (nog 3 dagen)');
     expect(digest.content.paragraphs).toEqual([
-      'Nog 3 dagen: vrijdag 7 februari 2025 (afgeleid) is de deadline van periode 2 (OP2) van werkplekleren N2. Hieronder staat wat er voor u nog openstaat.',
+      'Nog 3 dagen: vrijdag 7 februari 2025 (afgeleid: De tekst noemt geen deadline per periode; de laatste dag van de periode is gebruikt) is de deadline van periode 2 (OP2) van werkplekleren N2. Hieronder staat wat er voor u nog openstaat.',
     ]);
     expect(section(digest, 'Formulieren die op u wachten').paragraphs?.[0]).toBe(
       'Elke link opent uw eigen formulier, zonder account; een opgeslagen concept staat er nog in. Invullen kan tot en met vrijdag 7 februari 2025 (afgeleid).',
@@ -1396,7 +1654,7 @@ describe('derived dates and the calendar of the deps', () => {
     expect(text).not.toContain('afgeleid');
   });
 
-  it('marks a derived start of the stage "(afgeleid)" in the summer email', () => {
+  it('says why the start of the stage and of OP1 were derived in the summer email', () => {
     const d = demoOf('2025-2026');
     const year: SchoolYear = {
       ...d.year,
@@ -1408,7 +1666,7 @@ describe('derived dates and the calendar of the deps', () => {
     const digest = emailOf(zoe, { ...context(d, 'weekly', parseInstant('2025-08-18T07:00'), year.periods[0]!, true), year });
 
     expect(digest.content.paragraphs?.[0]).toBe(
-      'Schooljaar 2025-2026 van werkplekleren N2 komt eraan: de stage begint maandag 1 september 2025 (afgeleid). Periode 1 (OP1) begint maandag 8 september 2025 (afgeleid); de deadline van die periode is woensdag 12 november 2025. Hieronder lees je wat je dan te doen staat.',
+      "Schooljaar 2025-2026 van werkplekleren N2 komt eraan: de stage begint maandag 1 september 2025 (afgeleid: De eerste maandag van september, zoals in 2024-2025). Periode 1 (OP1) begint maandag 8 september 2025 (afgeleid: De tekst noemt alleen 'Start: september'; gekozen is de tweede maandag van september, zoals in 2024-2025); de deadline van die periode is woensdag 12 november 2025. Hieronder lees je wat je dan te doen staat.",
     );
   });
 
@@ -1444,6 +1702,85 @@ describe('derived dates and the calendar of the deps', () => {
     const digest = emailOf(zoe, { ...context(d, 'weekly', parseInstant('2025-12-01T07:00'), d.year.periods[1]!), calendar: calendarCatalog(schoolYears, tasks) });
 
     expect(digest.content.paragraphs).toContain('Let op: voor schooljaar 2025-2026 geldt een voorlopige planning. De planning van dit schooljaar kan nog veranderen.');
+  });
+});
+
+describe('open concerns about progress in the SO\'s, IO\'s and SCO\'s digests', () => {
+  const d = demoOf('2025-2026');
+  const [, , lotte, , noor] = d.placements as [PlacementRecord, PlacementRecord, PlacementRecord, PlacementRecord, PlacementRecord];
+  // Lotte's WPB (Saskia, who is also the SO) raised a concern; the SO contacted the IO and SCO. Noor's was closed.
+  const open = concernOf(lotte, 'c1', {
+    reason: 'Komt "vaak" te laat;\nlessen = onvoorbereid',
+    raisedBy: { ...lotte.wpb, role: 'wpb' },
+    raisedAt: '2025-10-20T09:00:00Z',
+    steps: [{ step: 'contact', at: '2025-10-22T10:00:00Z', by: { ...lotte.so, role: 'so' } }],
+  });
+  const closed = concernOf(noor, 'c2', {
+    reason: 'Afwezig',
+    raisedBy: { ...noor.so, role: 'so' },
+    raisedAt: '2025-09-22T09:00:00Z',
+    state: 'gesloten',
+    steps: [{ step: 'gesloten', at: '2025-10-01T09:00:00Z', by: { ...noor.so, role: 'so' } }],
+  });
+  const items = [...yearItems({ placements: d.placements, requests: d.requests, studentLinks: d.links }), ...d.appointments.map(appointmentItem), concernItem(open), concernItem(closed)];
+  const withConcerns: Demo = { ...d, model: yearModel(items) };
+  const people = recipients(withConcerns.model, { suppressed: SUPPRESSED });
+  const summary = 'zorg gemeld op 20 oktober door Saskia Bakker (WPB); laatste stap: De SO heeft contact opgenomen met de IO en de SCO (22 oktober)';
+
+  it('names the open concern in the SO\'s and the IO\'s row of the student, and counts it, never the closed one', () => {
+    const ctx = context(withConcerns, 'weekly', parseInstant('2025-12-01T07:00'), d.year.periods[1]!);
+
+    const so = section(emailOf(personOf(people, saskia.email), ctx), 'Uw studenten op Wolfert van Borselen');
+    const io = itemTexts(section(emailOf(personOf(people, ivo.email), ctx), 'Voortgang van uw studenten in periode 2 (OP2)'));
+    const brams = textOf(emailOf(personOf(people, bram.email), ctx));
+
+    expect(so.paragraphs).toEqual(['Nog geen lesbezoek van de schoolopleider (met ingediende kijkwijzer) dit schooljaar: 2 van 3 studenten. Open zorgen over de voortgang: 1.']);
+    expect(itemTexts(so).filter((text) => text.startsWith('Lotte de Boer'))[0]!.endsWith(`; ${summary}`)).toBe(true);
+    expect(io.filter((text) => text.startsWith('Lotte de Boer'))[0]!.endsWith(`; ${summary}`)).toBe(true);
+    expect(io.filter((text) => text.includes('zorg gemeld'))).toHaveLength(1);
+    expect(brams).not.toContain('zorg gemeld');
+  });
+
+  it('lists the open concern per student in the SCO\'s school summary, not the closed one of the other school', () => {
+    const ctx = context(withConcerns, 'weekly', parseInstant('2025-12-01T07:00'), d.year.periods[1]!);
+
+    const fatimas = itemTexts(section(emailOf(personOf(people, fatima.email), ctx), `Schooloverzicht ${WOLFERT}`));
+    const henks = itemTexts(section(emailOf(personOf(people, henk.email), ctx), `Schooloverzicht ${MONTESSORI}`));
+
+    expect(fatimas).toContain(`Open zorg over Lotte de Boer (Engels): ${summary}`);
+    expect(henks.filter((text) => text.includes('zorg'))).toEqual([]);
+  });
+
+  it('before an OP1 deadline, when nothing is missing yet, still tells the IO and the SCO about the open concern', () => {
+    const ctx = { ...context(withConcerns, 'deadline', parseInstant('2025-10-29T07:00'), d.year.periods[0]!), daysToDeadline: 14 };
+
+    const fatimas = digestFor(personOf(people, fatima.email), ctx);
+    const ivos = emailOf(personOf(people, ivo.email), ctx);
+
+    expect(digestFor(personOf(recipients(d.model, { suppressed: SUPPRESSED }), fatima.email), { ...context(d, 'deadline', parseInstant('2025-10-29T07:00'), d.year.periods[0]!), daysToDeadline: 14 })).toBeNull();
+    expect(fatimas && itemTexts(section(fatimas, `Schooloverzicht ${WOLFERT}`))).toEqual([`Open zorg over Lotte de Boer (Engels): ${summary}`]);
+    // Ahmed has a form open this period; Lotte only the concern; the others nothing.
+    expect(itemTexts(section(ivos, 'Voortgang van uw studenten in periode 1 (OP1)')).map((text) => text.split(' (')[0])).toEqual(['Ahmed Yilmaz', 'Lotte de Boer']);
+    expect(section(ivos, 'Voortgang van uw studenten in periode 1 (OP1)').paragraphs).toEqual([
+      'Bij geen van uw 5 studenten ontbreekt iets volgens de afspraken van dit schooljaar. Open zorgen over de voortgang: 1.',
+    ]);
+  });
+});
+
+describe('between periods', () => {
+  it('says what comes next: which period starts when and its deadline, with why a derived date was derived', () => {
+    const d = demoOf('2025-2026');
+    const now = parseInstant('2025-11-17T07:00');
+    const where = digestPeriod(now, schoolYears)!;
+
+    for (const who of recipients(d.model, { suppressed: SUPPRESSED })) {
+      const digest = emailOf(who, context(d, 'weekly', now, where.period, where.between));
+      const text = textOf(digest);
+      expect(digest.content.paragraphs[0], who.email).toMatch(
+        /^Periode 1 \(OP1\) is afgelopen\. Periode 2 \(OP2\) begint maandag 24 november 2025 \(afgeleid: De tekst noemt alleen 'Start: november'; maandag na een week zonder periode, zoals in 2024-2025\); de deadline van die periode is woensdag 4 februari 2026\. /,
+      );
+      expect(text, who.email).not.toMatch(/tussen twee onderwijsperiodes|geen onderwijsperiode/);
+    }
   });
 });
 

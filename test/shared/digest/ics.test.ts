@@ -93,14 +93,14 @@ describe('calendarFeed', () => {
     expect(lines.some((line) => line.startsWith('X-WR-CALNAME:') && line.includes('(voorlopig)'))).toBe(true);
   });
 
-  it('marks a derived deadline "(afgeleid)" in its summary and description, and leaves a published one as it is', () => {
+  it('marks a derived deadline "(afgeleid)" in its summary and says why in its description, and leaves a published one as it is', () => {
     // 2024-2025: the seed names no deadline for OP1-OP3 (the last day of the period is used); OP4's is quoted.
     const { events } = parse(calendarFeed({ year: getSchoolYear('2024-2025')!, role: 'wpb' }));
     const event = (uid: string) => events.find((e) => e.get('UID') === uid)!;
 
     expect(event('2024-2025-op1-deadline@werkplekleren-n2').get('SUMMARY')).toBe('Deadline OP1 werkplekleren N2 (afgeleid)');
     expect(unescape(event('2024-2025-op1-deadline@werkplekleren-n2').get('DESCRIPTION')!)).toContain(
-      'Deadline van periode 1 (OP1): vrijdag 15 november 2024 (afgeleid) (schooljaar 2024-2025).',
+      'Deadline van periode 1 (OP1): vrijdag 15 november 2024 (afgeleid: De tekst noemt geen deadline per periode; de laatste dag van de periode is gebruikt) (schooljaar 2024-2025).',
     );
     expect(event('2024-2025-op4-deadline@werkplekleren-n2').get('SUMMARY')).toBe('Deadline OP4 werkplekleren N2');
     expect(unescape(event('2024-2025-op4-deadline@werkplekleren-n2').get('DESCRIPTION')!)).toContain(
@@ -108,18 +108,18 @@ describe('calendarFeed', () => {
     );
     expect(event('2024-2025-op1@werkplekleren-n2').get('SUMMARY')).toBe('OP1 werkplekleren N2');
     expect(unescape(event('2024-2025-op1@werkplekleren-n2').get('DESCRIPTION')!)).toBe(
-      'Periode 1 (OP1): maandag 9 september 2024 tot en met vrijdag 15 november 2024; deadline vrijdag 15 november 2024 (afgeleid).',
+      'Periode 1 (OP1): maandag 9 september 2024 tot en met vrijdag 15 november 2024; deadline vrijdag 15 november 2024 (afgeleid: De tekst noemt geen deadline per periode; de laatste dag van de periode is gebruikt).',
     );
   });
 
-  it('marks a period whose start or end is derived "(afgeleid)", naming which dates are', () => {
+  it('marks a period whose start or end is derived "(afgeleid)", naming which dates are and why', () => {
     // 2025-2026: the seed gives the month of each start only; the deadlines are quoted.
     const { events } = parse(calendarFeed({ year, role: 'student' }));
     const op2 = events.find((e) => e.get('UID') === '2025-2026-op2@werkplekleren-n2')!;
 
     expect(op2.get('SUMMARY')).toBe('OP2 werkplekleren N2 (afgeleid)');
     expect(unescape(op2.get('DESCRIPTION')!)).toBe(
-      'Periode 2 (OP2): maandag 24 november 2025 (afgeleid) tot en met vrijdag 6 februari 2026 (afgeleid); deadline woensdag 4 februari 2026.',
+      "Periode 2 (OP2): maandag 24 november 2025 (afgeleid: De tekst noemt alleen 'Start: november'; maandag na een week zonder periode, zoals in 2024-2025) tot en met vrijdag 6 februari 2026 (afgeleid: Vrijdag van de week van de deadline (4 februari), zoals in 2024-2025); deadline woensdag 4 februari 2026.",
     );
   });
 
