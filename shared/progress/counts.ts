@@ -114,20 +114,22 @@ function started(year: Pick<SchoolYear, 'periods'>, n: number, today: Temporal.P
  */
 export function progressCounts(
   year: Pick<SchoolYear, 'periods' | 'requiredKijkwijzers' | 'kijkwijzerTypes'>,
-  requests: readonly Pick<RequestRecord, 'state' | 'formId' | 'observerRole'>[],
+  requests: readonly (Pick<RequestRecord, 'state' | 'formId' | 'observerRole'> & { requestId?: string })[],
   appointments: readonly Pick<AppointmentRecord, 'kind' | 'talkType' | 'state' | 'date' | 'start' | 'end' | 'participants'>[],
   now: Temporal.Instant,
 ): ProgressCounts {
   const today = amsterdamDate(now);
   const lastPeriod = Math.max(0, ...year.periods.map((p) => p.number));
   const ahead = appointments.filter((a) => a.state === 'gepland' && !appointmentHeld(a, now));
+  // A visit whose kijkwijzer is already in counts as done, not also as planned.
+  const submittedIds = new Set(requests.flatMap((r) => (r.state === 'ingediend' && r.requestId ? [r.requestId] : [])));
 
   const visit = (role: VisitRole): VisitCount => {
     const done = requests.filter(
       (r) => r.state === 'ingediend' && r.observerRole === role && r.formId.startsWith(KIJKWIJZER_PREFIX),
     ).length;
     const planned = ahead.filter(
-      (a) => a.kind === 'lesbezoek' && a.participants.some((p) => p.role === role && p.state === 'uitgenodigd'),
+      (a) => a.kind === 'lesbezoek' && a.participants.some((p) => p.role === role && p.state === 'uitgenodigd' && !(p.requestId && submittedIds.has(p.requestId))),
     ).length;
     const required = VISITS_REQUIRED[role];
     return { done, required, planned, missing: done < required && lastPeriod > 0 && ended(year, lastPeriod, today) };

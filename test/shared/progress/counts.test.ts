@@ -70,6 +70,20 @@ describe('progressCounts: the lesbezoeken', () => {
     expect([visits.wpb.planned, visits.so.planned]).toEqual([1, 0]);
   });
 
+  it('counts a visit whose kijkwijzer is already in as done, not also as planned', () => {
+    const submitted = { ...req('kijkwijzer-pedagogiek', 'wpb'), requestId: 'r-wpb' };
+    const open = { ...req('kijkwijzer-didactiek', 'so', 'gevraagd'), requestId: 'r-so' };
+    const ahead = visit('2025-12-10', [
+      { ...participant('wpb'), formId: 'kijkwijzer-pedagogiek', requestId: 'r-wpb' },
+      { ...participant('so'), formId: 'kijkwijzer-didactiek', requestId: 'r-so' },
+    ]);
+
+    const { visits } = progressCounts(y2025, [submitted, open], [ahead], now);
+
+    expect(visits.wpb).toMatchObject({ done: 1, planned: 0 });
+    expect(visits.so).toMatchObject({ done: 0, planned: 1 });
+  });
+
   it('calls too few lesbezoeken missing only once the last period of the year has ended (10 July 2026)', () => {
     const lastDay = progressCounts(y2025, [req('kijkwijzer-didactiek', 'wpb')], [], parseInstant('2026-07-10T23:59'));
     const after = progressCounts(y2025, [req('kijkwijzer-didactiek', 'wpb')], [], parseInstant('2026-07-11T00:00'));
