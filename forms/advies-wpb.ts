@@ -176,7 +176,7 @@ export const versions = [
           {
             code: 'ADV-VERTROUWELIJK',
             label: 'Alleen voor SO en IO: wat wilt u hen nog laten weten?',
-            help: 'Bijvoorbeeld een zorg die u eerst met de SO en IO wilt bespreken. Dit deel staat niet op de pagina van de student.',
+            help: 'Bijvoorbeeld een zorg die u eerst met de SO en IO wilt bespreken. Dit deel staat niet op de pagina van de student, maar bijlagen leest de student wel: zet wat alleen voor de SO en IO is niet in een bijlage.',
             type: 'text',
             required: false,
           },

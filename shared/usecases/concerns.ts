@@ -130,7 +130,8 @@ export async function openConcernLinkPage(deps: ConcernLinkDeps, token: string):
 
 /**
  * The WPB raises a concern from one of their form links: the link and the WPB first (404, 410,
- * 403), then the reason (the page again with a message), then the concern with its open marker
+ * 403), then the reason (the page again with a message; the 409 below when one is open, as that
+ * page has no form), then the concern with its open marker
  * (409 when one is open already, and no email), then the emails to the SO, IO and SCO and the
  * audit event.
  */
@@ -138,7 +139,10 @@ export async function raiseConcernByLink(deps: ConcernLinkDeps, input: { token: 
   const placement = await placementOfWpbLink(deps, input.token);
   const reason = Reason.safeParse(input.reason);
   if (!reason.success) {
-    return { kind: 'invalid', page: await linkPageOf(deps, placement), reason: typed(input.reason), error: reason.error.issues[0]!.message };
+    const page = await linkPageOf(deps, placement);
+    // While one is open the page has no form to show the message at: say why nothing can be raised.
+    if (page.open) throw await alreadyOpenError(deps, placement);
+    return { kind: 'invalid', page, reason: typed(input.reason), error: reason.error.issues[0]!.message };
   }
   const concern = await raiseFor(deps, placement, { role: 'wpb', name: placement.wpb.name, email: placement.wpb.email }, reason.data, linkActor('wpb'));
   return { kind: 'raised', concern };
@@ -197,7 +201,7 @@ export async function raiseFor(deps: ConcernDeps, placement: PlacementRecord, ra
 }
 
 /** The 409 for a second open concern, naming the one that is open. */
-async function alreadyOpenError(deps: ConcernDeps, placement: PlacementRecord): Promise<ConcernStateError> {
+export async function alreadyOpenError(deps: ConcernDeps, placement: PlacementRecord): Promise<ConcernStateError> {
   const open = (await deps.concerns.listForPlacement(placement.schoolYear, placement.studentNumber)).find((c) => c.state === 'open');
   const about = open
     ? ` (gemeld op ${formatDutchInstant(open.raisedAt)} door ${open.raisedBy.name}, ${CONCERN_ROLE_LABELS[open.raisedBy.role]})`
@@ -280,7 +284,7 @@ export async function recordStepOn(
 }
 
 /** The 409 for a step on a closed concern. */
-function closedError(concern: ConcernRecord): ConcernStateError {
+export function closedError(concern: ConcernRecord): ConcernStateError {
   const closed = [...concern.steps].reverse().find((s) => s.step === 'gesloten');
   const when = closed ? ` op ${formatDutchInstant(closed.at)} door ${closed.by.name}` : '';
   return new ConcernStateError(
