@@ -40,6 +40,8 @@ export class PlacementStore {
 
   /** Reads one placement, or undefined. */
   async get(schoolYear: string, studentNumber: string): Promise<PlacementRecord | undefined> {
+    // A key DynamoDB would refuse (over 1,024 bytes, from a hand-made URL) names no placement: not found, never a 500.
+    if (Buffer.byteLength(schoolYear) + Buffer.byteLength(studentNumber) > 200) return undefined;
     return (await this.getMany([{ schoolYear, studentNumber }])).get(`${schoolYear}#${studentNumber}`);
   }
 

@@ -243,6 +243,17 @@ describe('staff actions in the overview: remind, revoke, reissue, replace a WPB'
     expect(studentPage.headers.get('location')).toBe(`/overzicht/student/${YEAR}/820001?melding=herinnerd`);
   });
 
+  it('answers a student number or year too long for a DynamoDB key with a Dutch 404, not a 500', async () => {
+    const long = '8'.repeat(1500);
+    for (const path of [`/overzicht/student/${YEAR}/${long}`, `/overzicht/student/${long}/820001`]) {
+      const response = await getWithSession(app, path, sessions.io!);
+      expect(response.status).toBe(404);
+      expect(await response.text()).toContain('niet');
+    }
+    const post = await postForm(app, `/overzicht/student/${YEAR}/${long}/zorgen`, { reden: 'Te weinig voortgang' }, { cookie: sessions.io! });
+    expect(post.status).toBe(404);
+  });
+
   it('shows the actions in the overview: a button per allowed action, and the WPB form per student', async () => {
     const request = await ask(mine);
 
