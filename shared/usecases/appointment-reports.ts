@@ -53,7 +53,7 @@ export interface ReportDeps extends OpenLinkDeps, AuditDeps {
 }
 
 /** What the staff read needs. */
-export interface StaffReportDeps {
+export interface StaffReportDeps extends AuditDeps {
   placements: Pick<PlacementStore, 'get'>;
   appointmentReports: Pick<AppointmentReportStore, 'get' | 'listForPlacement' | 'recordScanVerdict'>;
   attachments: Pick<AttachmentStore, 'open'>;
@@ -130,11 +130,27 @@ async function shownAttachment(deps: ServingDeps, appointment: AppointmentRecord
   return servingOf(deps, appointment, refOf(report, report.attachment)).shown();
 }
 
-/** Opens the verslag's attachment for serving, or throws why not (none: 404; see openForServing). */
-function openReportAttachmentOf(deps: ServingDeps, appointment: AppointmentRecord): Promise<ServableAttachment> {
+/**
+ * Opens the verslag's attachment for serving, or throws why not (none: 404; see openForServing),
+ * and records "gedownload" by `actor` after the checks when `record` (a GET, not a HEAD), as every
+ * download of a form's attachment is recorded (shared/usecases/attachments.ts).
+ */
+async function openReportAttachmentOf(
+  deps: ServingDeps & AuditDeps,
+  appointment: AppointmentRecord,
+  audit: { actor: string; record: boolean },
+): Promise<ServableAttachment> {
   const report = appointment.report;
   if (!report?.attachment) throw new NotFoundError('Bij dit verslag hoort geen bijlage.');
-  return servingOf(deps, appointment, refOf(report, report.attachment)).open();
+  const served = await servingOf(deps, appointment, refOf(report, report.attachment)).open();
+  if (audit.record) {
+    await recordAudit(deps, appointment, {
+      actor: audit.actor,
+      action: 'gedownload',
+      detail: `${served.attachment.name}, bijlage van het verslag van ${appointmentTitle(appointment).toLowerCase()} op ${whenText(appointment)} (afspraak ${appointment.appointmentId})`,
+    });
+  }
+  return served;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -255,7 +271,14 @@ export async function saveReport(
     if (attachment && attachment !== stored?.attachment) await removeObject(deps, attachment, appointment);
     throw error;
   }
-  if (stored?.attachment && stored.attachment.id !== attachment?.id) await removeObject(deps, stored.attachment, appointment);
+  const removed = stored?.attachment && stored.attachment.id !== attachment?.id ? stored.attachment : undefined;
+  if (removed) await removeObject(deps, removed, appointment);
+  // As a form's draft is logged ("concept opgeslagen"): once sent, a change is what the participants read on their link.
+  await recordAudit(deps, appointment, {
+    actor: linkActor('student'),
+    action: 'verslag opgeslagen',
+    detail: `verslag van ${appointmentTitle(appointment)} op ${whenText(appointment)}, ${text.data.length} tekens${attachment ? `, bijlage ${attachment.name}` : ''}${removed ? `; bijlage ${removed.name} verwijderd` : ''} (afspraak ${appointment.appointmentId})`,
+  });
   return { kind: 'saved', appointment: saved, changed: true };
 }
 
@@ -286,9 +309,13 @@ export async function sendReport(deps: ReportDeps, input: { token: string; appoi
   if (sentAsIs(report)) return { kind: 'unchanged' };
   const recipients = invited(appointment).filter((p): p is Participant & { linkId: string } => p.linkId !== undefined);
   if (recipients.length === 0) throw new AppointmentStateError('Er is niemand meer uitgenodigd voor dit gesprek, dus er is niemand om het verslag naar te sturen.');
+  // Sent no earlier than written (a change saved on a clock that stands still is 1 ms after the last send): else it would never read as sent.
+  const now = deps.clock.now();
+  const writtenAt = Temporal.Instant.from(report.writtenAt);
+  const sentAt = Temporal.Instant.compare(now, writtenAt) < 0 ? writtenAt : now;
   let sent: AppointmentRecord;
   try {
-    sent = await deps.appointmentReports.markSent(appointment, deps.clock.now().toString());
+    sent = await deps.appointmentReports.markSent(appointment, sentAt.toString());
   } catch (error) {
     if (!(error instanceof AppointmentConflictError)) throw error;
     // Sent by a parallel click meanwhile: nothing left to send.
@@ -314,11 +341,11 @@ export async function sendReport(deps: ReportDeps, input: { token: string; appoi
   return { kind: 'sent', recipients: recipients.length, updated, unsent };
 }
 
-/** The student opens the verslag's attachment (only its verified, clean bytes; see openForServing). */
-export async function openStudentReportAttachment(deps: ReportDeps, input: { token: string; appointmentId: string }): Promise<ServableAttachment> {
+/** The student opens the verslag's attachment (only its verified, clean bytes; see openForServing); `record`: a GET, logged as "gedownload". */
+export async function openStudentReportAttachment(deps: ReportDeps, input: { token: string; appointmentId: string; record: boolean }): Promise<ServableAttachment> {
   const appointment = await studentAppointment(deps, input.token, input.appointmentId);
   if (appointment.kind !== 'gesprek') throw new NotFoundError(LESBEZOEK);
-  return openReportAttachmentOf(deps, appointment);
+  return openReportAttachmentOf(deps, appointment, { actor: linkActor('student'), record: input.record });
 }
 
 /** The verslag's attachment of the student's appointment with its scan verdict, for their appointment page (undefined without one). */
@@ -377,11 +404,11 @@ export async function openAppointmentLink(deps: ReportDeps, input: { token: stri
   };
 }
 
-/** A participant opens the sent verslag's attachment from their link (only its verified, clean bytes). */
-export async function openAppointmentLinkAttachment(deps: ReportDeps, input: { token: string }): Promise<ServableAttachment> {
-  const { appointment } = await openParticipantLink(deps, input.token);
+/** A participant opens the sent verslag's attachment from their link (only its verified, clean bytes); `record`: a GET, logged as "gedownload". */
+export async function openAppointmentLinkAttachment(deps: ReportDeps, input: { token: string; record: boolean }): Promise<ServableAttachment> {
+  const { appointment, participant } = await openParticipantLink(deps, input.token);
   if (!appointment.report?.sentAt) throw new NotFoundError('Het verslag van dit gesprek is nog niet verstuurd.');
-  return openReportAttachmentOf(deps, appointment);
+  return openReportAttachmentOf(deps, appointment, { actor: linkActor(participant.role), record: input.record });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -424,14 +451,14 @@ export async function openStaffAppointment(
   };
 }
 
-/** Staff in scope open the sent verslag's attachment (only its verified, clean bytes). */
+/** Staff in scope open the sent verslag's attachment (only its verified, clean bytes); `record`: a GET, logged as "gedownload" by them. */
 export async function openStaffReportAttachment(
   deps: StaffReportDeps,
-  input: { staff: Staff; schoolYear: string; studentNumber: string; appointmentId: string },
+  input: { staff: Staff; schoolYear: string; studentNumber: string; appointmentId: string; record: boolean },
 ): Promise<ServableAttachment> {
   const { appointment } = await staffAppointment(deps, input);
   if (!appointment.report?.sentAt) throw new NotFoundError('Het verslag van dit gesprek is nog niet verstuurd.');
-  return openReportAttachmentOf(deps, appointment);
+  return openReportAttachmentOf(deps, appointment, { actor: input.staff.email, record: input.record });
 }
 
 /** A student's appointments, for the staff page of the student (already checked to be in scope). */

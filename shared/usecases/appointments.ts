@@ -113,6 +113,40 @@ const NOT_FOUND = 'Deze afspraak bestaat niet.';
 const one = (value: string | readonly string[] | undefined): string | undefined => (typeof value === 'string' ? value : value?.at(-1));
 const many = (value: string | readonly string[] | undefined): string[] => (value === undefined ? [] : typeof value === 'string' ? [value] : [...value]);
 
+/**
+ * The id a plan form carries (`planId`, fresh on every page; views/student-appointments.tsx): it
+ * becomes the appointment's id, so a double click or a replay of the same form plans once. A post
+ * without one (an older page) gets a new id.
+ */
+const PlanId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
+
+function planIdOf(fields: PostedFields, now: Temporal.Instant): string {
+  const posted = PlanId.safeParse(one(fields.planId));
+  return posted.success ? posted.data : newRequestId(now);
+}
+
+/** The appointment an earlier post of the same plan form made, if any (a replay: nothing to plan or send). */
+function plannedBefore(opened: StudentPlacement, fields: PostedFields): AppointmentRecord | undefined {
+  const posted = PlanId.safeParse(one(fields.planId));
+  return posted.success ? opened.appointments.find((a) => a.appointmentId === posted.data) : undefined;
+}
+
+/**
+ * Stores a new appointment; when a post of the same plan form stored it first (two clicks at
+ * once), that one is the outcome and nothing more is sent. Undefined when this call stored it.
+ */
+async function createOnce(deps: AppointmentDeps, appointment: AppointmentRecord, parts: Parameters<AppointmentStore['create']>[1]): Promise<AppointmentRecord | undefined> {
+  try {
+    await deps.appointments.create(appointment, parts);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof AppointmentConflictError)) throw error;
+    const first = await deps.appointments.get(appointment.schoolYear, appointment.studentNumber, appointment.appointmentId);
+    if (!first) throw error;
+    return first;
+  }
+}
+
 const RealDate = z
   .string({ message: 'Vul een datum in.' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Vul een geldige datum in (dag, maand en jaar).')
@@ -224,13 +258,16 @@ function planPage(deps: AppointmentDeps, opened: StudentPlacement, planning: Pla
  * past time or an overlap gives it with warnings (200) until `bevestigd=ja` confirms them.
  * Planned: one transaction stores the appointment and each observer's request with its form link
  * (into the period whose deadline is on or after the lesson); each observer gets one email with
- * their form link and the calendar invitation.
+ * their form link and the calendar invitation. Another post of the same form (its `planId`: a
+ * double click, a replay) plans and sends nothing and answers with the appointment planned first.
  */
 export async function planLesbezoek(deps: AppointmentDeps, input: { token: string; fields: PostedFields }): Promise<PlanResult> {
   const opened = await openStudentLink(deps, input.token);
   const { placement, year } = opened;
   const now = deps.clock.now();
   const fields = input.fields;
+  const replayed = plannedBefore(opened, fields);
+  if (replayed) return { kind: 'planned', appointment: replayed };
   const errors: FieldErrors = {};
   const when = checkWhen(fields, year, 'lesbezoek', now, errors);
   const className = ClassName.safeParse(one(fields.className) ?? '');
@@ -251,7 +288,7 @@ export async function planLesbezoek(deps: AppointmentDeps, input: { token: strin
   if (warnings.length > 0) return planPage(deps, opened, planning(warnings), 'warning');
 
   const at = now.toString();
-  const appointmentId = newRequestId(now);
+  const appointmentId = planIdOf(fields, now);
   const { requestPeriod } = when;
   const parts = roles.map((role) => {
     const person = { name: placement[role].name, email: placement[role].email };
@@ -300,7 +337,8 @@ export async function planLesbezoek(deps: AppointmentDeps, input: { token: strin
     ...(className.data ? { className: className.data } : {}),
     participants: parts.map((part) => part.participant),
   };
-  await deps.appointments.create(appointment, { requests: parts });
+  const first = await createOnce(deps, appointment, { requests: parts });
+  if (first) return { kind: 'planned', appointment: first };
   for (const { participant, request } of parts) {
     await sendLogged(deps, invitationEmail(deps, { appointment, participant, request, now, change: 'gepland' }), appointment, participant.role);
   }
@@ -317,13 +355,16 @@ const TALK_PARTNERS: readonly ParticipantRole[] = ['wpb', 'so'];
  * placement and always their IO. As {@link planLesbezoek}: messages per field (400), warnings to
  * confirm (200). Planned: one transaction stores the appointment and each participant's
  * appointment link (`/a/<token>`, open until the end of the school year plus the grace days);
- * each participant gets one email with that link and the calendar invitation.
+ * each participant gets one email with that link and the calendar invitation. A replay of the
+ * same form plans and sends nothing, as for a lesbezoek.
  */
 export async function planGesprek(deps: AppointmentDeps, input: { token: string; fields: PostedFields }): Promise<PlanResult> {
   const opened = await openStudentLink(deps, input.token);
   const { placement, year } = opened;
   const now = deps.clock.now();
   const fields = input.fields;
+  const replayed = plannedBefore(opened, fields);
+  if (replayed) return { kind: 'planned', appointment: replayed };
   const errors: FieldErrors = {};
   const talkType = z.enum(TALK_TYPES).safeParse(one(fields.talkType));
   if (!talkType.success) errors.talkType = 'Kies welk gesprek het is: kennismaking, tussentijds, OP4 of eindgesprek.';
@@ -341,7 +382,7 @@ export async function planGesprek(deps: AppointmentDeps, input: { token: string;
   if (warnings.length > 0) return planPage(deps, opened, planning(warnings), 'warning');
 
   const at = now.toString();
-  const appointmentId = newRequestId(now);
+  const appointmentId = planIdOf(fields, now);
   const validUntil = linkValidUntil(year.end, deps.linkGraceDays);
   const parts = roles.map((role) => {
     const person = { name: placement[role].name, email: placement[role].email };
@@ -367,7 +408,8 @@ export async function planGesprek(deps: AppointmentDeps, input: { token: string;
     ...(location.data ? { location: location.data } : {}),
     participants: parts.map((part) => part.participant),
   };
-  await deps.appointments.create(appointment, { links: parts.map((part) => part.link) });
+  const first = await createOnce(deps, appointment, { links: parts.map((part) => part.link) });
+  if (first) return { kind: 'planned', appointment: first };
   for (const { participant } of parts) {
     await sendLogged(deps, invitationEmail(deps, { appointment, participant, now, change: 'gepland' }), appointment, participant.role);
   }
@@ -408,6 +450,24 @@ function appointmentOf(opened: StudentPlacement, appointmentId: string): Appoint
 /** The request of a lesbezoek participant, as read with the placement. */
 function requestOf(opened: StudentPlacement, participant: Participant): RequestRecord | undefined {
   return participant.requestId ? opened.requests.find((r) => r.requestId === participant.requestId) : undefined;
+}
+
+/**
+ * The appointment with each invited lesbezoek observer as their kijkwijzer's request names them
+ * now. Staff may have given an open request to a new WPB ("WPB vervangen": a new observer and a
+ * new form link); the move's invitation, with that link, and the cancellation go to the new WPB,
+ * never to the one who was planned, and the stored appointment names the new WPB from then on.
+ */
+function withCurrentObservers(appointment: AppointmentRecord, opened: StudentPlacement): AppointmentRecord {
+  if (appointment.kind !== 'lesbezoek') return appointment;
+  let changed = false;
+  const participants = appointment.participants.map((participant): Participant => {
+    const observer = participant.state === 'uitgenodigd' ? requestOf(opened, participant)?.observer : undefined;
+    if (!observer || (observer.email === participant.person.email && observer.name === participant.person.name)) return participant;
+    changed = true;
+    return { ...participant, person: { name: observer.name, email: observer.email } };
+  });
+  return changed ? { ...appointment, participants } : appointment;
 }
 
 /** Why the appointment cannot be moved at `now`; undefined when it can. */
@@ -482,11 +542,11 @@ export async function openStudentAppointment(deps: AppointmentDeps, input: { tok
  * when planning (messages per field, 400; warnings to confirm, 200). Moved: the appointment (its
  * period, a raised sequence) and each open kijkwijzer (lesson date, period, deadline, its link's
  * end) in one transaction, and every invited participant gets the update (`METHOD:REQUEST`). The
- * same date and times again change and send nothing.
+ * same date and times again (a replay, or a second click that lost the race) change and send nothing.
  */
 export async function moveAppointment(deps: AppointmentDeps, input: { token: string; appointmentId: string; fields: PostedFields }): Promise<MoveResult> {
   const opened = await openStudentLink(deps, input.token);
-  const current = appointmentOf(opened, input.appointmentId);
+  const current = withCurrentObservers(appointmentOf(opened, input.appointmentId), opened);
   const now = deps.clock.now();
   const refusal = moveRefusal(current, opened.requests, now);
   if (refusal) throw new AppointmentStateError(refusal);
@@ -509,7 +569,15 @@ export async function moveAppointment(deps: AppointmentDeps, input: { token: str
     const { number, deadline } = when.requestPeriod;
     return [{ participant, request, lessonDate: when.date, period: number, deadline, linkValidUntil: linkValidUntil(deadline, deps.linkGraceDays) }];
   });
-  await deps.appointments.move(next, moves);
+  try {
+    await deps.appointments.move(next, moves);
+  } catch (error) {
+    // A double click: the other click made this very move first. Anything else stands.
+    if (!(error instanceof AppointmentConflictError)) throw error;
+    const reread = await deps.appointments.get(current.schoolYear, current.studentNumber, current.appointmentId);
+    if (reread?.state === 'gepland' && reread.date === next.date && reread.start === next.start && reread.end === next.end) return { kind: 'moved', changed: false };
+    throw error;
+  }
   for (const participant of stillInvited) {
     const moved = moves.find((m) => m.participant.role === participant.role);
     const request = moved ? { ...moved.request, lessonDate: moved.lessonDate, period: moved.period, deadline: moved.deadline } : requestOf(opened, participant);
@@ -533,7 +601,7 @@ export async function cancelAppointment(
   input: { token: string; appointmentId: string; role?: string | undefined; confirmed: boolean },
 ): Promise<CancelResult> {
   const opened = await openStudentLink(deps, input.token);
-  const current = appointmentOf(opened, input.appointmentId);
+  const current = withCurrentObservers(appointmentOf(opened, input.appointmentId), opened);
   const wholeAsked = !input.role;
   const part = input.role ? current.participants.find((p) => p.role === input.role) : undefined;
   if (input.role && !part) throw new ValidationError('Deze deelnemer hoort niet bij deze afspraak.');

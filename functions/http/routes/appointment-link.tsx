@@ -18,4 +18,4 @@ appointmentLinkRoutes.get('/:token', async (c) => {
   return c.html(<AppointmentLinkPage {...page} token={token} />);
 });
 
-appointmentLinkRoutes.get('/:token/bijlage', async (c) => attachmentResponse(c, () => openAppointmentLinkAttachment(c.get('deps'), { token: c.req.param('token') })));
+appointmentLinkRoutes.get('/:token/bijlage', async (c) => attachmentResponse(c, () => openAppointmentLinkAttachment(c.get('deps'), { token: c.req.param('token'), record: c.req.method === 'GET' })));

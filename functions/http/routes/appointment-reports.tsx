@@ -50,5 +50,5 @@ appointmentReportRoutes.post('/:token/afspraken/:id/verslag/versturen', async (c
 });
 
 appointmentReportRoutes.get('/:token/afspraken/:id/verslag/bijlage', async (c) =>
-  attachmentResponse(c, () => openStudentReportAttachment(c.get('deps'), { token: c.req.param('token'), appointmentId: c.req.param('id') })),
+  attachmentResponse(c, () => openStudentReportAttachment(c.get('deps'), { token: c.req.param('token'), appointmentId: c.req.param('id'), record: c.req.method === 'GET' })),
 );

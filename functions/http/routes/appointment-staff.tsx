@@ -29,4 +29,4 @@ appointmentStaffRoutes.get(path, async (c) => {
   return c.html(<StaffAppointmentPage {...page} />);
 });
 
-appointmentStaffRoutes.get(`${path}/bijlage`, async (c) => attachmentResponse(c, () => openStaffReportAttachment(c.get('deps'), inputOf(c))));
+appointmentStaffRoutes.get(`${path}/bijlage`, async (c) => attachmentResponse(c, () => openStaffReportAttachment(c.get('deps'), { ...inputOf(c), record: c.req.method === 'GET' })));

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import * as z from 'zod';
 import { PARTICIPANT_ROLES } from '#shared/model/appointments.ts';
+import { studentReportAttachment } from '#shared/usecases/appointment-reports.ts';
 import { cancelAppointment, moveAppointment, openStudentAppointment, planGesprek, planLesbezoek, type PostedFields } from '#shared/usecases/appointments.ts';
 import type { AppEnv } from '../env.ts';
 import { AppointmentPage, type AppointmentNotice } from '../views/appointment-page.tsx';
@@ -60,8 +61,10 @@ function noticeOf(query: (name: string) => string | undefined): AppointmentNotic
 appointmentRoutes.get('/:token/afspraken/:id', async (c) => {
   const { token, id } = c.req.param();
   const page = await openStudentAppointment(c.get('deps'), { token, appointmentId: id });
+  // The verslag's attachment with its scan verdict (read from S3 until it is final), as the participants' and staff pages show it.
+  const reportAttachment = await studentReportAttachment(c.get('deps'), page.appointment);
   const notice = noticeOf((name) => c.req.query(name));
-  return c.html(<AppointmentPage {...page} token={token} {...(notice ? { notice } : {})} reportNotice={c.req.query('verslag')} />);
+  return c.html(<AppointmentPage {...page} token={token} {...(notice ? { notice } : {})} reportNotice={c.req.query('verslag')} reportAttachment={reportAttachment} />);
 });
 
 appointmentRoutes.post('/:token/afspraken/:id/verplaatsen', async (c) => {

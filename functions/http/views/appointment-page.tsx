@@ -1,3 +1,4 @@
+import type { ShownAttachment } from '#shared/attachments/serve.ts';
 import { formatDutchInstant, periodLabel } from '#shared/calendar.ts';
 import { dutchList } from '#shared/dutch.ts';
 import { invitationLocation } from '#shared/mail/invitation.ts';
@@ -21,6 +22,8 @@ export interface AppointmentPageProps extends AppointmentPageData {
   confirm?: { role?: ParticipantRole };
   /** After a save or send of the verslag: the `verslag` query value (views/appointment-report.tsx). */
   reportNotice?: string | undefined;
+  /** The verslag's attachment with its current scan verdict (a gesprek with one). */
+  reportAttachment?: ShownAttachment | undefined;
 }
 
 /**
@@ -152,7 +155,7 @@ export function AppointmentPage(props: AppointmentPageProps) {
       )}
 
       {/* VERSLAG: helper H2 adds the verslag section of a driehoeksgesprek here (between this line and the end marker). */}
-      <ReportSection token={token} appointment={a} held={view.status === 'gehouden'} notice={props.reportNotice} />
+      <ReportSection token={token} appointment={a} held={view.status === 'gehouden'} notice={props.reportNotice} attachment={props.reportAttachment} />
       {/* END VERSLAG */}
     </Layout>
   );

@@ -216,6 +216,15 @@ export function WhenFields(props: { prefix: string; values: PostedFields; errors
   );
 }
 
+/**
+ * The plan form's own id, fresh on every page (the appointment gets it): a double click or a
+ * replay of one form plans once (shared/usecases/appointments.ts). "Toch plannen" re-posts it with
+ * the other values; the form below a warning gets a new one, as it may plan something else.
+ */
+function PlanId() {
+  return <input type="hidden" name="planId" value={crypto.randomUUID()} />;
+}
+
 /** "Lesbezoek plannen": date, times, class, and per observer a checkbox and a kijkwijzer. */
 function LesbezoekForm(props: StudentAppointmentsProps) {
   const { token, placement, year, kijkwijzers, planning } = props;
@@ -235,6 +244,7 @@ function LesbezoekForm(props: StudentAppointmentsProps) {
         rest="Of pas hieronder de gegevens aan en plan opnieuw."
       />
       <form method="post" action={action} novalidate>
+        <PlanId />
         <WhenFields
           prefix="lesbezoek"
           values={values}
@@ -295,6 +305,7 @@ function GesprekForm(props: StudentAppointmentsProps) {
         rest="Of pas hieronder de gegevens aan en plan opnieuw."
       />
       <form method="post" action={action} novalidate>
+        <PlanId />
         <label for="gesprek-talkType">Soort driehoeksgesprek</label>
         <FieldError id="gesprek-fout-talkType" message={errors.talkType} />
         <select id="gesprek-talkType" name="talkType" aria-invalid={errors.talkType ? 'true' : undefined}>
