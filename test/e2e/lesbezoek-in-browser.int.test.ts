@@ -18,7 +18,8 @@ import { calendarPartOf, inboxOf, tokenIn, type InboxEmail } from '../support/in
  * both get an invitation that an independent iCalendar reader (ical.js) parses as METHOD:REQUEST
  * with DTSTART in Europe/Amsterdam and one UID; the student moves it (SEQUENCE + 1) and cancels
  * the SO's part (METHOD:CANCEL); the WPB submits the kijkwijzer from the invitation, and the counts
- * on the student's page and in the IO's overview change.
+ * on the student's page and in the IO's overview change. Then the WPB raises a concern from the
+ * same link; the SO, IO and SCO are emailed, the IO sees it in the overview and records a step.
  */
 
 const SHOTS = 'test-results/lesbezoek';
@@ -87,7 +88,7 @@ describe('a lesbezoek planned, moved, partly cancelled and observed, in a real b
 
   const wpbVisits = (page: Page) => page.locator('[data-count="wpb"]').first().textContent();
 
-  it('sends one invitation per observer, updates and cancels it, and counts the submitted kijkwijzer', async () => {
+  it('sends one invitation per observer, updates and cancels it, counts the submitted kijkwijzer, and follows a concern the WPB raises', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
 
@@ -154,6 +155,17 @@ describe('a lesbezoek planned, moved, partly cancelled and observed, in a real b
     await wpbPage.click('button:has-text("Versturen")');
     await expect.poll(() => wpbPage.locator('.success').textContent()).toContain('het formulier is ingediend');
 
+    // The WPB, worried after the lesson, raises a concern from the same link (seed 001's route).
+    await wpbPage.click('a:has-text("Zorg over de voortgang melden")');
+    expect(await wpbPage.locator('h1').textContent()).toBe('Zorg over de voortgang melden');
+    await wpbPage.fill('#reden', 'Lessen zijn vaak niet voorbereid\nAfspraken worden niet nagekomen');
+    await wpbPage.click('button:has-text("Zorg melden")');
+    await wpbPage.waitForURL(/gemeld=1/);
+    await wpbPage.screenshot({ path: `${SHOTS}/zorg-gemeld.png`, fullPage: true });
+    for (const address of [placement.so.email, placement.io.email, placement.sco.email]) {
+      expect((await inboxOf(address)).filter((m) => m.body.text?.includes('Lessen zijn vaak niet voorbereid'))).toHaveLength(1);
+    }
+
     // The counts on the student's page change: one WPB lesbezoek of two, pedagogiek in.
     await page.goto(studentUrl);
     // Done, and no longer also "gepland": the visit is counted once.
@@ -174,7 +186,21 @@ describe('a lesbezoek planned, moved, partly cancelled and observed, in a real b
     await page.waitForURL(`${origin}/overzicht`);
     const row = page.locator(`tr[data-student="${placement.studentNumber}"]`);
     expect(await row.textContent()).toContain('Lesbezoeken: WPB 1/2, SO 0/1');
+    expect(await row.textContent()).toContain('Zorg open');
     await page.screenshot({ path: `${SHOTS}/overzicht.png`, fullPage: true });
+
+    // The IO opens the student and records the seed's first step; it shows with date and who.
+    await row.locator('a.concern').click();
+    const concern = page.locator('[data-concern]');
+    expect(await concern.textContent()).toContain('Lessen zijn vaak niet voorbereid');
+    await concern.locator('select[name=stap]').selectOption('contact');
+    await concern.locator('textarea[name=notitie]').fill('Gebeld met de SO en de SCO');
+    await concern.locator('button:has-text("Stap vastleggen")').click();
+    await page.waitForURL(/zorgstap-vastgelegd/);
+    const recorded = await page.locator('[data-concern]').textContent();
+    expect(recorded).toContain('De SO heeft contact opgenomen met de IO en de SCO');
+    expect(recorded).toContain(placement.io.name);
+    await page.screenshot({ path: `${SHOTS}/zorg-stap.png`, fullPage: true });
     await context.close();
   }, 120_000);
 });
