@@ -12,22 +12,17 @@
  * profile there). The child is this file with `--child` (config in
  * BENCH_CSV_CHILD), forked with the same node and tsx loader plus `--expose-gc`.
  */
-import { fork } from 'node:child_process';
 import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createApp } from '../functions/http/app.tsx';
-import { getForm } from '../forms/index.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../infra/local/stack.ts';
-import type { FormDefinition } from '../shared/forms/definition.ts';
-import { FIELD_PREFIX } from '../shared/forms/answers.ts';
 import { createAwsClients, type AwsClients } from '../shared/store/clients.ts';
 import { requestKeys } from '../shared/store/keys.ts';
-import { type SubmissionVersion } from '../shared/model/requests.ts';
 import { GSI2 } from '../shared/store/table.ts';
 import { appDeps } from '../test/support/app.ts';
-import { completeFields } from '../test/support/forms.ts';
 import { requestItem } from '../test/support/year-items.ts';
+import { childMain, mb, peakMemoryRow, runChild, withPeakMemory } from './child.ts';
 import { batchWrite } from './digest-planner.ts';
-import { BENCH_ORIGIN, benchClock, benchPlacement, benchRequest } from './fixtures.ts';
+import { BENCH_ORIGIN, benchClock, benchSubmission } from './fixtures.ts';
 import { fmtInt, fmtMs, fmtRatio, freshTable, isMain, median, runAlone, yesNo, type BenchContext } from './support.ts';
 
 const SCHOOL_YEAR = '2025-2026';
@@ -46,7 +41,6 @@ const EXPORT_PAGE_SIZE = 100;
 const TIME_GOAL = 1.5;
 const MEMORY_GOAL_MB = 50;
 const ADMIN = 'coordinator@bench.example.org';
-const FORM_IDS = ['kijkwijzer-pedagogiek', 'kijkwijzer-didactiek', 'kijkwijzer-vakdidactiek'] as const;
 
 /** What the parent passes the child in BENCH_CSV_CHILD. */
 interface ChildConfig {
@@ -71,55 +65,17 @@ interface ChildResult {
   rawPages: number;
 }
 
-type ChildMessage = { type: 'result'; result: ChildResult } | { type: 'failed'; error: string };
-
-/** The answers to a form as stored (item code → value), the same complete set a bench observer posts. */
-function answersOf(def: FormDefinition, n: number): Record<string, string> {
-  const fields = completeFields(def, `Student ${n} legde duidelijk uit; de klas werkte actief mee`);
-  return Object.fromEntries(Object.entries(fields).map(([name, value]) => [name.slice(FIELD_PREFIX.length), value]));
-}
-
 /**
- * The items of `count` submitted requests, as the stores write them: the request item
- * (RequestStore.create plus the GSI2 keys saveVersion sets on submit) and its latest version
- * (`SUB#<requestId>#000001`, saveVersion's Put). Every tenth version has an attachment, so the
- * export's link column has something to do. Placements are not read by the export and not written.
+ * The items of `count` submitted requests (benchSubmission), as the stores write them: the request
+ * item (RequestStore.create plus the GSI2 keys saveVersion sets on submit) and its latest version
+ * (`SUB#<requestId>#000001`, saveVersion's Put). Placements are not read by the export and not written.
  */
 function submittedItems(count: number): Record<string, unknown>[] {
   const items: Record<string, unknown>[] = [];
   for (let n = 1; n <= count; n++) {
-    const p = benchPlacement(n);
-    const def = getForm(FORM_IDS[n % FORM_IDS.length]!)!;
-    const linkId = `csv-link-${n}`;
-    const requestId = `20251001T080000-csv${n}`;
-    const savedAt = '2025-10-20T12:00:00Z';
-    const request = benchRequest(p, {
-      requestId,
-      formId: def.id,
-      observerRole: 'wpb',
-      className: 'H2b',
-      period: PERIOD,
-      state: 'ingediend',
-      latestVersion: 1,
-      submittedAt: savedAt,
-      linkId,
-    });
-    const version: SubmissionVersion = {
-      requestId,
-      version: 1,
-      formId: def.id,
-      formVersion: def.version,
-      answers: answersOf(def, n),
-      status: 'ingediend',
-      savedAt,
-      savedBy: p.wpb.email,
-      attachments:
-        n % 10 === 0
-          ? [{ id: `att${String(n).padStart(19, '0')}`, key: `attachments/${requestId}/lesplan.pdf`, name: 'lesplan.pdf', size: 123_456, type: 'application/pdf', addedAt: savedAt }]
-          : [],
-    };
+    const { request, version } = benchSubmission(n, { idPrefix: 'csv', period: PERIOD, text: `Student ${n} legde duidelijk uit; de klas werkte actief mee` });
     items.push(requestItem(request));
-    items.push({ ...requestKeys.version(p.schoolYear, p.studentNumber, requestId, 1), entity: 'submission-version', ...version });
+    items.push({ ...requestKeys.version(request.schoolYear, request.studentNumber, request.requestId, 1), entity: 'submission-version', ...version });
   }
   return items;
 }
@@ -213,30 +169,7 @@ async function child(config: ChildConfig): Promise<ChildResult> {
   await exportOnce(EMPTY_PERIOD);
 
   // The memory run: the first export of the period in this process.
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  gc?.();
-  const before = process.memoryUsage();
-  let peakRss = before.rss;
-  let peakHeap = before.heapUsed;
-  let samples = 0;
-  const sample = () => {
-    const now = process.memoryUsage();
-    samples++;
-    if (now.rss > peakRss) peakRss = now.rss;
-    if (now.heapUsed > peakHeap) peakHeap = now.heapUsed;
-  };
-  const sampler = setInterval(sample, 10);
-  const memoryStart = performance.now();
-  let memoryRun: { rows: number; bytes: number };
-  try {
-    memoryRun = await exportOnce(PERIOD);
-  } finally {
-    clearInterval(sampler);
-  }
-  const memoryRunMs = performance.now() - memoryStart;
-  sample();
+  const { result: memoryRun, memory } = await withPeakMemory(() => exportOnce(PERIOD));
   check('the export (memory run)', memoryRun.rows);
 
   // Warm-ups, then the timed runs, interleaved, the order flipped every round so that a drift of
@@ -273,45 +206,16 @@ async function child(config: ChildConfig): Promise<ChildResult> {
     size: config.size,
     rows: memoryRun.rows,
     bytes: memoryRun.bytes,
-    peakRss: peakRss - before.rss,
-    peakHeap: peakHeap - before.heapUsed,
-    baselineRss: before.rss,
-    samples,
-    memoryRunMs,
+    peakRss: memory.peakRss,
+    peakHeap: memory.peakHeap,
+    baselineRss: memory.baselineRss,
+    samples: memory.samples,
+    memoryRunMs: memory.ms,
     exportMs,
     rawMs,
     rawPages,
   };
 }
-
-/** Runs one size in a child process (same node and tsx loader, plus --expose-gc). */
-function runChild(config: ChildConfig): Promise<ChildResult> {
-  const profileDir = process.env.BENCH_PROFILE_DIR;
-  const proc = fork(new URL(import.meta.url), ['--child'], {
-    execArgv: [...process.execArgv, '--expose-gc', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
-    env: { ...process.env, BENCH_CSV_CHILD: JSON.stringify(config) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return new Promise<ChildResult>((resolve, reject) => {
-    let settled = false;
-    const timer = setTimeout(() => {
-      proc.kill();
-      reject(new Error(`the ${fmtInt(config.size)} export child took more than 120 s`));
-    }, 120_000);
-    proc.on('message', (message: ChildMessage) => {
-      settled = true;
-      clearTimeout(timer);
-      if (message.type === 'result') resolve(message.result);
-      else reject(new Error(message.error));
-    });
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      if (!settled) reject(new Error(`the ${fmtInt(config.size)} export child exited (${code}) without a result`));
-    });
-  });
-}
-
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 export async function benchCsvExport(ctx: BenchContext): Promise<void> {
   const stack = ctx.stack;
@@ -323,7 +227,7 @@ export async function benchCsvExport(ctx: BenchContext): Promise<void> {
 
   const results = new Map<number, ChildResult>();
   for (const size of RUN_ORDER) {
-    const result = await runChild({ size, table: tables[SIZES.indexOf(size)]!, endpoints: stack.endpoints });
+    const result = await runChild<ChildConfig, ChildResult>(import.meta.url, 'BENCH_CSV_CHILD', { size, table: tables[SIZES.indexOf(size)]!, endpoints: stack.endpoints }, 'export', 120_000);
     ctx.log(
       `${fmtInt(size)}: ${fmtInt(result.rows)} rows, ${mb(result.bytes)} of CSV; export ${fmtMs(median(result.exportMs))}, ` +
         `[${result.exportMs.map(fmtMs).join(', ')}], raw ${fmtMs(median(result.rawMs))} [${result.rawMs.map(fmtMs).join(', ')}] (${result.rawPages} pages); ` +
@@ -343,15 +247,7 @@ export async function benchCsvExport(ctx: BenchContext): Promise<void> {
     goal: `≤ ${TIME_GOAL}×`,
     met: yesNo(worst <= TIME_GOAL),
   });
-  const spread = Math.abs(large.peakRss - small.peakRss);
-  ctx.report({
-    benchmark: '3 CSV export: peak memory',
-    figure: `+${mb(large.peakRss)} RSS (+${mb(large.peakHeap)} heap) at 10,000`,
-    baseline: `+${mb(small.peakRss)} RSS (+${mb(small.peakHeap)} heap) at 1,000`,
-    ratio: `${mb(spread)} apart`,
-    goal: `within ${MEMORY_GOAL_MB} MB of each other`,
-    met: yesNo(spread <= MEMORY_GOAL_MB * 1024 * 1024),
-  });
+  ctx.report(peakMemoryRow('3 CSV export: peak memory', { large: 10_000, small: 1000 }, large, small, MEMORY_GOAL_MB));
   ctx.note(
     `3: the real route GET /overzicht/export.csv?jaar=${SCHOOL_YEAR}&periode=${PERIOD} through app.request() (createApp + appDeps over DynamoDB Local) ` +
       `with a coordinator's session cookie (session made by SessionStore.create, as the sign-in POST does; loadSession resumes it, admin scope, ` +
@@ -368,14 +264,7 @@ export async function benchCsvExport(ctx: BenchContext): Promise<void> {
 
 if (isMain(import.meta.url)) {
   if (process.argv.includes('--child')) {
-    try {
-      const result = await child(JSON.parse(process.env.BENCH_CSV_CHILD ?? '{}') as ChildConfig);
-      process.send?.({ type: 'result', result } satisfies ChildMessage);
-    } catch (error) {
-      process.send?.({ type: 'failed', error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) } satisfies ChildMessage);
-      process.exitCode = 1;
-    }
-    process.disconnect?.();
+    await childMain('BENCH_CSV_CHILD', child);
   } else {
     await runAlone('CSV export', benchCsvExport, { needsStack: true });
   }

@@ -1,10 +1,11 @@
 /** Data the benchmarks share: placements, the clock they run at, the form they fill in. */
 import { getForm } from '../forms/index.ts';
 import { fixedClock, parseInstant, type Clock } from '../shared/clock.ts';
+import { FIELD_PREFIX } from '../shared/forms/answers.ts';
 import type { FormDefinition } from '../shared/forms/definition.ts';
 import { hashToken, tokenFor } from '../shared/links.ts';
 import type { Placement } from '../shared/roster/placement.ts';
-import type { RequestRecord } from '../shared/model/requests.ts';
+import type { RequestRecord, SubmissionVersion } from '../shared/model/requests.ts';
 import { completeFields } from '../test/support/forms.ts';
 
 /** Monday 10 November 2025, 09:00 in Amsterdam: period 1 of 2025-2026, two days before its deadline. */
@@ -74,4 +75,47 @@ export function benchRequest(
     vak: p.vak,
     ...fields,
   };
+}
+
+/** The kijkwijzers the export benchmarks (3 and 8) spread their submissions over. */
+const EXPORT_FORM_IDS = ['kijkwijzer-pedagogiek', 'kijkwijzer-didactiek', 'kijkwijzer-vakdidactiek'] as const;
+
+/**
+ * Submission `n` for the export benchmarks (3 and 8): the WPB's request of placement `n` for one
+ * of three kijkwijzers in `period`, submitted on 20 October 2025, and its latest version with every
+ * item answered (the free texts `text`, numbered by item). Every tenth has an attachment, so the
+ * export's link column has something to do.
+ */
+export function benchSubmission(n: number, options: { idPrefix: string; period: number; text: string }): { request: RequestRecord; version: SubmissionVersion } {
+  const p = benchPlacement(n);
+  const def = getForm(EXPORT_FORM_IDS[n % EXPORT_FORM_IDS.length]!)!;
+  const requestId = `20251001T080000-${options.idPrefix}${n}`;
+  const savedAt = '2025-10-20T12:00:00Z';
+  const request = benchRequest(p, {
+    requestId,
+    formId: def.id,
+    observerRole: 'wpb',
+    className: 'H2b',
+    period: options.period,
+    state: 'ingediend',
+    latestVersion: 1,
+    submittedAt: savedAt,
+    linkId: `${options.idPrefix}-link-${n}`,
+  });
+  const fields = completeFields(def, options.text);
+  const version: SubmissionVersion = {
+    requestId,
+    version: 1,
+    formId: def.id,
+    formVersion: def.version,
+    answers: Object.fromEntries(Object.entries(fields).map(([name, value]) => [name.slice(FIELD_PREFIX.length), value])),
+    status: 'ingediend',
+    savedAt,
+    savedBy: p.wpb.email,
+    attachments:
+      n % 10 === 0
+        ? [{ id: `att${String(n).padStart(19, '0')}`, key: `attachments/${requestId}/lesplan.pdf`, name: 'lesplan.pdf', size: 123_456, type: 'application/pdf', addedAt: savedAt }]
+        : [],
+  };
+  return { request, version };
 }

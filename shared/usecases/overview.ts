@@ -9,7 +9,8 @@ import { NotFoundError, ValidationError } from '../errors.ts';
 import type { FormCatalog } from '../forms/catalog.ts';
 import type { FormDefinition } from '../forms/definition.ts';
 import type { RequestRecord, SubmissionVersion } from '../model/requests.ts';
-import { exportCsv, exportFileName, planExport } from '../overview/csv.ts';
+import { exportCsv } from '../overview/csv.ts';
+import { exportFileName, planExport } from '../overview/export-rows.ts';
 import { loadOverview, type OverviewRow } from '../overview/model.ts';
 import { choosePeriod, type PeriodChoice } from '../overview/period.ts';
 import type { AuditStore } from '../store/audit.ts';
@@ -27,7 +28,7 @@ import { progressCounts, type ProgressCounts } from '../progress/counts.ts';
 
 /**
  * The staff overview, within the signed-in person's scope: a period's students against the forms
- * due, a submitted form, a student's page, and the period as CSV and as a calendar feed.
+ * due, a submitted form, a student's page, and the period as CSV, as a workbook and as a calendar feed.
  */
 
 /** The state filter of the overview, with how the page names each. */
@@ -177,7 +178,30 @@ export async function exportOverview(deps: OverviewDeps, input: OverviewInput & 
       { actor: staff.email, action: 'CSV gedownload', detail: `${school ?? 'alle scholen in bereik'}; scheidingsteken ${delimiter}` },
     );
   }
-  return { fileName: exportFileName(choice), body: exportCsv(deps, plan, { delimiter, origin: deps.publicOrigin }) };
+  return { fileName: exportFileName(choice, 'csv'), body: exportCsv(deps, plan, { delimiter, origin: deps.publicOrigin }) };
+}
+
+/** The workbook writer (exceljs, about a megabyte) loads on first use, as the content workbooks do (usecases/content.ts). */
+const workbookWriter = () => import('../overview/xlsx.ts');
+
+/**
+ * The same submissions as an Excel workbook (see overview/xlsx.ts), streamed; the CSV's query
+ * (`scheiding` means nothing here and is not read). A download (a GET) is recorded as one event of
+ * the period, as the CSV's is.
+ */
+export async function exportOverviewXlsx(deps: OverviewDeps, input: OverviewInput & { download: boolean }): Promise<{ fileName: string; body: ReadableStream<Uint8Array> }> {
+  const { staff, school } = input;
+  const choice = choosePeriod(input.jaar, input.periode, deps.clock.now(), deps.calendar.years);
+  const plan = planExport(staff.scope, choice, school);
+  const { exportXlsx } = await workbookWriter();
+  if (input.download) {
+    await recordAudit(
+      deps,
+      { schoolYear: choice.year.id, exportPeriod: choice.period.number },
+      { actor: staff.email, action: 'Excel gedownload', detail: school ?? 'alle scholen in bereik' },
+    );
+  }
+  return { fileName: exportFileName(choice, 'xlsx'), body: exportXlsx(deps, plan, { origin: deps.publicOrigin }) };
 }
 
 /** A request as a path names it, and who asks. */

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import * as z from 'zod';
-import { agendaFeed, exportOverview, openOverview, openSubmission, OverviewQuery, submittedRequestInScope } from '#shared/usecases/overview.ts';
+import { agendaFeed, exportOverview, exportOverviewXlsx, openOverview, openSubmission, OverviewQuery, submittedRequestInScope } from '#shared/usecases/overview.ts';
 import { serveAttachment } from '../attachment-response.ts';
 import type { AppEnv } from '../env.ts';
 import { requireStaff } from '../middleware/session.ts';
@@ -16,6 +16,7 @@ import { overviewActionRoutes } from './overview-actions.tsx';
  * - `GET /overzicht?jaar&periode&school&status`: a period's students against the forms due
  * - `GET /overzicht/agenda.ics?jaar&rol`: the year's deadlines and a role's tasks as a calendar feed
  * - `GET /overzicht/export.csv?jaar&periode&school&scheiding`: the period's submissions as CSV
+ * - `GET /overzicht/export.xlsx?jaar&periode&school`: the same as an Excel workbook
  * - `GET /overzicht/formulier/<year>/<nr>/<requestId>?versie`: a submitted form
  * - `GET /overzicht/bijlage/<year>/<nr>/<requestId>/<attachmentId>`: one of its attachments
  *
@@ -50,6 +51,15 @@ overviewRoutes.get('/export.csv', query, async (c) => {
   const download = c.req.method === 'GET';
   const { fileName, body } = await exportOverview(c.get('deps'), { staff: c.get('staff')!, ...c.req.valid('query'), download });
   c.header('Content-Type', 'text/csv; charset=utf-8');
+  c.header('Content-Disposition', `attachment; filename="${fileName}"`);
+  c.header('Cache-Control', 'no-store');
+  return c.body(body);
+});
+
+overviewRoutes.get('/export.xlsx', query, async (c) => {
+  const download = c.req.method === 'GET';
+  const { fileName, body } = await exportOverviewXlsx(c.get('deps'), { staff: c.get('staff')!, ...c.req.valid('query'), download });
+  c.header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
   c.header('Content-Disposition', `attachment; filename="${fileName}"`);
   c.header('Cache-Control', 'no-store');
   return c.body(body);

@@ -123,7 +123,8 @@ export function OverviewPage(
         </div>
       </form>
       <p>
-        <a href={`/overzicht/export.csv?${csvQuery}`}>CSV downloaden</a> (ingediende formulieren van deze periode, voor Excel) ·{' '}
+        <a href={`/overzicht/export.xlsx?${csvQuery}`}>Download Excel</a> (ingediende formulieren van deze periode) ·{' '}
+        <a href={`/overzicht/export.csv?${csvQuery}`}>CSV downloaden</a> ·{' '}
         <a href={`/overzicht/export.csv?${csvQuery}&scheiding=,`}>CSV met komma's</a>
       </p>
       {rows.length === 0 ? (
