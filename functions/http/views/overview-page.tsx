@@ -217,7 +217,7 @@ export function OverviewPage(
       )}
       {props.exports && (
         <>
-          <h2>Logboek CSV-downloads van deze periode</h2>
+          <h2>Logboek downloads (CSV en Excel) van deze periode</h2>
           <AuditLog events={props.exports} />
         </>
       )}

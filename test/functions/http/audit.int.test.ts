@@ -201,9 +201,9 @@ describe('the audit log: append-only, per submission and per student, never a to
     expect(exports.map((e) => [e.action, e.actor, e.detail])).toEqual([['CSV gedownload', IO, 'alle scholen in bereik; scheidingsteken ;']]);
     expect(await deps.audit.listForPlacement(YEAR, '830001').then((events) => events.some((e) => e.action === 'CSV gedownload'))).toBe(false);
     const adminOverview = await (await getWithSession(app, `/overzicht?jaar=${YEAR}&periode=1`, sessions.admin!)).text();
-    expect(adminOverview).toContain('Logboek CSV-downloads van deze periode');
+    expect(adminOverview).toContain('Logboek downloads (CSV en Excel) van deze periode');
     expect(adminOverview).toContain('data-audit="CSV gedownload"');
-    expect(await (await getWithSession(app, `/overzicht?jaar=${YEAR}&periode=1`, sessions.io!)).text()).not.toContain('Logboek CSV-downloads');
+    expect(await (await getWithSession(app, `/overzicht?jaar=${YEAR}&periode=1`, sessions.io!)).text()).not.toContain('Logboek downloads');
   });
 
   it('never stores a link token: not in the audit events, nor anywhere else in the table', async () => {
