@@ -5,6 +5,7 @@ import { logger } from '#shared/log.ts';
 import type { AppDeps, AppEnv } from './env.ts';
 import { calendarRoutes } from './routes/calendar.ts';
 import { studentRoutes } from './routes/student.tsx';
+import { pdfRoutes } from './routes/pdf.ts';
 import { appointmentRoutes } from './routes/appointments.tsx';
 import { appointmentReportRoutes } from './routes/appointment-reports.tsx';
 import { appointmentLinkRoutes } from './routes/appointment-link.tsx';
@@ -88,6 +89,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     await next();
   });
   app.route('/', calendarRoutes);
+  // Before the pages: `/s/<token>/formulieren/<id>.pdf` is a PDF, not the page of a request `<id>.pdf`.
+  app.route('/', pdfRoutes);
   app.route('/s', studentRoutes);
   app.route('/s', appointmentRoutes);
   app.route('/s', appointmentReportRoutes);

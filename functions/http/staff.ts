@@ -4,6 +4,7 @@ import { notFound, onError } from './middleware/errors.ts';
 import { BODY_LIMITS, readForm, RELOAD_UNREADABLE } from './middleware/body.ts';
 import { loadSession, requireStaff } from './middleware/session.ts';
 import { overviewRoutes } from './routes/overview.tsx';
+import { overviewPdfRoutes } from './routes/overview-pdf.ts';
 import { appointmentStaffRoutes } from './routes/appointment-staff.tsx';
 import { overviewConcernRoutes } from './routes/overview-concerns.tsx';
 import { contentRoutes } from './routes/content.tsx';
@@ -24,6 +25,8 @@ export const staffRoutes = new Hono<AppEnv>();
 // '/overzicht/*' matches '/overzicht' itself too.
 staffRoutes.use('/overzicht/*', loadSession);
 staffRoutes.post('/overzicht/*', requireStaff, readForm(BODY_LIMITS.staffForm, { unreadable: RELOAD_UNREADABLE }));
+// Before the overview: `/formulier/<year>/<nr>/<id>.pdf` is a PDF, not the page of a request `<id>.pdf`.
+staffRoutes.route('/overzicht', overviewPdfRoutes);
 staffRoutes.route('/overzicht', overviewConcernRoutes);
 staffRoutes.route('/overzicht', overviewRoutes);
 staffRoutes.route('/overzicht', appointmentStaffRoutes);

@@ -31,6 +31,11 @@ export function FormPage(
         {request.className && <>, klas {request.className}</>}. {capitalize(periodLabel({ number: request.period }))}, invullen tot en met{' '}
         {formatDutchDate(request.deadline)}. <a href={`/f/${token}/agenda.ics`}>Deadlines in uw agenda</a>
       </p>
+      {submitted && (
+        <p>
+          <a href={`/f/${token}/formulier.pdf`}>Download het ingediende formulier als pdf</a>
+        </p>
+      )}
       {request.observerRole === 'wpb' && (
         <p>
           <a href={`/f/${token}/zorg`}>Zorg over de voortgang melden</a>

@@ -35,6 +35,9 @@ export function StudentOverviewPage(props: StudentOverview & { notice: string | 
       <p>
         {placement.vak} · {placement.school} · schooljaar {placement.schoolYear} · {placement.student.email}
       </p>
+      <p>
+        <a href={`/overzicht/student/${placement.schoolYear}/${placement.studentNumber}/groeidossier.pdf`}>Groeidossier als pdf</a>
+      </p>
       <h2>Plaatsing</h2>
       <table>
         <tbody>

@@ -24,6 +24,9 @@ export function SubmissionPage(props: SubmissionPageData) {
       <p>
         Versie {version.version}, ingediend op {formatDutchInstant(version.savedAt, { time: 'minute' })}.
       </p>
+      <p>
+        <a href={`${base}.pdf?versie=${version.version}`}>Download als pdf</a>
+      </p>
       <AnswersView def={def} answers={version.answers} />
       <h2>Bijlagen</h2>
       <AttachmentItems attachments={props.attachments} href={(a) => `/overzicht/bijlage/${request.schoolYear}/${request.studentNumber}/${request.requestId}/${a.id}`} />

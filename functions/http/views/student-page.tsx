@@ -82,6 +82,9 @@ export function StudentPage(props: StudentPageProps) {
       <p>
         <a href={`/s/${token}/agenda.ics`}>Zet de deadlines in je agenda</a> (een agendabestand met de deadlines en taken van elke periode)
       </p>
+      <p>
+        <a href={`/s/${token}/groeidossier.pdf`}>Groeidossier als pdf</a> (je ingediende formulieren, lesbezoeken en driehoeksgesprekken van dit schooljaar in één bestand)
+      </p>
 
       {required && (
         <>

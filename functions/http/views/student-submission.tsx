@@ -22,6 +22,9 @@ export function StudentSubmissionPage(props: StudentSubmission & { token: string
         Voor {placement.student.name}, ingevuld door {request.observer.name}, {OBSERVER_LABELS[request.observerRole]},
         ingediend op {formatDutchInstant(version.savedAt)}.
       </p>
+      <p>
+        <a href={`/s/${token}/formulieren/${request.requestId}.pdf`}>Download als pdf</a>
+      </p>
       {staffOnlyPart && (
         <p class="notice" role="note">
           {STAFF_ONLY_PART_NOTE}
