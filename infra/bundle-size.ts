@@ -6,13 +6,13 @@
  * (bench/bundle.ts). See docs/bundles.md.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import * as z from 'zod';
-import { isSplitFunction, lambdaEsbuildOptions, lambdaSplitEsbuildOptions } from './bundling.ts';
+import { isSplitFunction, lambdaEsbuildOptions, lambdaFiles, lambdaSplitEsbuildOptions } from './bundling.ts';
 
 /** The repository root. */
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -113,6 +113,8 @@ export async function measureBundle(entry: string, options: { outDir?: string; n
   const buildOptions = isSplitFunction(name) ? lambdaSplitEsbuildOptions(join(outDir, name), PROJECT_ROOT) : lambdaEsbuildOptions(outFile, PROJECT_ROOT);
   const fnBuild = await build({ ...buildOptions, entryPoints: [join(PROJECT_ROOT, entry)] });
   const metafile = fnBuild.metafile!;
+  // The files it reads beside its bundle, as CDK copies them: the output runs as the asset does (they are not `.mjs`: not counted).
+  await copyLambdaFiles(name, join(outDir, name));
   const outputs = Object.entries(metafile.outputs).filter(([path]) => path.endsWith('.mjs'));
   const sdkPackages = sdkPackagesIn(metafile);
   const sdkFile = join(outDir, `${name}-sdk-only`, 'index.mjs');
@@ -123,6 +125,14 @@ export async function measureBundle(entry: string, options: { outDir?: string; n
   const bytes = outputs.reduce((sum, [, output]) => sum + output.bytes, 0);
   const sdkBytes = (await stat(sdkFile)).size;
   return { bytes, files: outputs.length, sdkBytes, ratio: bytes / sdkBytes, sdkPackages, outFile, sdkFile, metafile };
+}
+
+/** Copies function `name`'s files (infra/bundling.ts, `LAMBDA_FILES`) into its output folder, as CDK's `afterBundling` hook does. */
+export async function copyLambdaFiles(name: string, dir: string): Promise<void> {
+  for (const { from, to } of lambdaFiles(name)) {
+    await mkdir(dirname(join(dir, to)), { recursive: true });
+    await copyFile(from, join(dir, to));
+  }
 }
 
 const budgetSchema = z.strictObject({

@@ -7,7 +7,10 @@
  * Deliberately free of CDK and esbuild at run time, so that the CDK app and the measurements can
  * both import it cheaply.
  */
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
+import { FONT_ASSETS } from '#shared/pdf/font-files.ts';
 
 /**
  * Lets CommonJS dependencies that call `require()` (of Node built-ins) run inside the ESM bundle.
@@ -16,6 +19,9 @@ import type { BuildOptions } from 'esbuild';
  */
 export const REQUIRE_SHIM =
   "import { createRequire as __bannerCreateRequire } from 'node:module'; const require = __bannerCreateRequire(import.meta.url);";
+
+/** The module {@link LAMBDA_BUNDLING}'s `alias` puts in place of what the PDFs never use (infra/pdf-stub.ts), absolute: esbuild runs from other folders too. */
+export const PDF_STUB = fileURLToPath(new URL('./pdf-stub.ts', import.meta.url));
 
 /**
  * The esbuild settings of every Lambda bundle. The AWS SDK is bundled (no externals): the code
@@ -39,6 +45,21 @@ export const LAMBDA_BUNDLING = {
   banner: REQUIRE_SHIM,
   /** Nothing external: the AWS SDK included (CDK: `bundleAwsSDK: true`, `externalModules: []`). */
   externalModules: [],
+  /**
+   * Imports bundled as {@link PDF_STUB}, a module whose exports throw a clear error: the parts of
+   * the PDF libraries (the http function's lazy `render` chunk) that serve only formats the PDFs
+   * never use. fontkit's WOFF2 decoder (`brotli`, 486 kB; the PDFs embed TrueType only), pdfkit's
+   * PNG images and encryption, pdfmake's SVG (`xmldoc`, which brings `sax`). Nothing else in any
+   * function imports them (docs/groeidossier.md, "Bundle size"). Only the bundles: vitest and tsx
+   * load the real packages.
+   */
+  alias: {
+    'brotli/decompress.js': PDF_STUB,
+    'png-js': PDF_STUB,
+    xmldoc: PDF_STUB,
+    '@noble/ciphers/aes': PDF_STUB,
+    '@noble/hashes/sha2': PDF_STUB,
+  },
 } as const satisfies {
   target: string;
   platform: 'node';
@@ -49,12 +70,13 @@ export const LAMBDA_BUNDLING = {
   mainFields: readonly string[];
   banner: string;
   externalModules: readonly string[];
+  alias: Readonly<Record<string, string>>;
 };
 
 /**
  * esbuild API options equal to the command NodejsFunction runs for {@link LAMBDA_BUNDLING}
  * (`esbuild --bundle <entry> --target=node22 --platform=node --format=esm --outfile=…/index.mjs
- * --minify --sourcemap --sources-content=false --banner:js=… --main-fields=module,main`), plus a
+ * --minify --sourcemap --sources-content=false --banner:js=… --main-fields=module,main --alias:…`), plus a
  * metafile. Add `entryPoints` or `stdin`.
  */
 export function lambdaEsbuildOptions(outfile: string, absWorkingDir: string): BuildOptions {
@@ -70,6 +92,7 @@ export function lambdaEsbuildOptions(outfile: string, absWorkingDir: string): Bu
     mainFields: [...LAMBDA_BUNDLING.mainFields],
     banner: { js: LAMBDA_BUNDLING.banner },
     external: [...LAMBDA_BUNDLING.externalModules],
+    alias: { ...LAMBDA_BUNDLING.alias },
     absWorkingDir,
     logLevel: 'error',
     metafile: true,
@@ -147,9 +170,46 @@ export function lambdaSplitEsbuildCommand(esbuild: string, entry: string, outdir
     `--main-fields=${LAMBDA_BUNDLING.mainFields.join(',')}`,
     `--banner:js=${LAMBDA_BUNDLING.banner}`,
     ...LAMBDA_BUNDLING.externalModules.map((m) => `--external:${m}`),
+    ...lambdaAliasArgs().map((alias) => `--alias:${alias}`),
     '--log-level=warning',
   ];
   return args.map(shellQuote).join(' ');
+}
+
+/**
+ * {@link LAMBDA_BUNDLING}'s `alias` as esbuild's command line takes it (`<import>=<module>`, after
+ * `--alias:`): CDK's `esbuildArgs: { '--alias': lambdaAliasArgs() }` and the split build's command.
+ */
+export function lambdaAliasArgs(): string[] {
+  return Object.entries(LAMBDA_BUNDLING.alias).map(([from, to]) => `${from}=${to}`);
+}
+
+/**
+ * Files a function reads at run time, beside its bundle: module paths (`<package>/<file>`) that the
+ * code finds with Node's module resolution (`require.resolve`), so they are copied into the asset
+ * at `node_modules/<package>/<file>`, where that resolution finds them from the entry and from
+ * `chunks/`. Not bundled as JavaScript: the http function's PDFs read the DejaVu Sans faces
+ * (shared/pdf/fonts.ts, 2.6 MB) only when a PDF is made, so they are neither in a chunk nor in the
+ * size budgets (which count `.mjs` files), and vitest, tsx and the bundle read the very same files.
+ * CDK copies them in `AppFunction`'s `afterBundling` hook ({@link lambdaFileCommands}); the size
+ * measurement (infra/bundle-size.ts) copies them too, so its output runs as the asset does.
+ */
+export const LAMBDA_FILES: Readonly<Record<string, readonly string[]>> = {
+  http: FONT_ASSETS,
+};
+
+/** The files function `name` reads beside its bundle: where each is in this repository, and where it goes in the asset. */
+export function lambdaFiles(name: string): { from: string; to: string }[] {
+  const require = createRequire(import.meta.url);
+  return (LAMBDA_FILES[name] ?? []).map((path) => ({ from: require.resolve(path), to: `node_modules/${path}` }));
+}
+
+/** The shell commands that copy function `name`'s {@link lambdaFiles} into the asset folder `outdir` (none for most functions). */
+export function lambdaFileCommands(name: string, outdir: string): string[] {
+  return lambdaFiles(name).map(({ from, to }) => {
+    const target = `${outdir}/${to}`;
+    return `mkdir -p ${shellQuote(target.slice(0, target.lastIndexOf('/')))} && cp ${shellQuote(from)} ${shellQuote(target)}`;
+  });
 }
 
 /** One shell word: single-quoted unless it is plainly safe. */

@@ -11,7 +11,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { LAMBDA_BUNDLING, lambdaSplitEsbuildCommand } from '../bundling.ts';
+import { LAMBDA_BUNDLING, lambdaAliasArgs, lambdaFileCommands, lambdaSplitEsbuildCommand } from '../bundling.ts';
 
 /** The repository root: entries and the lock file are found from here, whatever the cwd. */
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -112,6 +112,8 @@ export class AppFunction extends NodejsFunction {
       retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
     });
     const entry = join(projectRoot, props.entry);
+    // The files it reads beside its bundle (infra/bundling.ts, LAMBDA_FILES): `functions/<name>/handler.ts`.
+    const files = (outputDir: string) => lambdaFileCommands(props.entry.split('/').at(-2) ?? '', outputDir);
     super(scope, id, {
       entry,
       handler: props.handler ?? 'handler',
@@ -147,14 +149,18 @@ export class AppFunction extends NodejsFunction {
         banner: requireShim,
         bundleAwsSDK: true,
         externalModules: [...LAMBDA_BUNDLING.externalModules],
+        esbuildArgs: { '--alias': lambdaAliasArgs() },
         forceDockerBundling: false,
-        ...(props.splitting
+        ...(props.splitting || files('').length > 0
           ? {
               commandHooks: {
                 beforeBundling: () => [],
                 beforeInstall: () => [],
-                // Replaces the one-file index.mjs (and its map) with the split build's entry and chunks.
-                afterBundling: (_inputDir: string, outputDir: string) => [lambdaSplitEsbuildCommand(esbuildBin, entry, outputDir)],
+                // Replaces the one-file index.mjs (and its map) with the split build's entry and chunks; copies the files it reads.
+                afterBundling: (_inputDir: string, outputDir: string) => [
+                  ...(props.splitting ? [lambdaSplitEsbuildCommand(esbuildBin, entry, outputDir)] : []),
+                  ...files(outputDir),
+                ],
               },
             }
           : {}),

@@ -390,6 +390,8 @@ describe('WerkpleklerenStack', () => {
       expect(files).toContain('index.mjs');
       expect(files.filter((file) => /^chunks\/staff-\w+\.mjs$/.test(file))).toHaveLength(1);
       expect(readFileSync(join(http, 'index.mjs'), 'utf8')).toMatch(/import\("\.\/chunks\/staff-\w+\.mjs"\)/);
+      // The PDFs' font, read beside the bundle (infra/bundling.ts, LAMBDA_FILES).
+      for (const face of ['DejaVuSans', 'DejaVuSans-Bold', 'DejaVuSans-Oblique', 'DejaVuSans-BoldOblique']) expect(files).toContain(`node_modules/dejavu-fonts-ttf/ttf/${face}.ttf`);
       const functions = Object.entries(template.findResources('AWS::Lambda::Function') as Record<string, Fn>)
         .filter(([id, fn]) => id !== logicalId(stack.http.fn) && typeof fn.Properties.Code?.S3Key === 'string')
         .map(([id]) => id);
