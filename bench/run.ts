@@ -13,10 +13,12 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { benchBundles } from './bundle.ts';
 import { benchCsvExport } from './csv-export.ts';
+import { benchXlsxExport } from './xlsx-export.ts';
 import { benchDigestPlanner } from './digest-planner.ts';
 import { benchDigestSender } from './digest-sender.ts';
 import { benchForm, benchFormCalls } from './form.ts';
 import { benchLoad } from './load.ts';
+import { benchPdf } from './pdf.ts';
 import { failedRow, markdownTable, PROJECT_ROOT, rowLine, startBenchStack, type BenchContext, type BenchStack, type Benchmark, type Row } from './support.ts';
 
 /** The whole run must stay under 10 minutes on 2 cores; the load runs get 60 s each when that fits. */
@@ -34,6 +36,8 @@ const BENCHMARKS: { name: string; run: Benchmark; needsStack: boolean }[] = [
   { name: '4 digest planning', run: benchDigestPlanner, needsStack: true },
   { name: '5 digest sending', run: benchDigestSender, needsStack: true },
   { name: '6 load', run: benchLoad, needsStack: true },
+  { name: '7 PDF of a form and a groeidossier', run: benchPdf, needsStack: false },
+  { name: '8 .xlsx export', run: benchXlsxExport, needsStack: false },
 ];
 
 const started = performance.now();

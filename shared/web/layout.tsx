@@ -26,7 +26,7 @@ th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--
 .error { background: #fde8ea; border-left: 4px solid var(--accent); padding: .75rem 1rem; margin: 1rem 0; }
 .muted { color: var(--muted); }
 .badge { display: inline-block; font-size: .85rem; padding: 0 .4rem; border-radius: .25rem; background: #fff4d6; border: 1px solid #8a6d00; color: #4d3d00; }
-.state { display: inline-block; font-size: .85rem; padding: 0 .4rem; border-radius: .25rem; border: 1px solid var(--line); }
+.state { display: inline-block; white-space: nowrap; font-size: .85rem; padding: 0 .4rem; border-radius: .25rem; border: 1px solid var(--line); }
 .state-ingediend { background: #e6f4ea; border-color: #1e6b34; color: #14481f; }
 .state-concept { background: #fff4d6; border-color: #8a6d00; color: #4d3d00; }
 .state-gevraagd { background: #eef2f8; border-color: #3d5a80; color: #1f3149; }
