@@ -4,7 +4,7 @@ import { emailKey, StoredPerson, StoredPlacement } from '../roster/placement.ts'
 import type { PlacementRecord } from '../model/placements.ts';
 import { OBSERVER_ROLES, type RequestRecord, type StudentLinkRecord } from '../model/requests.ts';
 import { ROLES, type Role } from '../tasks.ts';
-import { StoredAppointment, type AppointmentRecord } from '../model/appointments.ts';
+import { byDateAndStart, StoredAppointment, type AppointmentRecord } from '../model/appointments.ts';
 import { StoredConcern, type ConcernRecord } from '../model/concerns.ts';
 
 /**
@@ -162,7 +162,7 @@ export function yearModel(items: readonly Record<string, unknown>[]): YearModel 
     push(requestsByObserver, emailKey(request.observer.email), request);
   }
   const appointments = new Map<string, AppointmentRecord[]>();
-  for (const appointment of allAppointments.sort((a, b) => a.date.localeCompare(b.date) || a.start.localeCompare(b.start) || a.appointmentId.localeCompare(b.appointmentId))) {
+  for (const appointment of allAppointments.sort(byDateAndStart)) {
     if (placements.has(appointment.studentNumber)) push(appointments, appointment.studentNumber, appointment);
   }
   const concerns = new Map<string, ConcernRecord[]>();

@@ -1,7 +1,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { deadlineInstant, formatDutchDate, type Period, type SchoolYear } from '../calendar.ts';
 import { TIME_ZONE } from '../clock.ts';
-import { TALK_RHYTHM, type AppointmentKind, type AppointmentRecord, type Participant, type ParticipantRole } from './appointments.ts';
+import { byDateAndStart, TALK_RHYTHM, type AppointmentKind, type AppointmentRecord, type Participant, type ParticipantRole } from './appointments.ts';
 import type { RequestRecord, RequestState } from './requests.ts';
 
 /**
@@ -119,7 +119,7 @@ export interface AppointmentView {
 /** The appointments of a placement for the pages, by date and start, each with its participants' requests. */
 export function appointmentViews(appointments: readonly AppointmentRecord[], requests: readonly RequestRecord[], now: Temporal.Instant): AppointmentView[] {
   return [...appointments]
-    .sort((a, b) => a.date.localeCompare(b.date) || a.start.localeCompare(b.start) || a.appointmentId.localeCompare(b.appointmentId))
+    .sort(byDateAndStart)
     .map((appointment) => ({
       appointment,
       title: appointmentTitle(appointment),

@@ -100,6 +100,11 @@ export const StoredAppointment = z.object({
 });
 export type AppointmentRecord = z.infer<typeof StoredAppointment>;
 
+/** Appointments in the order every list shows them: by date, then start, then id. */
+export function byDateAndStart(a: AppointmentRecord, b: AppointmentRecord): number {
+  return a.date.localeCompare(b.date) || a.start.localeCompare(b.start) || a.appointmentId.localeCompare(b.appointmentId);
+}
+
 /** The participants still invited. */
 export function invited(appointment: Pick<AppointmentRecord, 'participants'>): Participant[] {
   return appointment.participants.filter((p) => p.state === 'uitgenodigd');

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '../errors.ts';
 import {
   AppointmentConflictError,
@@ -9,6 +9,7 @@ import {
   type AppointmentReport,
   type ReportAttachment,
 } from '../model/appointments.ts';
+import { listAppointments, readAppointment } from './appointments.ts';
 import { workflowKeys } from './keys.ts';
 
 /** Why a verslag cannot be written or sent: the gesprek was cancelled (the student reads it, so "je"). */
@@ -37,26 +38,12 @@ export class AppointmentReportStore {
 
   /** An appointment by its item keys (as an appointment link stores them), or undefined. */
   async getByKeys(key: { PK: string; SK: string }): Promise<AppointmentRecord | undefined> {
-    const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
-    return result.Item && result.Item.entity === 'appointment' ? StoredAppointment.parse(result.Item) : undefined;
+    return readAppointment(this.doc, this.tableName, key);
   }
 
   /** Every appointment of a placement, by date and start time. */
   async listForPlacement(schoolYear: string, studentNumber: string): Promise<AppointmentRecord[]> {
-    const { PK } = workflowKeys.appointment(schoolYear, studentNumber, '');
-    const found: AppointmentRecord[] = [];
-    const pages = paginateQuery(
-      { client: this.doc },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': PK, ':prefix': workflowKeys.appointmentPrefix() },
-      },
-    );
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) if (item.entity === 'appointment') found.push(StoredAppointment.parse(item));
-    }
-    return found.sort((a, b) => a.date.localeCompare(b.date) || a.start.localeCompare(b.start) || a.appointmentId.localeCompare(b.appointmentId));
+    return listAppointments(this.doc, this.tableName, schoolYear, studentNumber);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { GetCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AppointmentConflictError, AppointmentStateError, StoredAppointment, type AppointmentRecord } from '../model/appointments.ts';
+import { AppointmentConflictError, AppointmentStateError, byDateAndStart, StoredAppointment, type AppointmentRecord } from '../model/appointments.ts';
 import type { RequestRecord } from '../model/requests.ts';
 import type { LinkItem } from '../links.ts';
 import { linkKeys, requestKeys, workflowKeys } from './keys.ts';
@@ -37,6 +37,30 @@ export function appointmentItem(appointment: AppointmentRecord): Record<string, 
   };
 }
 
+/** An appointment by its item keys (as an appointment link stores them), or undefined. */
+export async function readAppointment(doc: DynamoDBDocumentClient, tableName: string, key: { PK: string; SK: string }): Promise<AppointmentRecord | undefined> {
+  const result = await doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+  return result.Item?.entity === 'appointment' ? StoredAppointment.parse(result.Item) : undefined;
+}
+
+/** Every appointment of a placement: one paginated Query of its partition (`APPT#` sort keys), by date and start. */
+export async function listAppointments(doc: DynamoDBDocumentClient, tableName: string, schoolYear: string, studentNumber: string): Promise<AppointmentRecord[]> {
+  const found: AppointmentRecord[] = [];
+  const pages = paginateQuery(
+    { client: doc },
+    {
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': workflowKeys.appointment(schoolYear, studentNumber, '').PK, ':prefix': workflowKeys.appointmentPrefix() },
+      ConsistentRead: true,
+    },
+  );
+  for await (const page of pages) {
+    for (const item of page.Items ?? []) if (item.entity === 'appointment') found.push(StoredAppointment.parse(item));
+  }
+  return found.sort(byDateAndStart);
+}
+
 /**
  * Appointments (lesbezoeken and driehoeksgesprekken, docs/workflow.md) in the single table: every
  * DynamoDB call of planning, moving and cancelling them. Each change is one TransactWriteItems
@@ -65,28 +89,12 @@ export class AppointmentStore {
 
   /** One appointment, or undefined (an id of another placement finds nothing in this partition). */
   async get(schoolYear: string, studentNumber: string, appointmentId: string): Promise<AppointmentRecord | undefined> {
-    const result = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: workflowKeys.appointment(schoolYear, studentNumber, appointmentId), ConsistentRead: true }),
-    );
-    return result.Item?.entity === 'appointment' ? StoredAppointment.parse(result.Item) : undefined;
+    return readAppointment(this.doc, this.tableName, workflowKeys.appointment(schoolYear, studentNumber, appointmentId));
   }
 
-  /** Every appointment of a placement (one Query of its partition, `APPT#` sort keys), by date and start. */
+  /** Every appointment of a placement, by date and start. */
   async listForPlacement(schoolYear: string, studentNumber: string): Promise<AppointmentRecord[]> {
-    const found: AppointmentRecord[] = [];
-    const pages = paginateQuery(
-      { client: this.doc },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': workflowKeys.appointment(schoolYear, studentNumber, '').PK, ':prefix': workflowKeys.appointmentPrefix() },
-        ConsistentRead: true,
-      },
-    );
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) if (item.entity === 'appointment') found.push(StoredAppointment.parse(item));
-    }
-    return found.sort((a, b) => a.date.localeCompare(b.date) || a.start.localeCompare(b.start) || a.appointmentId.localeCompare(b.appointmentId));
+    return listAppointments(this.doc, this.tableName, schoolYear, studentNumber);
   }
 
   /**
