@@ -127,8 +127,9 @@ async function benchOneForm(ctx: BenchContext): Promise<number> {
       `submitted form, both through \`app.request()\` over the memory stores (bench/memory-stores.ts), interleaved, median of 9 batches of ≥ 10 after 0.5 s warm-up ` +
       `(fonts read at the first PDF, in the warm-up). The renderer alone (document definition + \`renderPdf\`, no route) takes ${fmtMs(times.renderer.ms)} ` +
       `(${fmtRatio(times.renderer.ms / times.html.ms)} the HTML route): the route's reads, audit event and response add ${fmtMs(Math.max(0, times.pdf.ms - times.renderer.ms))}. ` +
-      `A PDF of three lines in the same three faces (regular, bold, oblique) takes ${fmtMs(times.minimal.ms)}: most of a PDF's time is this fixed cost ` +
-      `(pdfkit has fontkit parse each face's tables anew for every document, then subsets and embeds it), not its content.`,
+      `A PDF of three lines in the same three faces (regular, bold, oblique) takes ${fmtMs(times.minimal.ms)}: the fixed cost of a document (each face subset, embedded ` +
+      `and compressed); the faces are parsed once per process and their word layouts and glyph outlines shared (shared/pdf/font-cache.ts), so the rest is pdfmake's ` +
+      `layout of the content, pdfkit's writing and garbage collection.`,
   );
   return times.pdf.ms;
 }

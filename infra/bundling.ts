@@ -24,6 +24,13 @@ export const REQUIRE_SHIM =
 export const PDF_STUB = fileURLToPath(new URL('./pdf-stub.ts', import.meta.url));
 
 /**
+ * fontkit's CommonJS build, absolute: the one copy of fontkit in the bundles. pdfkit `require`s
+ * fontkit and shared/pdf/fonts.ts `import`s it; fontkit's `exports` map gives the two different
+ * files, which esbuild would both bundle (260 kB more) and which would then be two fontkits.
+ */
+export const FONTKIT = createRequire(import.meta.url).resolve('fontkit');
+
+/**
  * The esbuild settings of every Lambda bundle. The AWS SDK is bundled (no externals): the code
  * then runs with the SDK versions pinned in package-lock.json, and tree-shaking keeps only the
  * clients a function imports.
@@ -51,9 +58,10 @@ export const LAMBDA_BUNDLING = {
    * never use. fontkit's WOFF2 decoder (`brotli`, 486 kB; the PDFs embed TrueType only), pdfkit's
    * PNG images and encryption, pdfmake's SVG (`xmldoc`, which brings `sax`). Nothing else in any
    * function imports them (docs/groeidossier.md, "Bundle size"). Only the bundles: vitest and tsx
-   * load the real packages.
+   * load the real packages. And `fontkit` as {@link FONTKIT}, so that pdfkit and our code share one.
    */
   alias: {
+    fontkit: FONTKIT,
     'brotli/decompress.js': PDF_STUB,
     'png-js': PDF_STUB,
     xmldoc: PDF_STUB,

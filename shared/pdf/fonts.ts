@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import PDFDocument, { type FontkitFont } from 'pdfkit';
+import * as fontkit from 'fontkit';
+import { sharedFont } from './font-cache.ts';
 import { FONT_FACES, fontPath, type FontFace } from './font-files.ts';
 
 /**
@@ -20,15 +21,25 @@ import { FONT_FACES, fontPath, type FontFace } from './font-files.ts';
 /** What stands in for a character the font has no glyph for: WHITE SQUARE, which every face has. */
 export const MISSING_GLYPH = '□';
 
-/** The font's four faces as bytes, and for each whether it has a glyph for a code point. */
+/** A face parsed by fontkit: what pdfkit lays out and subsets, and what the coverage check asks. */
+export type ParsedFont = fontkit.Font;
+
+/** The font's four faces, each parsed once, and for each whether it has a glyph for a code point. */
 export interface LoadedFonts {
-  bytes: Readonly<Record<FontFace, Uint8Array>>;
+  faces: Readonly<Record<FontFace, ParsedFont>>;
   covers: Readonly<Record<FontFace, (codePoint: number) => boolean>>;
 }
 
 let loaded: Promise<LoadedFonts> | undefined;
 
-/** The fonts, read once per process (about 2.7 MB for the four faces). */
+/**
+ * The fonts, read and parsed once per process (about 2.7 MB for the four faces). Every PDF of the
+ * process gets the same parsed fonts (pdfkit 0.20 takes a fontkit font where it took bytes): fontkit
+ * decodes a table the first time it is read and keeps it, so the kerning and substitution tables
+ * (most of DejaVu's bytes) are decoded by the first PDF only, not by every one, and font-cache.ts
+ * remembers the words laid out and the glyphs decoded. Each document still makes its own subset
+ * of the glyphs it uses.
+ */
 export function loadFonts(): Promise<LoadedFonts> {
   loaded ??= readFonts().catch((error: unknown) => {
     // A failed read is tried again by the next PDF, not remembered.
@@ -41,28 +52,27 @@ export function loadFonts(): Promise<LoadedFonts> {
 async function readFonts(): Promise<LoadedFonts> {
   const require = createRequire(import.meta.url);
   const entries = await Promise.all(
-    FONT_FACES.map(async (face) => [face, new Uint8Array(await readFile(require.resolve(fontPath(face))))] as const),
+    FONT_FACES.map(async (face) => [face, parseFace(new Uint8Array(await readFile(require.resolve(fontPath(face)))), face)] as const),
   );
-  const bytes = Object.fromEntries(entries) as Record<FontFace, Uint8Array>;
-  const covers = Object.fromEntries(FONT_FACES.map((face) => [face, coverageOf(bytes[face])])) as Record<FontFace, (codePoint: number) => boolean>;
-  return { bytes, covers };
+  const faces = Object.fromEntries(entries) as Record<FontFace, ParsedFont>;
+  const covers = Object.fromEntries(FONT_FACES.map((face) => [face, coverageOf(faces[face])])) as Record<FontFace, (codePoint: number) => boolean>;
+  return { faces, covers };
 }
 
-/**
- * Whether the font has a glyph for a code point, asked of the fontkit font that pdfkit opens for
- * it (the one its layout uses). pdfkit keeps that font on its current font's `font`: checked here,
- * so a pdfkit that no longer does fails the first PDF loudly instead of dropping characters.
- */
-function coverageOf(bytes: Uint8Array): (codePoint: number) => boolean {
-  const doc = new PDFDocument({ autoFirstPage: false, font: null });
-  const font = (doc.font(bytes) as unknown as { _font?: { font?: Partial<FontkitFont> } })._font?.font;
-  doc.end();
-  if (typeof font?.hasGlyphForCodePoint !== 'function') throw new Error('pdfkit no longer exposes the fontkit font: the glyph coverage check cannot run');
+/** A TrueType file as a fontkit font; a collection or a file fontkit cannot read fails loudly. */
+function parseFace(bytes: Uint8Array, face: FontFace): ParsedFont {
+  const font = fontkit.create(bytes);
+  if (!('layout' in font)) throw new Error(`the ${face} face is a font collection, not one TrueType font`);
+  return sharedFont(font);
+}
+
+/** Whether a face has a glyph for a code point, remembered per code point. */
+function coverageOf(font: ParsedFont): (codePoint: number) => boolean {
   const known = new Map<number, boolean>();
   return (codePoint) => {
     let has = known.get(codePoint);
     if (has === undefined) {
-      has = font.hasGlyphForCodePoint!(codePoint);
+      has = font.hasGlyphForCodePoint(codePoint);
       known.set(codePoint, has);
     }
     return has;
@@ -71,13 +81,40 @@ function coverageOf(bytes: Uint8Array): (codePoint: number) => boolean {
 
 const graphemes = new Intl.Segmenter('nl', { granularity: 'grapheme' });
 
+/** The code points of nearly every text here: printable ASCII, Latin-1 and Latin Extended-A (ë, Ç, ğ, ş, ł), without controls. */
+const PLAIN_RANGES = [
+  [0x20, 0x7e],
+  [0xa0, 0x17f],
+] as const;
+
+/**
+ * A text of line breaks and {@link PLAIN_RANGES} only: it has no tab, no CR and no combining mark,
+ * so each character is a grapheme of its own and {@link coverText} would give it back unchanged
+ * when the face has all of those characters.
+ */
+const PLAIN_TEXT = /^[\n\x20-\x7e\u00a0-\u017f]*$/;
+
+const coversPlain = new WeakMap<(codePoint: number) => boolean, boolean>();
+
+/** Whether a face has every character of {@link PLAIN_RANGES} (DejaVu Sans has, in all four faces); asked once per face. */
+function coversPlainText(covers: (codePoint: number) => boolean): boolean {
+  let all = coversPlain.get(covers);
+  if (all === undefined) {
+    all = PLAIN_RANGES.every(([from, to]) => Array.from({ length: to - from + 1 }, (_, i) => from + i).every(covers));
+    coversPlain.set(covers, all);
+  }
+  return all;
+}
+
 /**
  * Text as it can be set in a face: line breaks kept (CR LF and CR become LF), a tab as four spaces
  * (the font has no tab glyph), and each character as a reader sees it (a grapheme: a letter with
  * its accents, an emoji with its modifiers and joiners) kept when the face has every code point
- * of it, else one {@link MISSING_GLYPH}.
+ * of it, else one {@link MISSING_GLYPH}. Plain Latin text, nearly all text here, is checked with
+ * one regular expression instead of grapheme by grapheme.
  */
 export function coverText(text: string, covers: (codePoint: number) => boolean): string {
+  if (PLAIN_TEXT.test(text) && coversPlainText(covers)) return text;
   let result = '';
   for (const { segment } of graphemes.segment(text.replace(/\r\n?/g, '\n'))) {
     if (segment === '\n') result += segment;

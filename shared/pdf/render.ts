@@ -1,7 +1,7 @@
 import printerModule from 'pdfmake/js/Printer.js';
 import type { PdfContent, PdfDocument, PdfInline, PdfStyle } from './document.ts';
 import { FONT_FACES, type FontFace } from './font-files.ts';
-import { coverText, loadFonts, type LoadedFonts } from './fonts.ts';
+import { coverText, loadFonts, type LoadedFonts, type ParsedFont } from './fonts.ts';
 
 /**
  * A document definition (document.ts) as the bytes of a PDF, laid out by pdfmake 0.3 on pdfkit
@@ -15,7 +15,8 @@ import { coverText, loadFonts, type LoadedFonts } from './fonts.ts';
  * process-wide instance whose virtual file system reads `__dirname`, which an ESM bundle does not
  * have, and which warns on every call without URL and file access policies. Here the fonts come
  * from an in-memory file system of their four faces, no URL is ever fetched and no local file
- * read.
+ * read. The faces are fontkit fonts parsed once per process (fonts.ts), which pdfkit 0.20 takes in
+ * place of font bytes.
  */
 
 /** The font family name the documents use. */
@@ -80,7 +81,9 @@ export function coverDocument(doc: PdfDocument, fonts: Pick<LoadedFonts, 'covers
 export async function renderPdf(doc: PdfDocument): Promise<Uint8Array> {
   const fonts = await loadFonts();
   const covered = coverDocument(doc, fonts);
-  const files = new Map<string, Uint8Array>(FONT_FACES.map((face) => [`${FAMILY}-${face}`, fonts.bytes[face]]));
+  // pdfmake reads each face it uses by name from this file system and hands what it reads to
+  // pdfkit's `font()`: here that is the face parsed once per process (fonts.ts), not its bytes.
+  const files = new Map<string, ParsedFont>(FONT_FACES.map((face) => [`${FAMILY}-${face}`, fonts.faces[face]]));
   const printer = new PdfPrinter(
     { [FAMILY]: { normal: `${FAMILY}-normal`, bold: `${FAMILY}-bold`, italics: `${FAMILY}-italics`, bolditalics: `${FAMILY}-bolditalics` } },
     {

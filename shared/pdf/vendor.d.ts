@@ -1,4 +1,4 @@
-// Minimal types for the parts of pdfmake and pdfkit that shared/pdf/ uses: neither ships its own.
+// Minimal types for the parts of pdfmake and fontkit that shared/pdf/ uses: neither ships its own.
 
 declare module 'pdfmake/js/Printer.js' {
   import type { Readable } from 'node:stream';
@@ -6,7 +6,8 @@ declare module 'pdfmake/js/Printer.js' {
   /** A file system as pdfmake reads its fonts from: the font names of the descriptors are its paths. */
   interface VirtualFileSystem {
     existsSync(path: string): boolean;
-    readFileSync(path: string): Uint8Array;
+    /** A font's bytes, or (pdfkit ≥ 0.20) the font already parsed by fontkit. */
+    readFileSync(path: string): Uint8Array | import('fontkit').Font;
     writeFileSync(path: string, content: Uint8Array): void;
   }
 
@@ -41,18 +42,18 @@ declare module 'pdfmake/js/Printer.js' {
   export default printerModule;
 }
 
-declare module 'pdfkit' {
-  /** The fontkit font under a pdfkit font: what the coverage check asks. */
-  interface FontkitFont {
+declare module 'fontkit' {
+  /** One font, as pdfkit lays it out and subsets it (pdfkit ≥ 0.20 takes it in place of bytes). */
+  interface Font {
+    layout(text: string, features?: readonly string[] | Record<string, boolean>): unknown;
     hasGlyphForCodePoint(codePoint: number): boolean;
+    readonly postscriptName: string;
   }
-
-  class PDFDocument {
-    constructor(options?: { autoFirstPage?: boolean; font?: string | null });
-    /** Makes the font current; its fontkit font is then on `_font.font` (pdfkit's internals, checked at run time). */
-    font(src: Uint8Array): this;
-    end(): void;
+  /** A TrueType or OpenType collection (.ttc): several fonts in one file. */
+  interface FontCollection {
+    readonly fonts: readonly Font[];
   }
-  export default PDFDocument;
-  export type { FontkitFont };
+  /** Parses a font file; `postscriptName` picks one font of a collection. */
+  export function create(buffer: Uint8Array, postscriptName?: string): Font | FontCollection;
+  export type { Font, FontCollection };
 }

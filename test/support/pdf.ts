@@ -36,6 +36,21 @@ export async function pdfPages(bytes: Uint8Array): Promise<string[]> {
   return pages.at(-1)?.trim() === '' ? pages.slice(0, -1) : pages;
 }
 
+/** Every word pdftotext finds (`-bbox`), with its page and box in points: where each word is drawn. */
+export function pdfWordBoxes(bytes: Uint8Array): Promise<{ page: number; word: string; xMin: number; yMin: number; xMax: number; yMax: number }[]> {
+  return withFile(bytes, async (path) => {
+    const { stdout } = await run('pdftotext', ['-bbox', '-enc', 'UTF-8', path, '-'], { maxBuffer: 64 * 1024 * 1024 });
+    let page = 0;
+    const words: { page: number; word: string; xMin: number; yMin: number; xMax: number; yMax: number }[] = [];
+    for (const line of stdout.split('\n')) {
+      if (line.includes('<page ')) page++;
+      const match = /<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*)<\/word>/.exec(line);
+      if (match) words.push({ page, word: match[5]!, xMin: Number(match[1]), yMin: Number(match[2]), xMax: Number(match[3]), yMax: Number(match[4]) });
+    }
+    return words;
+  });
+}
+
 /** `pdffonts`'s table: one line per font, with its name, type and whether it is embedded. */
 export function pdfFonts(bytes: Uint8Array): Promise<string> {
   return withFile(bytes, async (path) => (await run('pdffonts', [path])).stdout);

@@ -1,0 +1,88 @@
+import type { Font } from 'fontkit';
+
+/**
+ * A parsed face as every PDF of the process shares it (fonts.ts): the fontkit font, with what
+ * pdfkit asks of it for each document remembered across documents. pdfkit keeps a layout cache
+ * and a glyph subset per document, so without this every PDF shaped the same words and decoded
+ * the same glyph outlines anew; with it, a warm Lambda does that once per word and per glyph
+ * (docs/groeidossier.md, "Speed").
+ *
+ * Two things are remembered, both pure functions of the font:
+ * - `layout(text)` without features (pdfkit lays text out word by word): the glyphs and their
+ *   positions. pdfkit scales the positions it gets in place, so every call gets fresh copies of
+ *   them; the glyph objects are the font's own, shared anyway.
+ * - a glyph's decoded outline (`_decode()`), which fontkit's subsetter reads for every glyph it
+ *   copies into a document's font, to find the parts of a composite glyph. A font without
+ *   variations (DejaVu Sans has none) decodes a glyph the same way every time.
+ *
+ * Both are bounded: past {@link MAX_RUNS} words the word cache starts over, and glyphs are at most
+ * the font's own (about 6,000 for DejaVu Sans). fontkit is not changed: the font is wrapped in a
+ * `Proxy` that passes everything else through, so a later fontkit that no longer has `_decode`
+ * only loses that saving.
+ */
+
+/** Words kept before the word cache starts over: a few thousand words cover months of forms. */
+export const MAX_RUNS = 20_000;
+
+/** A glyph run as pdfkit reads it: the glyphs, their positions and the run's width. */
+interface GlyphRun {
+  glyphs: readonly unknown[];
+  positions: readonly Record<string, number>[];
+}
+
+/** A fontkit glyph: its outline decoder is the one thing touched. */
+interface Glyph {
+  _decode?: () => unknown;
+}
+
+/** The glyph run fontkit would give, with positions of its own: pdfkit may scale them in place. */
+function copyRun(run: GlyphRun): GlyphRun & { advanceWidth: number } {
+  const positions = run.positions.map((position) => ({ ...position }));
+  return {
+    glyphs: run.glyphs,
+    positions,
+    get advanceWidth() {
+      let width = 0;
+      for (const position of positions) width += position['xAdvance'] ?? 0;
+      return width;
+    },
+  };
+}
+
+/** The font with its word layouts and glyph outlines remembered across documents. */
+export function sharedFont(font: Font, { maxRuns = MAX_RUNS }: { maxRuns?: number } = {}): Font {
+  const runs = new Map<string, GlyphRun>();
+  const decoded = new WeakSet<object>();
+
+  const layout = (text: string, features?: unknown, ...rest: unknown[]): unknown => {
+    if (features !== undefined || rest.length > 0) return (font.layout as (...args: unknown[]) => unknown)(text, features, ...rest);
+    let run = runs.get(text);
+    if (run === undefined) {
+      const laid = font.layout(text) as GlyphRun;
+      // Kept as numbers only: the copy every call gets is made from these, never handed out itself.
+      run = { glyphs: laid.glyphs, positions: laid.positions.map((position) => ({ ...position })) };
+      if (runs.size >= maxRuns) runs.clear();
+      runs.set(text, run);
+    }
+    return copyRun(run);
+  };
+
+  const getGlyph = (...args: unknown[]): unknown => {
+    const glyph = (font as unknown as { getGlyph: (...a: unknown[]) => Glyph | null }).getGlyph(...args);
+    if (glyph !== null && typeof glyph === 'object' && !decoded.has(glyph) && typeof glyph._decode === 'function') {
+      decoded.add(glyph);
+      const decode = glyph._decode.bind(glyph);
+      let outline: { value: unknown } | undefined;
+      glyph._decode = () => (outline ??= { value: decode() }).value;
+    }
+    return glyph;
+  };
+
+  return new Proxy(font, {
+    get(target, property) {
+      if (property === 'layout') return layout;
+      if (property === 'getGlyph') return getGlyph;
+      return Reflect.get(target, property, target);
+    },
+  });
+}
