@@ -41,6 +41,8 @@ export const StoredParticipant = z.object({
   requestId: z.string().optional(),
   /** A gesprek: the id the participant's appointment link token is derived from. */
   linkId: z.string().optional(),
+  /** A gesprek: the hash of that link's token, the key of its link item (the retention purge deletes it by this). */
+  linkHash: z.string().optional(),
   cancelledAt: z.string().optional(),
 });
 export type Participant = z.infer<typeof StoredParticipant>;

@@ -64,9 +64,12 @@ export async function purgeSchoolYear(schoolYear: string, deps: PurgeDeps, optio
           memberships.set(`${key.PK}|${key.SK}`, key);
         }
       }
-      // Requests and the student link carry the hash of their current link, requests also those they replaced.
+      // Requests and the student link carry the hash of their current link, requests also those they
+      // replaced; a gesprek carries its participants' appointment links.
       const superseded = Array.isArray(item.supersededLinkHashes) ? item.supersededLinkHashes : [];
-      for (const hash of [item.linkHash, ...superseded]) {
+      const participants = Array.isArray(item.participants) ? (item.participants as unknown[]) : [];
+      const participantLinks = participants.map((participant) => (participant as { linkHash?: unknown } | null)?.linkHash);
+      for (const hash of [item.linkHash, ...superseded, ...participantLinks]) {
         if (typeof hash === 'string') links.set(hash, linkKeys(hash));
       }
     }

@@ -394,7 +394,7 @@ export async function planGesprek(deps: AppointmentDeps, input: { token: string;
       recipient: person.email.toLowerCase(),
       validUntil,
     };
-    const participant: Participant = { role, person, state: 'uitgenodigd', linkId };
+    const participant: Participant = { role, person, state: 'uitgenodigd', linkId, linkHash: link.hash };
     return { link, participant };
   });
   const appointment: AppointmentRecord = {

@@ -21,7 +21,8 @@ import { RequestStore } from '#shared/store/requests.ts';
 import { type RequestRecord } from '#shared/model/requests.ts';
 import { createRetentionHandler } from '#functions/retention/handler.ts';
 import { freshBucket, freshTable, localClients } from '../../support/aws.ts';
-import { TEST_LINK_SECRET } from '../../support/app.ts';
+import { appDeps, TEST_LINK_SECRET } from '../../support/app.ts';
+import { planGesprek } from '#shared/usecases/appointments.ts';
 
 const person = (name: string, email: string) => ({ name, email });
 
@@ -97,6 +98,15 @@ async function seedYear(schoolYear: string, students: number): Promise<{ request
     }
     const current = (await placements.get(schoolYear, p.studentNumber))!;
     studentLinkIds.push((await ensureStudentLink(requestDeps, current)).linkId);
+    if (n === 1) {
+      // A driehoeksgesprek: each participant's /a/<token> link item is owned by the appointment.
+      const gesprekDeps = { ...appDeps(clients, { tableName, bucket: bucketName }, clock), mailer: new MemoryMailer() };
+      const planned = await planGesprek(gesprekDeps, {
+        token: tokenFor(TEST_LINK_SECRET, studentLinkIds.at(-1)!),
+        fields: { talkType: 'kennismaking', date: Temporal.PlainDate.from(period.start).add({ days: 7 }).toString(), start: '10:00', end: '11:00', participants: ['wpb', 'so'], bevestigd: 'ja' },
+      });
+      if (planned.kind !== 'planned') throw new Error(`the gesprek was not planned: ${planned.kind}`);
+    }
     let request = await createRequest(
       requestDeps,
       current,
@@ -141,9 +151,10 @@ describe('purging a school year (DynamoDB Local, s3rver)', () => {
     const before = await allItems();
     const keptBefore = before.filter((item) => !ofYear('2024-2025')(item));
     expect(before.filter(ofYear('2024-2025')).length).toBeGreaterThan(20);
-    // Links of both years are there to begin with, one of 2024-2025 replaced (revoked, kept for its 410).
-    expect(before.filter((item) => String(item.PK).startsWith('LINK#') && ofYear('2024-2025')(item))).toHaveLength(7);
-    expect(before.filter((item) => String(item.PK).startsWith('LINK#') && ofYear('2025-2026')(item))).toHaveLength(5);
+    // Links of both years are there to begin with, one of 2024-2025 replaced (revoked, kept for its
+    // 410), and the three participants' links of each year's driehoeksgesprek.
+    expect(before.filter((item) => String(item.PK).startsWith('LINK#') && ofYear('2024-2025')(item))).toHaveLength(7 + 3);
+    expect(before.filter((item) => String(item.PK).startsWith('LINK#') && ofYear('2025-2026')(item))).toHaveLength(5 + 3);
 
     const counts = await purgeSchoolYear('2024-2025', deps);
 
@@ -173,10 +184,11 @@ describe('purging a school year (DynamoDB Local, s3rver)', () => {
     expect(body).toContain('2025-2026');
 
     // Memberships: 5 roles × 3, plus the key of the replaced mentor (derived from the history, already gone).
-    // Links: 3 form links, 3 student page links and the one replaced form link.
-    expect(counts).toMatchObject({ schoolYear: '2024-2025', placements: 3, memberships: 3 * 5 + 1, links: 7, exportEvents: 1, objects: 3 });
-    // Per student: placement, student link, request, attachment, two versions, audit event; one history entry.
-    expect(counts.items).toBe(3 * 7 + 1);
+    // Links: 3 form links, 3 student page links, the one replaced form link and the gesprek's 3.
+    expect(counts).toMatchObject({ schoolYear: '2024-2025', placements: 3, memberships: 3 * 5 + 1, links: 7 + 3, exportEvents: 1, objects: 3 });
+    // Per student: placement, student link, request, attachment, two versions, audit event; one
+    // history entry; the gesprek and its audit event.
+    expect(counts.items).toBe(3 * 7 + 1 + 2);
   });
 
   it('a dry run counts the same and deletes nothing', async () => {
@@ -239,7 +251,7 @@ describe('purging a school year (DynamoDB Local, s3rver)', () => {
       await clients.doc.send(new DeleteCommand({ TableName: tableName, Key: { PK: item.PK, SK: item.SK } }));
     }
     expect((await allItems()).filter(ofYear('2024-2025')).map((item) => String(item.SK).split('#')[0]).sort()).toEqual(
-      ['AUDIT', 'PLACEMENT', 'REQ', 'STUDENTLINK'],
+      ['APPT', 'AUDIT', 'PLACEMENT', 'REQ', 'STUDENTLINK'],
     );
 
     const counts = await purgeSchoolYear('2024-2025', deps);
@@ -300,7 +312,7 @@ describe('purging a school year (DynamoDB Local, s3rver)', () => {
     );
     try {
       const dry = await purgeSchoolYear('2024-2025', paged, { dryRun: true });
-      expect(dry).toMatchObject({ placements: 3, items: 3 * 7 + 1, objects: 3 });
+      expect(dry).toMatchObject({ placements: 3, items: 3 * 7 + 1 + 2, objects: 3 });
       // 3 objects in pages of 2; 3 students' index entries (9) and partitions (7 or 8 items) in pages of 2.
       expect(listings).toBe(2);
       expect(queries).toBeGreaterThan(3 + 1 + 6);
