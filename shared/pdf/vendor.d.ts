@@ -1,13 +1,14 @@
 // Minimal types for the parts of pdfmake and fontkit that shared/pdf/ uses: neither ships its own.
 
 declare module 'pdfmake/js/Printer.js' {
+  import type { Font } from 'fontkit';
   import type { Readable } from 'node:stream';
 
   /** A file system as pdfmake reads its fonts from: the font names of the descriptors are its paths. */
   interface VirtualFileSystem {
     existsSync(path: string): boolean;
     /** A font's bytes, or (pdfkit ≥ 0.20) the font already parsed by fontkit. */
-    readFileSync(path: string): Uint8Array | import('fontkit').Font;
+    readFileSync(path: string): Uint8Array | Font;
     writeFileSync(path: string, content: Uint8Array): void;
   }
 
