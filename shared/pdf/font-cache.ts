@@ -15,14 +15,19 @@ import type { Font } from 'fontkit';
  *   copies into a document's font, to find the parts of a composite glyph. A font without
  *   variations (DejaVu Sans has none) decodes a glyph the same way every time.
  *
- * Both are bounded: past {@link MAX_RUNS} words the word cache starts over, and glyphs are at most
- * the font's own (about 6,000 for DejaVu Sans). fontkit is not changed: the font is wrapped in a
+ * Both are bounded: only words of at most {@link MAX_WORD_LENGTH} characters are kept (a longer
+ * run without spaces, such as a pasted link or a hostile answer, is laid out as before, for its
+ * own document only), past {@link MAX_RUNS} words the word cache starts over, so it holds at most
+ * about 20,000 × 48 positions; glyphs are at most the font's own (about 6,000 for DejaVu Sans). fontkit is not changed: the font is wrapped in a
  * `Proxy` that passes everything else through, so a later fontkit that no longer has `_decode`
  * only loses that saving.
  */
 
 /** Words kept before the word cache starts over: a few thousand words cover months of forms. */
 export const MAX_RUNS = 20_000;
+
+/** The longest word kept (pdfkit lays out a word with the space after it): Dutch words are far shorter. */
+export const MAX_WORD_LENGTH = 48;
 
 /** A glyph run as pdfkit reads it: the glyphs, their positions and the run's width. */
 interface GlyphRun {
@@ -55,7 +60,7 @@ export function sharedFont(font: Font, { maxRuns = MAX_RUNS }: { maxRuns?: numbe
   const decoded = new WeakSet<object>();
 
   const layout = (text: string, features?: unknown, ...rest: unknown[]): unknown => {
-    if (features !== undefined || rest.length > 0) return (font.layout as (...args: unknown[]) => unknown)(text, features, ...rest);
+    if (features !== undefined || rest.length > 0 || text.length > MAX_WORD_LENGTH) return (font.layout as (...args: unknown[]) => unknown)(text, features, ...rest);
     let run = runs.get(text);
     if (run === undefined) {
       const laid = font.layout(text) as GlyphRun;

@@ -4,7 +4,7 @@ import * as fontkit from 'fontkit';
 import { describe, expect, it } from 'vitest';
 import { getForm } from '../../../forms/index.ts';
 import { formItems } from '../../../shared/forms/definition.ts';
-import { sharedFont } from '../../../shared/pdf/font-cache.ts';
+import { MAX_WORD_LENGTH, sharedFont } from '../../../shared/pdf/font-cache.ts';
 import { fontPath } from '../../../shared/pdf/font-files.ts';
 import { renderPdf } from '../../../shared/pdf/render.ts';
 import { submissionDocument, type SubmissionPdfInput } from '../../../shared/pdf/submission.ts';
@@ -80,6 +80,20 @@ describe('the fonts shared by every PDF of the process', () => {
     expect(Math.max(...boxesAfter.map((box) => box.xMax))).toBeLessThanOrEqual(595 - 50 + 0.5);
   });
 
+  it('lays out an answer of 5,000 characters without a space, kept for no later PDF, the same twice', async () => {
+    const unbroken = Array.from({ length: 5_000 }, (_, i) => 'abcdefghijklmnopqrstuvwxyzëçğşł'[(i * 7) % 31]).join('');
+    const input = kijkwijzer('r-cache-long', 'kort');
+    const answers = { ...input.version.answers, [formItems(KIJKWIJZER).find((item) => item.type === 'text')!.code]: unbroken };
+    const doc = () => submissionDocument({ ...input, version: { ...input.version, answers } });
+    const [first, second] = [await renderPdf(doc()), await renderPdf(doc())];
+    const [boxesFirst, boxesSecond] = await Promise.all([pdfWordBoxes(first), pdfWordBoxes(second)]);
+    expect(boxesSecond).toEqual(boxesFirst);
+    // Broken over lines (and pages, with a footer between), every character there, in order.
+    const pieces = boxesFirst.map((box) => box.word).filter((word) => word.length >= 5 && unbroken.includes(word));
+    expect(pieces.length).toBeGreaterThan(40);
+    expect(pieces.join('')).toBe(unbroken);
+  });
+
   it('gives every layout of a word positions of its own, equal to the font laid out afresh', async () => {
     const raw = await rawFont();
     const shared = sharedFont(await rawFont());
@@ -120,6 +134,15 @@ describe('the fonts shared by every PDF of the process', () => {
     shared.layout('een', ['liga']);
     shared.layout('een', ['liga']);
     expect(layouts).toBe(6);
+    // A "word" longer than MAX_WORD_LENGTH (a pasted link, an answer without spaces) is never kept:
+    // 20,000 of them could otherwise hold gigabytes.
+    const long = 'ë'.repeat(MAX_WORD_LENGTH + 1);
+    shared.layout(long);
+    shared.layout(long);
+    expect(layouts).toBe(8);
+    shared.layout('ë'.repeat(MAX_WORD_LENGTH));
+    shared.layout('ë'.repeat(MAX_WORD_LENGTH));
+    expect(layouts).toBe(9);
   });
 
   it('decodes a glyph once, to what a fresh font decodes', async () => {
