@@ -5,7 +5,6 @@ import type { Clock } from '../clock.ts';
 import { attachmentsWithVerdicts, type AttachmentServingDeps, type ShownAttachment } from '../attachments/serve.ts';
 import type { CalendarCatalog } from '../content/calendar-catalog.ts';
 import { calendarFeed } from '../digest/ics.ts';
-import { kijkwijzerProgress, type KijkwijzerProgress } from '../digest/model.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { FormCatalog } from '../forms/catalog.ts';
 import { hasStaffOnlyPart, studentPart, type FormDefinition } from '../forms/definition.ts';
@@ -205,8 +204,6 @@ export interface StudentPageData {
   period?: { period: Period; current: boolean; tasks: string[] };
   /** Without a period: whether the school year has yet to begin (else none is left in it). */
   yearAhead: boolean;
-  /** The kijkwijzer types submitted, and those still missing against the year's requirement. */
-  progress: KijkwijzerProgress;
   requests: StudentRequestRow[];
   /** The kijkwijzers the student can ask for this year. */
   kijkwijzers: { id: string; title: string }[];
@@ -246,7 +243,6 @@ export function studentPage(
     year,
     ...(shown ? { period: { period: shown, current: current !== undefined, tasks: deps.calendar.tasksFor(year.id, 'student', shown.number).map((task) => task.text) } } : {}),
     yearAhead: Temporal.PlainDate.compare(here.date, Temporal.PlainDate.from(year.start)) < 0,
-    progress: kijkwijzerProgress(year, requests),
     requests: requests.map((request) => ({ request, title: deps.forms.title(request.formId), withdrawable: isWithdrawable(request), staffOnlyPart: staffOnly.has(request.requestId) })),
     kijkwijzers: kijkwijzerForms(year).map((id) => ({ id, title: deps.forms.title(id) })),
     ...(choice?.year.id === year.id ? { lessonRange: { min: year.start, max: choice.period.deadline, period: choice.period.number } } : {}),

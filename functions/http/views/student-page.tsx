@@ -1,5 +1,4 @@
 import { formatDutchDate, periodLabel } from '#shared/calendar.ts';
-import { kijkwijzerTypeList } from '#shared/dutch.ts';
 import { STAFF_ONLY_PART_NOTE } from '#shared/forms/render.tsx';
 import { OBSERVER_LABELS } from '#shared/model/request-rules.ts';
 import { OBSERVER_ROLES, type RequestRecord } from '#shared/model/requests.ts';
@@ -27,11 +26,9 @@ export interface StudentPageProps extends StudentPageData {
   planning?: PlanningState;
 }
 
-/** The student's own page ("Mijn werkplekleren"): the period, the kijkwijzers, the requests and the request form. */
+/** The student's own page ("Mijn werkplekleren"): the period, the year's progress, the requests and the request form. */
 export function StudentPage(props: StudentPageProps) {
-  const { token, placement, year, period, progress, requests, values = {}, errors = {} } = props;
-  const { submitted, missing } = progress;
-  const required = year.requiredKijkwijzers;
+  const { token, placement, year, period, requests, values = {}, errors = {} } = props;
   return (
     <Layout title="Mijn werkplekleren">
       <h1>Mijn werkplekleren</h1>
@@ -85,19 +82,6 @@ export function StudentPage(props: StudentPageProps) {
       <p>
         <a href={`/s/${token}/groeidossier.pdf`}>Groeidossier als pdf</a> (je ingediende formulieren, lesbezoeken en driehoeksgesprekken van dit schooljaar in één bestand)
       </p>
-
-      {required && (
-        <>
-          <h2>Kijkwijzers vóór het einde van periode {required.byEndOfPeriod}</h2>
-          {missing.length === 0 ? (
-            <p>Alle typen zijn minstens één keer ingediend: {kijkwijzerTypeList(required.types)}.</p>
-          ) : (
-            <p>
-              Nog nodig: <strong>{kijkwijzerTypeList(missing)}</strong>. Binnen: {submitted.length === 0 ? 'nog geen' : kijkwijzerTypeList(submitted)}.
-            </p>
-          )}
-        </>
-      )}
 
       <h2 id="voortgang">Voortgang</h2>
       <p class="muted">Schooljaar {year.id}: wat er is gedaan en gepland, volgens de afspraken van dit schooljaar.</p>

@@ -91,7 +91,9 @@ describe('a kijkwijzer from request to submission, over the real SDK and the loc
     expect(page).toContain('Zoë de Vries');
     expect(page).toContain('Deze periode: periode 1 (OP1)');
     expect(page).toContain('woensdag 12 november 2025');
-    expect(page).toContain('Nog nodig: <strong>pedagogiek, didactiek en vakdidactiek</strong>');
+    // One place for the year's progress: the "Voortgang" list, no second kijkwijzer section beside it.
+    expect(page).toContain('kijkwijzers nog nodig: pedagogiek, didactiek en vakdidactiek (vóór het einde van OP3)');
+    expect(page).not.toContain('Kijkwijzers vóór het einde van periode');
   });
 
   it('emails the WPB a link when the student asks for an observation, and lists the request as gevraagd', async () => {
@@ -145,7 +147,8 @@ describe('a kijkwijzer from request to submission, over the real SDK and the loc
     expect(toStudent.subject).toBe("Kijkwijzer pedagogiek is ingediend door Jan van 't Hek");
     const studentPage = await (await app.request(`/s/${studentToken}`)).text();
     expect(studentPage).toContain('state-ingediend');
-    expect(studentPage).toContain('Nog nodig: <strong>didactiek en vakdidactiek</strong>');
+    expect(studentPage).toContain('kijkwijzers nog nodig: didactiek en vakdidactiek (vóór het einde van OP3)');
+    expect(studentPage).toContain('Binnen: pedagogiek.');
     const view = await (await app.request(`/s/${studentToken}/formulieren/${stored.requestId}`)).text();
     expect(view).toContain('(FEEDFORWARD)');
   });

@@ -182,7 +182,7 @@ describe("a student's requests: the lesson date and withdrawing a request, on th
       expect(studentPage).toContain('Je aanvraag is ingetrokken.');
       expect(studentPage).toContain('state-ingetrokken');
       expect(studentPage).not.toContain(`/aanvragen/${request.requestId}/intrekken`);
-      expect(studentPage).toContain('Nog nodig: <strong>');
+      expect(studentPage).toContain('kijkwijzers nog nodig: pedagogiek, didactiek en vakdidactiek');
 
       const replay = await withdraw(token, request);
       expect(replay.status).toBe(303);
