@@ -17,14 +17,18 @@ import type { Font } from 'fontkit';
  *
  * Both are bounded: only words of at most {@link MAX_WORD_LENGTH} characters are kept (a longer
  * run without spaces, such as a pasted link or a hostile answer, is laid out as before, for its
- * own document only), past {@link MAX_RUNS} words the word cache starts over, so it holds at most
- * about 20,000 × 48 positions; glyphs are at most the font's own (about 6,000 for DejaVu Sans). fontkit is not changed: the font is wrapped in a
+ * own document only), and once the words kept hold {@link MAX_GLYPHS} glyphs the word cache starts
+ * over: a few MB at most, however many different words the forms hold. Decoded glyphs are at most
+ * the font's own (about 6,000 for DejaVu Sans). fontkit is not changed: the font is wrapped in a
  * `Proxy` that passes everything else through, so a later fontkit that no longer has `_decode`
  * only loses that saving.
  */
 
-/** Words kept before the word cache starts over: a few thousand words cover months of forms. */
-export const MAX_RUNS = 20_000;
+/**
+ * Glyphs (over all words kept) before the word cache starts over: about 15,000 Dutch words, far
+ * more than months of forms use, in about 6 MB (a position of four numbers and a glyph reference each).
+ */
+export const MAX_GLYPHS = 100_000;
 
 /** The longest word kept (pdfkit lays out a word with the space after it): Dutch words are far shorter. */
 export const MAX_WORD_LENGTH = 48;
@@ -55,8 +59,9 @@ function copyRun(run: GlyphRun): GlyphRun & { advanceWidth: number } {
 }
 
 /** The font with its word layouts and glyph outlines remembered across documents. */
-export function sharedFont(font: Font, { maxRuns = MAX_RUNS }: { maxRuns?: number } = {}): Font {
+export function sharedFont(font: Font, { maxGlyphs = MAX_GLYPHS }: { maxGlyphs?: number } = {}): Font {
   const runs = new Map<string, GlyphRun>();
+  let glyphs = 0;
   const decoded = new WeakSet<object>();
 
   const layout = (text: string, features?: unknown, ...rest: unknown[]): unknown => {
@@ -66,8 +71,12 @@ export function sharedFont(font: Font, { maxRuns = MAX_RUNS }: { maxRuns?: numbe
       const laid = font.layout(text) as GlyphRun;
       // Kept as numbers only: the copy every call gets is made from these, never handed out itself.
       run = { glyphs: laid.glyphs, positions: laid.positions.map((position) => ({ ...position })) };
-      if (runs.size >= maxRuns) runs.clear();
+      if (glyphs + run.positions.length > maxGlyphs) {
+        runs.clear();
+        glyphs = 0;
+      }
       runs.set(text, run);
+      glyphs += run.positions.length;
     }
     return copyRun(run);
   };

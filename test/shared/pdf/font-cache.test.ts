@@ -111,7 +111,7 @@ describe('the fonts shared by every PDF of the process', () => {
     expect(second.positions[0]).not.toBe(first.positions[0]);
   });
 
-  it('lays a word out once, and starts over past its limit of words', async () => {
+  it('lays a word out once, and starts over past its limit of glyphs', async () => {
     const font = await rawFont();
     let layouts = 0;
     const counted = new Proxy(font, {
@@ -120,12 +120,13 @@ describe('the fonts shared by every PDF of the process', () => {
         return Reflect.get(target, property, target);
       },
     });
-    const shared = sharedFont(counted, { maxRuns: 2 });
+    // Room for 7 glyphs: "een" and "twee", not "drie" beside them.
+    const shared = sharedFont(counted, { maxGlyphs: 7 });
     shared.layout('een');
     shared.layout('een');
     shared.layout('twee');
     expect(layouts).toBe(2);
-    shared.layout('drie'); // the third word: the cache starts over with it
+    shared.layout('drie'); // 3 + 4 + 4 glyphs: the cache starts over with it
     shared.layout('drie');
     expect(layouts).toBe(3);
     shared.layout('een');
