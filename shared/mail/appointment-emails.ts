@@ -5,7 +5,8 @@ import { formUrl } from '../links.ts';
 import { PARTICIPANT_LABELS, whenText } from '../model/appointment-rules.ts';
 import { invited, TALK_RHYTHM, type AppointmentRecord, type Participant } from '../model/appointments.ts';
 import type { RequestRecord } from '../model/requests.ts';
-import { invitationIcs, invitationLocation, invitationSummary } from './invitation.ts';
+import { invitationLocation, invitationSummary } from './invitation.ts';
+import type * as InvitationWriter from './invitation-ics.ts';
 import type { EmailMessage } from './mailer.ts';
 import { appointmentUrl } from './report-emails.ts';
 import { renderEmail } from './templates.ts';
@@ -17,6 +18,14 @@ import { renderEmail } from './templates.ts';
  * A lesbezoek observer's link is their kijkwijzer's form link; a gesprek participant's is the
  * appointment's page (`/a/<token>`).
  */
+
+/**
+ * The iCalendar writer (ical-generator with the Amsterdam VTIMEZONE), imported on the first
+ * invitation or cancellation: a chunk of its own in the Lambda bundle, not loaded by every request.
+ */
+function invitationWriter(): Promise<typeof InvitationWriter> {
+  return import('./invitation-ics.ts');
+}
 
 /** What the appointment emails need: the link secret and origin for the links and the UID, the forms' names. */
 export interface AppointmentEmailDeps {
@@ -62,7 +71,7 @@ const footer = (appointment: AppointmentRecord, participant: Participant) =>
  * The invitation of one participant, with the calendar invitation (`METHOD:REQUEST`, the
  * appointment's SEQUENCE): `change` says whether it was just planned or moved.
  */
-export function invitationEmail(deps: AppointmentEmailDeps, input: ParticipantEmailInput & { change: 'gepland' | 'verplaatst' }): EmailMessage {
+export async function invitationEmail(deps: AppointmentEmailDeps, input: ParticipantEmailInput & { change: 'gepland' | 'verplaatst' }): Promise<EmailMessage> {
   const { appointment, participant, request } = input;
   const student = appointment.student.name;
   const link = linkOf(deps, input);
@@ -96,7 +105,7 @@ export function invitationEmail(deps: AppointmentEmailDeps, input: ParticipantEm
     ...(link ? { action: link } : {}),
     footer: footer(appointment, participant),
   });
-  const ics = invitationIcs({
+  const ics = (await invitationWriter()).invitationIcs({
     appointment,
     recipient: participant.person,
     method: 'REQUEST',
@@ -112,7 +121,7 @@ export function invitationEmail(deps: AppointmentEmailDeps, input: ParticipantEm
  * The cancellation of one participant's part, or of the whole appointment (`whole`), with the
  * calendar's `METHOD:CANCEL` of the same UID: the event leaves their calendar.
  */
-export function cancellationEmail(deps: AppointmentEmailDeps, input: ParticipantEmailInput & { whole: boolean }): EmailMessage {
+export async function cancellationEmail(deps: AppointmentEmailDeps, input: ParticipantEmailInput & { whole: boolean }): Promise<EmailMessage> {
   const { appointment, participant } = input;
   const student = appointment.student.name;
   const what = appointment.kind === 'lesbezoek' ? 'het lesbezoek' : 'het driehoeksgesprek';
@@ -132,7 +141,7 @@ export function cancellationEmail(deps: AppointmentEmailDeps, input: Participant
     paragraphs,
     footer: footer(appointment, participant),
   });
-  const ics = invitationIcs({
+  const ics = (await invitationWriter()).invitationIcs({
     appointment,
     recipient: participant.person,
     method: 'CANCEL',

@@ -8,7 +8,6 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { fileTypeFromBuffer } from 'file-type';
 import {
   allowedTypeByDetected,
   allowedTypeByMime,
@@ -192,6 +191,8 @@ export class AttachmentStore {
     try {
       const read = (start: number, end: number) => this.#range(key, pin, start, end);
       const sample = await read(0, Math.min(size, SNIFF_BYTES) - 1);
+      // file-type (with strtok3, about 50 kB) loads with the first upload checked, not with every request.
+      const { fileTypeFromBuffer } = await import('file-type');
       const sniffed = await fileTypeFromBuffer(sample);
       detected = sniffed && allowedTypeByDetected(sniffed);
       if (!detected && sniffed?.ext === 'zip' && declared.officeZip) {

@@ -340,7 +340,7 @@ export async function planLesbezoek(deps: AppointmentDeps, input: { token: strin
   const first = await createOnce(deps, appointment, { requests: parts });
   if (first) return { kind: 'planned', appointment: first };
   for (const { participant, request } of parts) {
-    await sendLogged(deps, invitationEmail(deps, { appointment, participant, request, now, change: 'gepland' }), appointment, participant.role);
+    await sendLogged(deps, await invitationEmail(deps, { appointment, participant, request, now, change: 'gepland' }), appointment, participant.role);
   }
   await audit(deps, appointment, 'afspraak gepland', `${appointmentTitle(appointment)} op ${whenText(appointment)}; uitgenodigd: ${names(appointment.participants)}`);
   return { kind: 'planned', appointment };
@@ -411,7 +411,7 @@ export async function planGesprek(deps: AppointmentDeps, input: { token: string;
   const first = await createOnce(deps, appointment, { links: parts.map((part) => part.link) });
   if (first) return { kind: 'planned', appointment: first };
   for (const { participant } of parts) {
-    await sendLogged(deps, invitationEmail(deps, { appointment, participant, now, change: 'gepland' }), appointment, participant.role);
+    await sendLogged(deps, await invitationEmail(deps, { appointment, participant, now, change: 'gepland' }), appointment, participant.role);
   }
   await audit(deps, appointment, 'afspraak gepland', `${appointmentTitle(appointment)} op ${whenText(appointment)}; uitgenodigd: ${names(appointment.participants)}`);
   return { kind: 'planned', appointment };
@@ -581,7 +581,7 @@ export async function moveAppointment(deps: AppointmentDeps, input: { token: str
   for (const participant of stillInvited) {
     const moved = moves.find((m) => m.participant.role === participant.role);
     const request = moved ? { ...moved.request, lessonDate: moved.lessonDate, period: moved.period, deadline: moved.deadline } : requestOf(opened, participant);
-    await sendLogged(deps, invitationEmail(deps, { appointment: next, participant, ...(request ? { request } : {}), now, change: 'verplaatst' }), next, participant.role);
+    await sendLogged(deps, await invitationEmail(deps, { appointment: next, participant, ...(request ? { request } : {}), now, change: 'verplaatst' }), next, participant.role);
   }
   await audit(deps, next, 'afspraak verplaatst', `${appointmentTitle(next)} van ${whenText(current)} naar ${whenText(next)}`);
   return { kind: 'moved', changed: true };
@@ -644,7 +644,7 @@ export async function cancelAppointment(
   const whole = wholeAsked || nobodyLeft;
   for (const participant of affected) {
     const request = requestOf(opened, participant);
-    await sendLogged(deps, cancellationEmail(deps, { appointment: next, participant, ...(request ? { request } : {}), now, whole }), next, participant.role);
+    await sendLogged(deps, await cancellationEmail(deps, { appointment: next, participant, ...(request ? { request } : {}), now, whole }), next, participant.role);
   }
   await audit(
     deps,

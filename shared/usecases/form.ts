@@ -2,7 +2,6 @@ import * as z from 'zod';
 import { attachmentsWithVerdicts, type AttachmentServingDeps, type ShownAttachment } from '#shared/attachments/serve.ts';
 import { formatDutchDate, formatDutchInstant, getSchoolYear } from '#shared/calendar.ts';
 import type { Clock } from '#shared/clock.ts';
-import { calendarFeed } from '#shared/digest/ics.ts';
 import type { CalendarCatalog } from '#shared/content/calendar-catalog.ts';
 import type { ContentRefresh } from '#shared/content/live.ts';
 import { DomainError, NotFoundError, ValidationError } from '#shared/errors.ts';
@@ -159,6 +158,8 @@ export async function formCalendar(deps: Pick<FormDeps, 'links' | 'clock' | 'req
   const request = await deps.requests.getByKeys({ PK: link.ownerPk, SK: link.ownerSk });
   const year = request && getSchoolYear(request.schoolYear, deps.calendar.years);
   if (!request || !year) throw new NotFoundError('Deze aanvraag bestaat niet meer.');
+  // ical-generator loads with the first calendar file, not with every request (docs/bundles.md).
+  const { calendarFeed } = await import('#shared/digest/ics.ts');
   return { yearId: year.id, ics: calendarFeed({ year, role: request.observerRole, name: request.observer.name, now: deps.clock.now(), calendar: deps.calendar }) };
 }
 

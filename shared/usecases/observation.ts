@@ -4,7 +4,6 @@ import { getSchoolYear, whereIs, type Period, type SchoolYear } from '../calenda
 import type { Clock } from '../clock.ts';
 import { attachmentsWithVerdicts, type AttachmentServingDeps, type ShownAttachment } from '../attachments/serve.ts';
 import type { CalendarCatalog } from '../content/calendar-catalog.ts';
-import { calendarFeed } from '../digest/ics.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { FormCatalog } from '../forms/catalog.ts';
 import { hasStaffOnlyPart, studentPart, type FormDefinition } from '../forms/definition.ts';
@@ -277,6 +276,8 @@ export async function requestsWithStaffOnlyPart(deps: Pick<StudentPageDeps, 'for
 /** The calendar file of the student's school year (its periods, deadlines and tasks), opened by their link. */
 export async function studentCalendar(deps: StudentPageDeps, input: { token: string }): Promise<{ yearId: string; ics: string }> {
   const { placement, year } = await openStudentLink(deps, input.token);
+  // ical-generator loads with the first calendar file, not with every request (docs/bundles.md).
+  const { calendarFeed } = await import('../digest/ics.ts');
   return { yearId: year.id, ics: calendarFeed({ year, role: 'student', name: placement.student.name, now: deps.clock.now(), calendar: deps.calendar }) };
 }
 

@@ -4,7 +4,6 @@ import { attachmentsWithVerdicts, type AttachmentServingDeps, type ShownAttachme
 import { placementInScope, type Staff } from '../auth/scope.ts';
 import type { Clock } from '../clock.ts';
 import type { CalendarCatalog } from '../content/calendar-catalog.ts';
-import { calendarFeed } from '../digest/ics.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { FormCatalog } from '../forms/catalog.ts';
 import type { FormDefinition } from '../forms/definition.ts';
@@ -146,12 +145,14 @@ export async function openOverview(deps: OverviewDeps, input: OverviewInput): Pr
 const AgendaRole = z.enum(['io', 'so', 'sco'], { message: 'Kies een rol: io, so of sco.' });
 
 /** The school year's deadlines and a staff role's tasks (`rol`, by default IO when the person is one, else SO) as ICS. */
-export function agendaFeed(deps: Pick<OverviewDeps, 'clock' | 'calendar'>, input: OverviewInput): { fileName: string; body: string } {
+export async function agendaFeed(deps: Pick<OverviewDeps, 'clock' | 'calendar'>, input: OverviewInput): Promise<{ fileName: string; body: string }> {
   const { staff } = input;
   const { year } = choosePeriod(input.jaar, input.periode, deps.clock.now(), deps.calendar.years);
   const fallback = Object.keys(staff.scope.io).length > 0 ? 'io' : 'so';
   const role = AgendaRole.safeParse(input.rol ?? fallback);
   if (!role.success) throw new ValidationError(role.error.issues[0]?.message ?? 'Kies een rol.');
+  // ical-generator loads with the first calendar file, not with every request (docs/bundles.md).
+  const { calendarFeed } = await import('../digest/ics.ts');
   return {
     fileName: `werkplekleren-${year.id}-${role.data}.ics`,
     body: calendarFeed({ year, role: role.data, name: staff.name, now: deps.clock.now(), calendar: deps.calendar }),

@@ -34,8 +34,8 @@ function requestOf(params: { year: string; studentNumber: string; requestId: str
   return { schoolYear: params.year, studentNumber: params.studentNumber, requestId: params.requestId };
 }
 
-overviewRoutes.get('/agenda.ics', query, (c) => {
-  const { fileName, body } = agendaFeed(c.get('deps'), { staff: c.get('staff')!, ...c.req.valid('query') });
+overviewRoutes.get('/agenda.ics', query, async (c) => {
+  const { fileName, body } = await agendaFeed(c.get('deps'), { staff: c.get('staff')!, ...c.req.valid('query') });
   c.header('Content-Type', 'text/calendar; charset=utf-8');
   c.header('Content-Disposition', `attachment; filename="${fileName}"`);
   c.header('Cache-Control', 'no-store');

@@ -1,7 +1,8 @@
 import ICAL from 'ical.js';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
-import { appointmentUid, invitationIcs, type InvitationInput } from '../../../shared/mail/invitation.ts';
+import { appointmentUid, type InvitationInput } from '../../../shared/mail/invitation.ts';
+import { invitationIcs } from '../../../shared/mail/invitation-ics.ts';
 import type { AppointmentRecord } from '../../../shared/model/appointments.ts';
 
 const STUDENT = { name: "Daniëlle van 't Hoff-Çelik", email: 'danielle@student.example.nl' };
