@@ -29,17 +29,18 @@ const DATE_TIME_FORMAT = 'dd-mm-yyyy hh:mm';
 
 /**
  * Text as a cell holds it and Excel shows it: line breaks as LF (a cell's line break; a CR would
- * show as a character), a literal `_xHHHH_` escaped (escapeExcelText), the control characters XML
- * cannot hold as Excel's `_xHHHH_` escapes (exceljs would drop them silently), and at most
- * {@link EXCEL_CELL_MAX} characters.
+ * show as a character), a literal `_xHHHH_` escaped (escapeExcelText), the characters XML cannot
+ * hold as Excel's `_xHHHH_` escapes: the control characters (exceljs would drop them silently) and
+ * the noncharacters U+FFFE and U+FFFF (exceljs would write them as they are, and every XML reader,
+ * Excel's and exceljs's own, refuses the whole sheet), and at most {@link EXCEL_CELL_MAX} characters.
  */
 function excelText(text: string): string {
   // Most cells hold none of these and go as they are, without three passes of replacing.
   // eslint-disable-next-line no-control-regex
-  if (text.length <= EXCEL_CELL_MAX && !/[\r_\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/.test(text)) return text;
+  if (text.length <= EXCEL_CELL_MAX && !/[\r_\x00-\x08\x0B\x0C\x0E-\x1F\x7F\uFFFE\uFFFF]/.test(text)) return text;
   const escaped = escapeExcelText(text.replace(/\r\n?/g, '\n')).replace(
     // eslint-disable-next-line no-control-regex
-    /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/g,
+    /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\uFFFE\uFFFF]/g,
     (char) => `_x${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_`,
   );
   if (escaped.length <= EXCEL_CELL_MAX) return escaped;

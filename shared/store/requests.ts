@@ -58,6 +58,9 @@ export class RequestStore {
 
   /** A request by its item keys (as a link stores them). */
   async getByKeys(key: { PK: string; SK: string }): Promise<RequestRecord | undefined> {
+    // A key DynamoDB would refuse (a partition key over 2,048 bytes or a sort key over 1,024, from a
+    // hand-made URL) names no request: not found, never a 500.
+    if (Buffer.byteLength(key.PK) > 2048 || Buffer.byteLength(key.SK) > 1024) return undefined;
     const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key }));
     return result.Item ? requestOf(result.Item) : undefined;
   }

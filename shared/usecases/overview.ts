@@ -54,9 +54,9 @@ function queryValue<T extends z.ZodType>(schema: T) {
  * the calendar feed and the CSV their own choice (`rol`, `scheiding`, checked after the period).
  */
 export const OverviewQuery = z.object({
-  jaar: queryValue(z.string().max(20)),
-  periode: queryValue(z.string().max(4)),
-  school: queryValue(z.string().max(200)),
+  jaar: queryValue(z.string().max(20, 'Kies een schooljaar zoals 2025-2026.')),
+  periode: queryValue(z.string().max(4, 'Kies een periode van 1 tot en met 4.')),
+  school: queryValue(z.string().max(200, 'Kies een school uit de lijst.')),
   status: queryValue(z.enum(Object.keys(STATUS_FILTERS) as [StatusFilter, ...StatusFilter[]], { message: 'Kies een geldige status.' })),
   rol: queryValue(z.string()),
   scheiding: queryValue(z.string()),
