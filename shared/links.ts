@@ -52,6 +52,12 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** A new link: the id its token is derived from (stored on its owner) and its item, which holds only the token's hash. */
+export function newLink(secret: string, item: Omit<LinkItem, 'hash'>): { linkId: string; link: LinkItem } {
+  const linkId = newLinkId();
+  return { linkId, link: { hash: hashToken(tokenFor(secret, linkId)), ...item } };
+}
+
 /** Whether a string can be a token at all (43 base64url characters); others are not looked up. */
 export function isWellFormedToken(token: string): boolean {
   return /^[A-Za-z0-9_-]{43}$/.test(token);

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { formatDutchDate, type SchoolYear } from '../calendar.ts';
 import { dutchList } from '../dutch.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
-import { hashToken, newLinkId, tokenFor, type LinkItem } from '../links.ts';
+import { hashToken, newLink, tokenFor } from '../links.ts';
 import { logger } from '../log.ts';
 import { cancellationEmail, invitationEmail } from '../mail/appointment-emails.ts';
 import type { EmailMessage } from '../mail/mailer.ts';
@@ -41,7 +41,7 @@ import type { AppointmentStore } from '../store/appointments.ts';
 import { linkOwnerKeys } from '../store/keys.ts';
 import { safeLine } from '../text.ts';
 import { recordAudit } from './audit.ts';
-import { openStudentLink, studentPage, type StudentPageData, type StudentPageDeps, type StudentPlacement } from './observation.ts';
+import { newFormLink, openStudentLink, studentPage, type StudentPageData, type StudentPageDeps, type StudentPlacement } from './observation.ts';
 
 /**
  * The student plans, moves and cancels lesbezoeken and driehoeksgesprekken from their page
@@ -292,16 +292,9 @@ export async function planLesbezoek(deps: AppointmentDeps, input: { token: strin
   const { requestPeriod } = when;
   const parts = roles.map((role) => {
     const person = { name: placement[role].name, email: placement[role].email };
-    const linkId = newLinkId();
     const requestId = newRequestId(now);
     const formId = formOf[role]!;
-    const link: LinkItem = {
-      hash: hashToken(tokenFor(deps.linkSecret, linkId)),
-      purpose: 'form',
-      ...linkOwnerKeys.request(placement.schoolYear, placement.studentNumber, requestId),
-      recipient: person.email.toLowerCase(),
-      validUntil: linkValidUntil(requestPeriod.deadline, deps.linkGraceDays),
-    };
+    const { linkId, link } = newFormLink(deps, { ...placement, requestId, deadline: requestPeriod.deadline }, person.email.toLowerCase());
     const request: RequestRecord = {
       schoolYear: placement.schoolYear,
       studentNumber: placement.studentNumber,
@@ -386,14 +379,12 @@ export async function planGesprek(deps: AppointmentDeps, input: { token: string;
   const validUntil = linkValidUntil(year.end, deps.linkGraceDays);
   const parts = roles.map((role) => {
     const person = { name: placement[role].name, email: placement[role].email };
-    const linkId = newLinkId();
-    const link: LinkItem = {
-      hash: hashToken(tokenFor(deps.linkSecret, linkId)),
+    const { linkId, link } = newLink(deps.linkSecret, {
       purpose: 'appointment',
       ...linkOwnerKeys.appointment(placement.schoolYear, placement.studentNumber, appointmentId),
       recipient: person.email.toLowerCase(),
       validUntil,
-    };
+    });
     const participant: Participant = { role, person, state: 'uitgenodigd', linkId, linkHash: link.hash };
     return { link, participant };
   });

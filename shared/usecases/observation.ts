@@ -7,7 +7,7 @@ import type { CalendarCatalog } from '../content/calendar-catalog.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { FormCatalog } from '../forms/catalog.ts';
 import { hasStaffOnlyPart, studentPart, type FormDefinition } from '../forms/definition.ts';
-import { hashToken, newLinkId, tokenFor, type LinkItem } from '../links.ts';
+import { newLink, type LinkItem } from '../links.ts';
 import { logger } from '../log.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { requestEmail, withdrawnEmail } from '../mail/request-emails.ts';
@@ -59,6 +59,24 @@ export interface RequestDeps {
   calendar: CalendarCatalog;
 }
 
+/**
+ * A new form link for a request: its id and its item, for the observer's address (as keyed), valid
+ * until the request's deadline and the grace days after it. Made for a new request, a reissued
+ * link, a replaced WPB and each observer of a lesbezoek.
+ */
+export function newFormLink(
+  deps: Pick<RequestDeps, 'linkSecret' | 'linkGraceDays'>,
+  request: Pick<RequestRecord, 'schoolYear' | 'studentNumber' | 'requestId' | 'deadline'>,
+  recipient: string,
+): { linkId: string; link: LinkItem } {
+  return newLink(deps.linkSecret, {
+    purpose: 'form',
+    ...linkOwnerKeys.request(request.schoolYear, request.studentNumber, request.requestId),
+    recipient,
+    validUntil: linkValidUntil(request.deadline, deps.linkGraceDays),
+  });
+}
+
 /** What the student's page needs: the link, the placement, its requests, the audit log and attachments. */
 export type StudentPageDeps = RequestDeps &
   OpenLinkDeps &
@@ -84,15 +102,8 @@ export async function createRequest(
   const lessonProblem = input.lessonDate ? lessonDateProblem(input.lessonDate, { year, period }) : undefined;
   if (lessonProblem) throw new ValidationError(lessonProblem);
   const observer = placement[input.observerRole];
-  const linkId = newLinkId();
   const requestId = options.origin === 'auto' ? `auto-${input.formId}-op${period.number}` : newRequestId(now);
-  const link: LinkItem = {
-    hash: hashToken(tokenFor(deps.linkSecret, linkId)),
-    purpose: 'form',
-    ...linkOwnerKeys.request(placement.schoolYear, placement.studentNumber, requestId),
-    recipient: observer.email.toLowerCase(),
-    validUntil: linkValidUntil(period.deadline, deps.linkGraceDays),
-  };
+  const { linkId, link } = newFormLink(deps, { ...placement, requestId, deadline: period.deadline }, observer.email.toLowerCase());
   const request: RequestRecord = {
     schoolYear: placement.schoolYear,
     studentNumber: placement.studentNumber,
@@ -143,21 +154,9 @@ export async function ensureAutoRequests(deps: RequestDeps, placement: Placement
  * now on, and the observer gets the new one by email. Drafts stay: they belong to the request.
  */
 export async function reissueRequestLink(deps: RequestDeps, request: RequestRecord): Promise<RequestRecord> {
-  const linkId = newLinkId();
-  const hash = hashToken(tokenFor(deps.linkSecret, linkId));
-  await deps.requests.reissueLink(
-    request,
-    {
-      hash,
-      purpose: 'form',
-      ...linkOwnerKeys.request(request.schoolYear, request.studentNumber, request.requestId),
-      recipient: request.observer.email.toLowerCase(),
-      validUntil: linkValidUntil(request.deadline, deps.linkGraceDays),
-    },
-    linkId,
-    deps.clock.now().toString(),
-  );
-  const reissued = { ...request, linkId, linkHash: hash };
+  const { linkId, link } = newFormLink(deps, request, request.observer.email.toLowerCase());
+  await deps.requests.reissueLink(request, link, linkId, deps.clock.now().toString());
+  const reissued = { ...request, linkId, linkHash: link.hash };
   await deps.mailer.send(requestEmail(deps, reissued));
   return reissued;
 }

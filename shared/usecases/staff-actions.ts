@@ -2,17 +2,15 @@ import { Temporal } from 'temporal-polyfill';
 import { placementInScope, type Staff } from '../auth/scope.ts';
 import { formatDutchDate } from '../calendar.ts';
 import { DomainError, NotFoundError, ValidationError } from '../errors.ts';
-import { hashToken, newLinkId, tokenFor } from '../links.ts';
 import { logger } from '../log.ts';
 import { isEditable, linkValidUntil } from '../model/request-rules.ts';
 import type { RequestRecord } from '../model/requests.ts';
 import { requestEmail, revokedLinkEmail } from '../mail/request-emails.ts';
 import { emailKey, Person } from '../roster/placement.ts';
-import { linkOwnerKeys } from '../store/keys.ts';
 import type { PlacementStore } from '../store/placements.ts';
 import type { PlacementRecord } from '../model/placements.ts';
 import { recordAudit, type AuditDeps } from './audit.ts';
-import { reissueRequestLink, type RequestDeps } from './observation.ts';
+import { newFormLink, reissueRequestLink, type RequestDeps } from './observation.ts';
 import { studentOverviewOf, type StudentOverview, type StudentOverviewDeps } from './overview.ts';
 
 /**
@@ -186,18 +184,10 @@ export async function replaceWpb(
   const moved: RequestRecord[] = [];
   let unsent = 0;
   for (const request of toMove) {
-    const linkId = newLinkId();
-    const hash = hashToken(tokenFor(deps.linkSecret, linkId));
-    const owner = linkOwnerKeys.request(request.schoolYear, request.studentNumber, request.requestId);
-    await deps.requests.reassignObserver(
-      request,
-      wpb,
-      { hash, purpose: 'form', ...owner, recipient: emailKey(wpb.email), validUntil: linkValidUntil(request.deadline, deps.linkGraceDays) },
-      linkId,
-      now.toString(),
-    );
+    const { linkId, link } = newFormLink(deps, request, emailKey(wpb.email));
+    await deps.requests.reassignObserver(request, wpb, link, linkId, now.toString());
     const { linkRevokedAt: _revoked, ...rest } = request;
-    const reassigned = { ...rest, observer: { name: wpb.name, email: wpb.email }, linkId, linkHash: hash };
+    const reassigned = { ...rest, observer: { name: wpb.name, email: wpb.email }, linkId, linkHash: link.hash };
     moved.push(reassigned);
     try {
       await deps.mailer.send(requestEmail(deps, reassigned));

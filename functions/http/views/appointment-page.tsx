@@ -7,7 +7,8 @@ import { invited, TALK_RHYTHM, type ParticipantRole } from '#shared/model/appoin
 import type { AppointmentPageData, FormState } from '#shared/usecases/appointments.ts';
 import { Layout } from '#shared/web/layout.tsx';
 import { ReportSection } from './appointment-report.tsx';
-import { APPOINTMENT_CSS, ErrorSummary, FORM_STATE_LABELS, STATUS_LABELS, WarningBox, WhenFields } from './student-appointments.tsx';
+import { ErrorSummary } from './error-summary.tsx';
+import { APPOINTMENT_CSS, FORM_STATE_LABELS, STATUS_LABELS, WarningBox, WhenFields } from './student-appointments.tsx';
 
 /** A confirmation after a change, by the query the routes redirect with. */
 export type AppointmentNotice = { kind: 'gepland' } | { kind: 'verplaatst' } | { kind: 'geannuleerd' } | { kind: 'afgemeld'; role: ParticipantRole };

@@ -7,6 +7,7 @@ import type { AttachmentRef } from '#shared/model/requests.ts';
 import { REPORT_ATTACHMENT_MAX_BYTES, REPORT_MAX_CHARACTERS, sentAsIs, type ReportFields, type ReportFormErrors, type ReportFormPageData } from '#shared/usecases/appointment-reports.ts';
 import { Layout } from '#shared/web/layout.tsx';
 import { AttachmentItems } from './attachment-list.tsx';
+import { ErrorSummary } from './error-summary.tsx';
 
 /**
  * The verslag of a driehoeksgesprek on the student's appointment page: the form (text, one
@@ -192,7 +193,6 @@ export function ReportSection(props: ReportSectionProps) {
   const base = `/s/${token}/afspraken/${appointment.appointmentId}/verslag`;
   const recipients = invited(appointment);
   const names = recipients.map((p) => p.person.name).join(', ');
-  const errorList = Object.entries(errors).filter(([, message]) => message);
   const stored: AttachmentRef | ShownAttachment | undefined =
     props.attachment ?? (report?.attachment ? { ...report.attachment, addedAt: report.writtenAt } : undefined);
   return (
@@ -212,20 +212,7 @@ export function ReportSection(props: ReportSectionProps) {
       ) : (
         <>
           <p>{report ? sentLine(report) : 'Nog geen verslag opgeslagen.'}</p>
-          {errorList.length > 0 && (
-            <div class="error" role="alert" tabindex={-1} id="foutmeldingen">
-              <p>
-                <strong>Controleer het verslag:</strong>
-              </p>
-              <ul>
-                {errorList.map(([field, message]) => (
-                  <li>
-                    <a href={`#veld-${field}`}>{message}</a>
-                  </li>
-                ))}
-              </ul>
-            </div>
-          )}
+          <ErrorSummary errors={errors} prefix="veld" id="foutmeldingen" heading="Controleer het verslag:" />
           <form method="post" action={base} enctype="multipart/form-data" novalidate>
             <label for="veld-tekst">Verslag van het gesprek</label>
             {errors.tekst && (

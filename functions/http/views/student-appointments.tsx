@@ -6,6 +6,7 @@ import { PARTICIPANT_ROLES, TALK_RHYTHM, TALK_TYPES, type ParticipantRole, type 
 import type { RequestState } from '#shared/model/requests.ts';
 import type { Placement } from '#shared/roster/placement.ts';
 import type { FieldErrors, PlanningState, PostedFields } from '#shared/usecases/appointments.ts';
+import { ErrorSummary } from './error-summary.tsx';
 
 /** The Dutch label of an appointment's status on the pages. */
 export const STATUS_LABELS: Readonly<Record<AppointmentStatus, string>> = {
@@ -115,26 +116,6 @@ export function StudentAppointments(props: StudentAppointmentsProps) {
       <LesbezoekForm {...props} {...(planning?.kind === 'lesbezoek' ? { planning } : { planning: undefined })} />
       <GesprekForm {...props} {...(planning?.kind === 'gesprek' ? { planning } : { planning: undefined })} />
     </section>
-  );
-}
-
-/** The messages of a form that was not right, each a link to its field. */
-export function ErrorSummary(props: { errors: FieldErrors; prefix: string; id: string; heading: string }) {
-  const list = Object.entries(props.errors).filter(([, message]) => message);
-  if (list.length === 0) return null;
-  return (
-    <div class="error" role="alert" tabindex={-1} id={props.id}>
-      <p>
-        <strong>{props.heading}</strong>
-      </p>
-      <ul>
-        {list.map(([field, message]) => (
-          <li>
-            <a href={`#${props.prefix}-${field}`}>{message}</a>
-          </li>
-        ))}
-      </ul>
-    </div>
   );
 }
 

@@ -4,6 +4,7 @@ import { OBSERVER_LABELS } from '#shared/model/request-rules.ts';
 import { OBSERVER_ROLES, type RequestRecord } from '#shared/model/requests.ts';
 import type { RequestFields, RequestFormErrors, StudentPageData } from '#shared/usecases/observation.ts';
 import type { PlanningState } from '#shared/usecases/appointments.ts';
+import { ErrorSummary } from './error-summary.tsx';
 import { StudentAppointments } from './student-appointments.tsx';
 import { ProgressCountsList } from './progress-counts.tsx';
 import { Layout } from '#shared/web/layout.tsx';
@@ -144,24 +145,10 @@ export function StudentPage(props: StudentPageProps) {
 /** "Lesobservatie aanvragen": the form, with the messages of a request that was not right. */
 function AskForm(props: StudentPageProps & { values: RequestFields; errors: RequestFormErrors }) {
   const { token, placement, year, kijkwijzers, lessonRange, values, errors } = props;
-  const errorList = Object.entries(errors).filter(([, message]) => message);
   return (
     <>
       <h2 id="aanvragen">Lesobservatie aanvragen</h2>
-      {errorList.length > 0 && (
-        <div class="error" role="alert" tabindex={-1} id="foutmeldingen">
-          <p>
-            <strong>Controleer de aanvraag:</strong>
-          </p>
-          <ul>
-            {errorList.map(([field, message]) => (
-              <li>
-                <a href={`#veld-${field}`}>{message}</a>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <ErrorSummary errors={errors} prefix="veld" id="foutmeldingen" heading="Controleer de aanvraag:" />
       <form method="post" action={`/s/${token}/aanvragen`} novalidate>
         <label for="veld-formId">Kijkwijzer</label>
         <select id="veld-formId" name="formId" aria-invalid={errors.formId ? 'true' : undefined}>
