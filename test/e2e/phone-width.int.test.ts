@@ -127,4 +127,22 @@ describe('pages fit a phone 390 px wide: no sideways scrolling, in a real browse
     expect(Object.keys(results)).toHaveLength(5);
     await context.close();
   });
+
+  it("the student's request that was not right: the messages on top, each a link to a field on the page, all within 390 px", async () => {
+    const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    await page.goto(`${origin}/s/${studentToken}`);
+    // No lesson date (the form posts with novalidate): the server says what is wrong.
+    await page.evaluate(`document.querySelector('#veld-lessonDate').value = ''`);
+    await page.click('button:has-text("Aanvraag versturen")');
+    const summary = page.locator('#foutmeldingen');
+    await expect.poll(() => summary.isVisible()).toBe(true);
+    expect(await summary.locator('strong').textContent()).toBe('Controleer de aanvraag:');
+    const targets = await summary.locator('a').evaluateAll((links) => links.map((link) => (link as unknown as { getAttribute(name: string): string }).getAttribute('href')));
+    expect(targets.length).toBeGreaterThan(0);
+    for (const target of targets) expect(await page.locator(target).count(), target).toBe(1);
+    await page.screenshot({ path: `${SHOTS}/student-aanvraag-fout.png`, fullPage: true, clip: { x: 0, y: Math.max(0, ((await summary.boundingBox())?.y ?? 0) - 40), width: PHONE.width, height: PHONE.height } });
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
+    await context.close();
+  });
 });
